@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { isMalformed } from '../inspect.js';
+import type { InspectReport } from '../model.js';
+import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
+import { renderInspectText } from '../report/inspect-text.js';
+
+/** Exit codes: 0 ok, 1 findings at or above --fail-on (later verbs), 2 bad input or usage. */
+const EXIT_BAD_INPUT = 2;
+
+function fail(msg: string): never {
+  process.stderr.write(`goready: ${msg}\n`);
+  process.exit(EXIT_BAD_INPUT);
+}
+
+interface InspectFlags {
+  format: 'text' | 'json' | 'jsonl';
+  functions?: boolean;
+  files?: boolean;
+  out?: string;
+}
+
+async function runInspect(paths: string[], flags: InspectFlags): Promise<number> {
+  const roots = paths.length ? paths : defaultScanRoots();
+  const out: NodeJS.WritableStream = flags.out ? createWriteStream(flags.out) : process.stdout;
+  // Honour back-pressure so a large --functions report never piles up in memory.
+  const write = (s: string) =>
+    new Promise<void>((res, rej) => {
+      if (out.write(s)) res();
+      else {
+        out.once('drain', res);
+        out.once('error', rej);
+      }
+    });
+  let bad = false;
+  let first = true;
+  if (flags.format === 'json') await write('[');
+  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
+    if (item.error) {
+      process.stderr.write(`goready: ${item.error}\n`);
+      bad = true;
+      continue;
+    }
+    const r = item.report as InspectReport;
+    if (isMalformed(r)) {
+      const why = r.diagnosis.find((d) => /^(corrupt|truncated):/.test(d));
+      process.stderr.write(`goready: ${r.path}: ${why}\n`);
+      bad = true;
+    }
+    if (flags.format === 'json') {
+      await write(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);
+    } else if (flags.format === 'jsonl') {
+      await write(`${JSON.stringify(r)}\n`);
+    } else {
+      await write(renderInspectText(r, { functions: flags.functions }));
+    }
+    first = false;
+  }
+  if (flags.format === 'json') await write(first ? ']\n' : '\n]\n');
+  if (flags.out) await new Promise<void>((res) => (out as WriteStream).end(res));
+  return bad ? EXIT_BAD_INPUT : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('goready')
+    .description('What is in a Go binary, and will it run well where it is going.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  let code = 0;
+  program
+    .command('inspect')
+    .description('Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)')
+    .argument('[paths...]', 'files or directories (walked recursively, like go version -m DIR)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'jsonl']).default('text'))
+    .option('--functions', 'list every function recovered from the pclntab')
+    .option('--files', 'with --functions, add each function\'s source file')
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (paths: string[], flags: InspectFlags) => {
+      code = await runInspect(paths, flags);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every usage error exits 2.
+      return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    fail(errorText(e));
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => fail(errorText(e)),
+);

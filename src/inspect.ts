@@ -1,0 +1,186 @@
+import { FormatError, UnsupportedError } from './errors.js';
+import { readGoBuildId } from './go/buildid.js';
+import { readBuildInfo } from './go/buildinfo.js';
+import { type BuildInfoData, parseModinfo } from './go/modinfo.js';
+import { findPclntab, readPclntab } from './go/pclntab.js';
+import { packageOf } from './go/pkgname.js';
+import { findGoVersion } from './go/version.js';
+import { ascii, indexOf } from './io/bytes.js';
+import type { ByteSource } from './io/source.js';
+import type { FunctionFacts, InspectReport, PclntabFacts } from './model.js';
+import { minGlibc } from './object/glibc.js';
+import { openObject } from './object/open.js';
+import type { Linkage, ObjectFile, Sym } from './object/types.js';
+
+export interface InspectOptions {
+  /** Name to report as `path`. */
+  path?: string;
+  /** List every function from the pclntab. */
+  functions?: boolean;
+  /** With `functions`, also resolve each function's source file. */
+  files?: boolean;
+}
+
+/** Diagnosis prefixes; `corrupt:` and `truncated:` mean the input is malformed (exit 2 in the CLI). */
+const MALFORMED = /^(corrupt|truncated):/;
+
+export function isMalformed(r: InspectReport): boolean {
+  return r.diagnosis.some((d) => MALFORMED.test(d));
+}
+
+/**
+ * Inspects one file: every slice of a universal Mach-O gives its own report. Throws
+ * UnsupportedError when the file is not an executable format and FormatError when its headers
+ * are unreadable; damage further in is reported in `diagnosis`.
+ */
+export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promise<InspectReport[]> {
+  const objs = await openObject(src);
+  const out: InspectReport[] = [];
+  for (const { obj, fat } of objs) out.push(await inspectObject(obj, opts, fat ? { index: fat.index, count: fat.count } : null));
+  return out;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof FormatError) return e.message.startsWith('truncated') ? e.message : `corrupt: ${e.message}`;
+  if (e instanceof UnsupportedError) return e.message;
+  if (e instanceof RangeError || e instanceof TypeError) return `corrupt: ${e.message}`;
+  throw e;
+}
+
+/** Runs one reader; a malformed structure becomes a diagnosis line instead of failing the report. */
+async function attempt<T>(diagnosis: string[], what: string, f: () => Promise<T>): Promise<T | null> {
+  try {
+    return await f();
+  } catch (e) {
+    const msg = describe(e);
+    diagnosis.push(MALFORMED.test(msg) ? msg.replace(/^(corrupt|truncated):?\s*/, (m) => `${m.trim().replace(/:$/, '')}: ${what}: `) : `${what}: ${msg}`);
+    return null;
+  }
+}
+
+/** Sections and symbols that only the Go toolchain writes. */
+const GO_SECTIONS = new Set(['.go.buildinfo', '.gopclntab', '.gosymtab', '.note.go.buildid', '__go_buildinfo', '__gopclntab', '__gosymtab', '.go.module', '__go_module']);
+
+function hasGoSection(obj: ObjectFile): boolean {
+  return obj.sections.some((s) => GO_SECTIONS.has(s.name));
+}
+
+function hasRuntimeSymbols(syms: Sym[]): boolean {
+  return syms.some((s) => s.name === 'runtime.main' || s.name === 'runtime.buildVersion' || s.name === 'runtime.text');
+}
+
+const UPX_MAGIC = ascii('UPX!');
+
+/** UPX keeps its `UPX!` header near the start of the file and names its sections UPX0/UPX1. */
+async function isUpxPacked(obj: ObjectFile): Promise<boolean> {
+  if (obj.sections.some((s) => /^UPX\d$/.test(s.name))) return true;
+  const head = await obj.source.read(0, Math.min(obj.source.size, 4096));
+  return indexOf(head, UPX_MAGIC) >= 0;
+}
+
+async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
+  const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `truncated: ${w}`));
+  const syms = (await attempt(diagnosis, 'symbol table', () => obj.symbols())) ?? [];
+  const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
+    static: true,
+    interpreter: null,
+    needed: [],
+    rpath: [],
+    runpath: [],
+    versionNeeds: [],
+  };
+  const buildId = await attempt(diagnosis, 'Go build ID', () => readGoBuildId(obj));
+  const upx = await isUpxPacked(obj);
+
+  // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
+  // binary without sections would need, so directory walks over /usr/bin stay fast.
+  const markers = hasGoSection(obj) || hasRuntimeSymbols(syms) || buildId !== null;
+  const mayScan = markers || obj.sections.length === 0 || upx;
+
+  const raw = mayScan ? await attempt(diagnosis, 'build info', () => readBuildInfo(obj)) : null;
+  let buildInfo: BuildInfoData | null = null;
+  if (raw) {
+    buildInfo = raw.modinfo ? await attempt(diagnosis, 'build info', async () => parseModinfo(raw.modinfo)) : null;
+    if (buildInfo) buildInfo.goVersion = raw.goVersion;
+  }
+
+  let pclntab: PclntabFacts | null = null;
+  let functions: FunctionFacts[] | undefined;
+  if (mayScan || raw) {
+    const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj, { goVersion: raw?.goVersion }));
+    if (loc) {
+      const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { files: !!(opts.functions && opts.files) }));
+      if (tab) {
+        pclntab = {
+          format: tab.format,
+          functionCount: tab.functionCount,
+          locatedBy: loc.locatedBy,
+          offset: loc.offset,
+          textStart: tab.textStart,
+          ptrSize: tab.ptrSize,
+          quantum: tab.quantum,
+        };
+        if (opts.functions) {
+          functions = tab.functions.map((f) => {
+            const o: FunctionFacts = { name: f.name, entry: f.entry, size: f.size, package: packageOf(f.name) };
+            if (f.file !== undefined) o.file = f.file;
+            return o;
+          });
+        }
+      }
+    }
+  }
+
+  const isGo = raw !== null || pclntab !== null || buildId !== null || hasRuntimeSymbols(syms);
+  const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
+  const version = ver?.version ?? null;
+
+  if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
+  if (!isGo && !upx) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
+  if (isGo && !raw) diagnosis.push(`no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered by ${ver?.source}` : ''}`);
+  if (isGo && raw && !pclntab && !diagnosis.some((d) => d.includes('pclntab'))) {
+    diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');
+  }
+
+  const report: InspectReport = {
+    path: opts.path ?? '',
+    file: {
+      format: obj.format,
+      arch: obj.arch,
+      bits: obj.bits,
+      endian: obj.endian,
+      kind: obj.kind,
+      size: obj.source.size,
+      stripped: syms.length === 0,
+      dwarf: obj.hasDWARF,
+      buildId,
+      universal,
+    },
+    go: { isGo, version: stripExperiments(version), versionSource: version ? (ver?.source ?? null) : null, experiments: experimentsOf(version) },
+    buildInfo,
+    pclntab,
+    linkage: { ...linkage, minGlibc: minGlibc(linkage.versionNeeds) },
+    diagnosis,
+  };
+  if (functions) report.functions = functions;
+  return report;
+}
+
+/** `go1.20 X:boringcrypto,nocoverageredesign` → `go1.20`. */
+function stripExperiments(v: string | null): string | null {
+  if (v === null) return null;
+  const i = v.indexOf(' X:');
+  return i < 0 ? v : v.slice(0, i);
+}
+
+function experimentsOf(v: string | null): string[] {
+  if (v === null) return [];
+  const i = v.indexOf(' X:');
+  return i < 0 ? [] : v.slice(i + 3).split(',').filter(Boolean);
+}
+
+/** A hint at what produced a non-Go binary, when it says so plainly. */
+function foreignToolchain(obj: ObjectFile, syms: Sym[]): string {
+  if (syms.some((s) => s.name.startsWith('_ZN') && s.name.includes('rust')) || obj.sections.some((s) => s.name === '.rustc')) return ' (looks like a Rust binary)';
+  return '';
+}

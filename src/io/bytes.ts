@@ -1,0 +1,114 @@
+import { FormatError } from '../errors.js';
+
+export type Endian = 'little' | 'big';
+
+/**
+ * Bounds-checked, endian-aware reads from one in-memory block. `base` is the file offset of the
+ * block, so errors report real file offsets. 64-bit values are returned as numbers: every offset
+ * and address goready handles fits in 2^53, and a larger one is reported as corrupt input.
+ */
+export class Bytes {
+  readonly view: DataView;
+  readonly le: boolean;
+  constructor(
+    readonly data: Uint8Array,
+    readonly endian: Endian,
+    readonly what: string,
+    readonly base = 0,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.le = endian === 'little';
+  }
+
+  get length(): number {
+    return this.data.length;
+  }
+
+  private check(off: number, n: number): void {
+    if (!(off >= 0 && off + n <= this.data.length)) {
+      throw new FormatError(this.what, this.base + Math.max(0, off), `truncated: ${n}-byte read past end (${this.data.length} bytes)`);
+    }
+  }
+
+  u8(off: number): number {
+    this.check(off, 1);
+    return this.data[off] as number;
+  }
+  u16(off: number): number {
+    this.check(off, 2);
+    return this.view.getUint16(off, this.le);
+  }
+  u32(off: number): number {
+    this.check(off, 4);
+    return this.view.getUint32(off, this.le);
+  }
+  i32(off: number): number {
+    this.check(off, 4);
+    return this.view.getInt32(off, this.le);
+  }
+  u64(off: number): number {
+    this.check(off, 8);
+    const lo = this.view.getUint32(off + (this.le ? 0 : 4), this.le);
+    const hi = this.view.getUint32(off + (this.le ? 4 : 0), this.le);
+    if (hi >= 0x200000) throw new FormatError(this.what, this.base + off, `64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} too large`);
+    return hi * 0x100000000 + lo;
+  }
+  /** A 64-bit value that may legitimately exceed 2^53 (flags, signed sentinels); precision is not needed. */
+  u64Lossy(off: number): number {
+    this.check(off, 8);
+    const lo = this.view.getUint32(off + (this.le ? 0 : 4), this.le);
+    const hi = this.view.getUint32(off + (this.le ? 4 : 0), this.le);
+    return hi * 0x100000000 + lo;
+  }
+  /** An unsigned word of `size` bytes (4 or 8). */
+  word(off: number, size: number): number {
+    return size === 8 ? this.u64(off) : this.u32(off);
+  }
+  sub(off: number, n: number, what = this.what): Bytes {
+    this.check(off, n);
+    return new Bytes(this.data.subarray(off, off + n), this.endian, what, this.base + off);
+  }
+  /** A NUL-terminated string starting at `off` (bounded by the block, or by `max` bytes). */
+  cstring(off: number, max = this.data.length - off): string {
+    if (off < 0 || off >= this.data.length) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
+    const end = Math.min(this.data.length, off + max);
+    let i = off;
+    while (i < end && this.data[i] !== 0) i++;
+    return latin1OrUtf8(this.data.subarray(off, i));
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Decodes bytes as UTF-8; ASCII is decoded without allocating a decoder call per byte. */
+export function latin1OrUtf8(b: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    if ((b[i] as number) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii && b.length < 64) return String.fromCharCode(...b);
+  return utf8.decode(b);
+}
+
+/** Index of `needle` in `hay` at or after `from`, or -1. */
+export function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+  const n = needle.length;
+  if (n === 0) return from;
+  const first = needle[0] as number;
+  const last = hay.length - n;
+  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < n && hay[i + j] === needle[j]) j++;
+    if (j === n) return i;
+  }
+  return -1;
+}
+
+export function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  return b;
+}
