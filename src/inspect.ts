@@ -40,20 +40,19 @@ export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promi
   return out;
 }
 
-function describe(e: unknown): string {
-  if (e instanceof FormatError) return e.message.startsWith('truncated') ? e.message : `corrupt: ${e.message}`;
-  if (e instanceof UnsupportedError) return e.message;
-  if (e instanceof RangeError || e instanceof TypeError) return `corrupt: ${e.message}`;
-  throw e;
-}
-
 /** Runs one reader; a malformed structure becomes a diagnosis line instead of failing the report. */
 async function attempt<T>(diagnosis: string[], what: string, f: () => Promise<T>): Promise<T | null> {
   try {
     return await f();
   } catch (e) {
-    const msg = describe(e);
-    diagnosis.push(MALFORMED.test(msg) ? msg.replace(/^(corrupt|truncated):?\s*/, (m) => `${m.trim().replace(/:$/, '')}: ${what}: `) : `${what}: ${msg}`);
+    if (e instanceof FormatError) {
+      const truncated = e.reason.startsWith('truncated');
+      diagnosis.push(`${truncated ? 'truncated' : 'corrupt'}: ${what}: ${e.message.replace(/^truncated:?\s*/, '')}`);
+    } else if (e instanceof UnsupportedError) {
+      diagnosis.push(`${what}: ${e.message}`);
+    } else {
+      throw e;
+    }
     return null;
   }
 }

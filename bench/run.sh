@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Times goready against its peer tool on the same input in one run and prints the ratios.
+#   npm run bench        (needs: npm run build, npm run corpus; hyperfine from Debian)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS="${GOREADY_CORPUS:-$PWD/.corpus}"
+GO="${GOREADY_GO:-/usr/lib/go-1.19/bin/go}"
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)"; exit 2; }
+[ -f "$CORPUS/manifest.json" ] || { echo "bench: corpus missing: npm run corpus"; exit 2; }
+GR="node $PWD/dist/cli/main.js"
+LARGEST=$(node -e '
+  const m = require(process.argv[1] + "/manifest.json"); const fs = require("fs");
+  const c = m.filter((e) => e.isGo && !e.stripped && e.goos === "linux").map((e) => ({ p: process.argv[1] + "/" + e.path, s: fs.statSync(process.argv[1] + "/" + e.path).size }));
+  c.sort((a, b) => b.s - a.s); console.log(c[0].p);' "$CORPUS")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ratio() { # name, json from hyperfine: prints goready mean / peer mean
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+    const [g, p] = r; const x = g.mean / p.mean;
+    console.log(`${process.argv[2]}: goready ${(g.mean * 1000).toFixed(1)} ms, peer ${(p.mean * 1000).toFixed(1)} ms, ratio ${x.toFixed(2)}x (goal <= ${process.argv[3]}x)`);' "$1" "$2" "$3"
+}
+
+echo "== inspect over the whole corpus ($(find "$CORPUS" -type f | wc -l) files) vs go version -m"
+hyperfine -N --warmup 2 --runs 10 --export-json "$TMP/dir.json" \
+  "$GR inspect $CORPUS --format json -o /dev/null" "$GO version -m $CORPUS" >/dev/null
+ratio "$TMP/dir.json" "inspect DIR" 1.0
+
+echo "== inspect --functions --format json vs go tool nm -size -sort size on $(basename "$LARGEST") ($(stat -c %s "$LARGEST") bytes)"
+hyperfine -N --warmup 1 --runs 10 --export-json "$TMP/nm.json" \
+  "$GR inspect --functions --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" >/dev/null
+ratio "$TMP/nm.json" "inspect --functions" 1.0
+
+echo "== peak RSS on $(basename "$LARGEST")"
+python3 - "$LARGEST" <<'PY'
+import resource, subprocess, sys
+subprocess.run(["node", "dist/cli/main.js", "inspect", "--functions", "--files", "--format", "json", "-o", "/dev/null", sys.argv[1]], check=True)
+kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"peak RSS: {kb / 1024:.1f} MB (goal <= 100 MB)")
+PY

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { goready } from './helpers/cli.js';
+import { CORPUS, corpus, entry, GO, run } from './helpers/corpus.js';
+import { assertReportValid } from './helpers/schema.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'goready-cli-'));
+
+function oneLineError(r: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^goready: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('goready inspect: exit codes and errors', () => {
+  it('a missing file: exit 2, one line naming it', () => {
+    oneLineError(goready(['inspect', join(tmp, 'nope')]), /nope: no such file or directory/);
+  });
+  it('a text file: exit 2, not an executable', () => {
+    const f = join(tmp, 'notes.txt');
+    writeFileSync(f, 'hello\n');
+    oneLineError(goready(['inspect', f]), /notes\.txt: not an executable/);
+  });
+  it('an empty file: exit 2', () => {
+    const f = join(tmp, 'empty');
+    writeFileSync(f, '');
+    oneLineError(goready(['inspect', f]), /empty: /);
+  });
+  it('a truncated Go binary: exit 2 naming the structure and offset', () => {
+    const e = entry('linux-amd64');
+    const f = join(tmp, 'truncated');
+    const b = readFileSync(e.file);
+    writeFileSync(f, b.subarray(0, Math.floor(b.length / 3)));
+    const r = goready(['inspect', f, '--format', 'json']);
+    oneLineError(r, /truncated: .* at offset 0x[0-9a-f]+/);
+    const [rep] = JSON.parse(r.stdout);
+    assertReportValid(rep);
+  });
+  it('bad usage: unknown option and unknown format exit 2', () => {
+    expect(goready(['inspect', '--nope']).code).toBe(2);
+    expect(goready(['inspect', '--format', 'xml', '/bin/ls']).code).toBe(2);
+    expect(goready(['frobnicate']).code).toBe(2);
+  });
+  it('a non-Go executable is a valid answer: exit 0, go.isGo false', () => {
+    const r = goready(['inspect', '/bin/ls', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const [rep] = JSON.parse(r.stdout);
+    assertReportValid(rep);
+    expect(rep.go.isGo).toBe(false);
+    expect(rep.diagnosis[0]).toMatch(/^not a Go binary/);
+  });
+});
+
+describe('goready inspect: formats', () => {
+  it('json is always an array, jsonl one report per line, both schema-valid', () => {
+    const files = corpus().filter((e) => e.source === 'fixture').slice(0, 4).map((e) => e.file);
+    const j = goready(['inspect', '--format', 'json', ...files]);
+    expect(j.code).toBe(0);
+    const arr = JSON.parse(j.stdout);
+    expect(Array.isArray(arr)).toBe(true);
+    expect(arr).toHaveLength(files.length);
+    for (const r of arr) assertReportValid(r);
+    const l = goready(['inspect', '--format', 'jsonl', ...files]);
+    const lines = l.stdout.trimEnd().split('\n').map((x) => JSON.parse(x));
+    expect(lines).toEqual(arr);
+    expect(JSON.parse(goready(['inspect', '--format', 'json', files[0] as string]).stdout)).toHaveLength(1);
+  });
+  it('text starts with the lines go version -m prints', () => {
+    const e = entry('linux-amd64-deps');
+    const ours = goready(['inspect', e.file]).stdout.split('\n');
+    const theirs = run(GO, ['version', '-m', e.file]).trimEnd().split('\n');
+    expect(ours.slice(0, theirs.length)).toEqual(theirs);
+  });
+  it('--functions in json gives numeric entry/size in pclntab order; --out writes a file', () => {
+    const e = entry('linux-amd64');
+    const out = join(tmp, 'f.json');
+    expect(goready(['inspect', '--functions', '--files', '--format', 'json', '--out', out, e.file]).code).toBe(0);
+    const [r] = JSON.parse(readFileSync(out, 'utf8'));
+    assertReportValid(r);
+    expect(r.functions.length).toBe(r.pclntab.functionCount);
+    for (let i = 1; i < r.functions.length; i++) expect(r.functions[i].entry).toBeGreaterThan(r.functions[i - 1].entry);
+    const main = r.functions.find((f: { name: string }) => f.name === 'main.main');
+    expect(main.package).toBe('main');
+    expect(main.file).toMatch(/main\.go$/);
+  });
+});
+
+describe('goready inspect DIR', () => {
+  it('reports exactly the Go binaries go version -m finds, and more (no build info)', () => {
+    const dir = join(CORPUS, 'go');
+    const r = goready(['inspect', '--format', 'jsonl', dir]);
+    const ours = r.stdout.trimEnd().split('\n').map((x) => JSON.parse(x));
+    for (const rep of ours) {
+      assertReportValid(rep);
+      expect(rep.go.isGo).toBe(true);
+    }
+    const theirs = run(GO, ['version', dir], { allowFail: true })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(0, l.lastIndexOf(': ')));
+    const paths = new Set(ours.map((x) => x.path));
+    for (const p of theirs) expect(paths.has(p), p).toBe(true);
+  });
+});
