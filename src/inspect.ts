@@ -1,7 +1,7 @@
 import { FormatError, UnsupportedError } from './errors.js';
 import { readGoBuildId } from './go/buildid.js';
 import { readBuildInfo } from './go/buildinfo.js';
-import { type BuildInfoData, parseModinfo } from './go/modinfo.js';
+import { type BuildInfoData, ModinfoError, parseModinfo } from './go/modinfo.js';
 import { findPclntab, readPclntab } from './go/pclntab.js';
 import { packageOf } from './go/pkgname.js';
 import { findGoVersion } from './go/version.js';
@@ -58,7 +58,17 @@ async function attempt<T>(diagnosis: string[], what: string, f: () => Promise<T>
 }
 
 /** Sections and symbols that only the Go toolchain writes. */
-const GO_SECTIONS = new Set(['.go.buildinfo', '.gopclntab', '.gosymtab', '.note.go.buildid', '__go_buildinfo', '__gopclntab', '__gosymtab', '.go.module', '__go_module']);
+const GO_SECTIONS = new Set([
+  '.go.buildinfo',
+  '.gopclntab',
+  '.gosymtab',
+  '.note.go.buildid',
+  '__go_buildinfo',
+  '__gopclntab',
+  '__gosymtab',
+  '.go.module',
+  '__go_module',
+]);
 
 function hasGoSection(obj: ObjectFile): boolean {
   return obj.sections.some((s) => GO_SECTIONS.has(s.name));
@@ -99,8 +109,13 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   const raw = mayScan ? await attempt(diagnosis, 'build info', () => readBuildInfo(obj)) : null;
   let buildInfo: BuildInfoData | null = null;
   if (raw) {
-    buildInfo = raw.modinfo ? await attempt(diagnosis, 'build info', async () => parseModinfo(raw.modinfo)) : null;
-    if (buildInfo) buildInfo.goVersion = raw.goVersion;
+    try {
+      buildInfo = raw.modinfo ? parseModinfo(raw.modinfo) : null;
+      if (buildInfo) buildInfo.goVersion = raw.goVersion;
+    } catch (e) {
+      if (!(e instanceof ModinfoError)) throw e;
+      diagnosis.push(`corrupt: build info at offset 0x${raw.offset.toString(16)}: ${e.message}`);
+    }
   }
 
   let pclntab: PclntabFacts | null = null;
@@ -136,7 +151,10 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
 
   if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
   if (!isGo && !upx) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
-  if (isGo && !raw) diagnosis.push(`no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered by ${ver?.source}` : ''}`);
+  if (isGo && !raw)
+    diagnosis.push(
+      `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered by ${ver?.source}` : ''}`,
+    );
   if (isGo && raw && !pclntab && !diagnosis.some((d) => d.includes('pclntab'))) {
     diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');
   }
@@ -175,11 +193,17 @@ function stripExperiments(v: string | null): string | null {
 function experimentsOf(v: string | null): string[] {
   if (v === null) return [];
   const i = v.indexOf(' X:');
-  return i < 0 ? [] : v.slice(i + 3).split(',').filter(Boolean);
+  return i < 0
+    ? []
+    : v
+        .slice(i + 3)
+        .split(',')
+        .filter(Boolean);
 }
 
 /** A hint at what produced a non-Go binary, when it says so plainly. */
 function foreignToolchain(obj: ObjectFile, syms: Sym[]): string {
-  if (syms.some((s) => s.name.startsWith('_ZN') && s.name.includes('rust')) || obj.sections.some((s) => s.name === '.rustc')) return ' (looks like a Rust binary)';
+  if (syms.some((s) => s.name.startsWith('_ZN') && s.name.includes('rust')) || obj.sections.some((s) => s.name === '.rustc'))
+    return ' (looks like a Rust binary)';
   return '';
 }

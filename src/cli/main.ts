@@ -73,11 +73,13 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   program
     .command('inspect')
-    .description('Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)')
+    .description(
+      'Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)',
+    )
     .argument('[paths...]', 'files or directories (walked recursively, like go version -m DIR)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'jsonl']).default('text'))
     .option('--functions', 'list every function recovered from the pclntab')
-    .option('--files', 'with --functions, add each function\'s source file')
+    .option('--files', "with --functions, add each function's source file")
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (paths: string[], flags: InspectFlags) => {
       code = await runInspect(paths, flags);

@@ -443,8 +443,28 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
       const t = ph.u32(p);
       const flags = is64 ? ph.u32(p + 4) : ph.u32(p + 24);
       const seg: Segment = is64
-        ? { type: segType(t), name: '', offset: ph.u64(p + 8), vaddr: ph.u64Lossy(p + 16), fileSize: ph.u64(p + 32), memSize: ph.u64Lossy(p + 40), x: !!(flags & 1), w: !!(flags & 2), r: !!(flags & 4) }
-        : { type: segType(t), name: '', offset: ph.u32(p + 4), vaddr: ph.u32(p + 8), fileSize: ph.u32(p + 16), memSize: ph.u32(p + 20), x: !!(flags & 1), w: !!(flags & 2), r: !!(flags & 4) };
+        ? {
+            type: segType(t),
+            name: '',
+            offset: ph.u64(p + 8),
+            vaddr: ph.u64Lossy(p + 16),
+            fileSize: ph.u64(p + 32),
+            memSize: ph.u64Lossy(p + 40),
+            x: !!(flags & 1),
+            w: !!(flags & 2),
+            r: !!(flags & 4),
+          }
+        : {
+            type: segType(t),
+            name: '',
+            offset: ph.u32(p + 4),
+            vaddr: ph.u32(p + 8),
+            fileSize: ph.u32(p + 16),
+            memSize: ph.u32(p + 20),
+            x: !!(flags & 1),
+            w: !!(flags & 2),
+            r: !!(flags & 4),
+          };
       if (seg.offset + seg.fileSize > src.size) {
         warnings.push(`program header ${i} (${hex(seg.offset)}+${hex(seg.fileSize)}) runs past end of file (${src.size} bytes): file truncated`);
         seg.fileSize = Math.max(0, src.size - seg.offset);

@@ -14,21 +14,15 @@ export function renderInspectText(r: InspectReport, opts: { functions?: boolean 
   if (r.buildInfo) for (const l of formatModinfo(r.buildInfo)) lines.push(`\t${l}`);
 
   const f = r.file;
-  const fileBits = [
-    f.format,
-    f.arch,
-    `${f.bits}-bit`,
-    `${f.endian}-endian`,
-    f.kind,
-    f.stripped ? 'stripped' : 'not stripped',
-    f.dwarf ? 'DWARF' : 'no DWARF',
-  ];
+  const fileBits = [f.format, f.arch, `${f.bits}-bit`, `${f.endian}-endian`, f.kind, f.stripped ? 'stripped' : 'not stripped', f.dwarf ? 'DWARF' : 'no DWARF'];
   if (f.universal) fileBits.push(`universal slice ${f.universal.index + 1}/${f.universal.count}`);
   lines.push(`\tfile\t${fileBits.join(', ')}`);
   if (f.buildId) lines.push(`\tbuildid\t${f.buildId}`);
   if (r.go.version) {
     const exp = r.go.experiments.length ? ` X:${r.go.experiments.join(',')}` : '';
-    lines.push(`\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'string scan'})`);
+    lines.push(
+      `\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'string scan'})`,
+    );
   }
   if (r.pclntab) {
     const p = r.pclntab;

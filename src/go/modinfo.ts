@@ -1,0 +1,123 @@
+import { quote, quotedPrefix, unquote } from './strconv.js';
+
+/** A module as runtime/debug.Module records it. */
+export interface Module {
+  path: string;
+  version: string;
+  sum: string;
+  replace?: Module;
+}
+
+/** runtime/debug.BuildInfo: what `go version -m` prints. */
+export interface BuildInfoData {
+  goVersion: string;
+  /** Main package import path. */
+  path: string;
+  main: Module | null;
+  deps: Module[];
+  settings: { key: string; value: string }[];
+}
+
+export class ModinfoError extends Error {
+  constructor(line: number, reason: string) {
+    super(`could not parse Go build info: line ${line}: ${reason}`);
+    this.name = 'ModinfoError';
+  }
+}
+
+// runtime/debug's quoting rules for build settings.
+const quoteKey = (k: string) => k.length === 0 || /[= \t\r\n"`]/.test(k);
+const quoteValue = (v: string) => /[ \t\r\n"`]/.test(v);
+
+/** runtime/debug.ParseBuildInfo, line for line: same accepted forms, same errors. */
+export function parseModinfo(data: string): BuildInfoData {
+  const bi: BuildInfoData = { goVersion: '', path: '', main: null, deps: [], settings: [] };
+  let last: Module | null = null;
+  let lineNum = 1;
+  const moduleLine = (elem: string[]): Module => {
+    if (elem.length !== 2 && elem.length !== 3) throw new ModinfoError(lineNum, `expected 2 or 3 columns; got ${elem.length}`);
+    return { path: elem[0] as string, version: elem[1] as string, sum: elem[2] ?? '' };
+  };
+  let rest = data;
+  while (rest.length > 0) {
+    const nl = rest.indexOf('\n');
+    // Go stops at a final line without a newline.
+    if (nl < 0) break;
+    const line = rest.slice(0, nl);
+    rest = rest.slice(nl + 1);
+    if (line.startsWith('path\t')) {
+      bi.path = line.slice(5);
+    } else if (line.startsWith('mod\t')) {
+      bi.main = moduleLine(line.slice(4).split('\t'));
+      last = bi.main;
+    } else if (line.startsWith('dep\t')) {
+      last = moduleLine(line.slice(4).split('\t'));
+      bi.deps.push(last);
+    } else if (line.startsWith('=>\t')) {
+      const elem = line.slice(3).split('\t');
+      if (elem.length !== 3) throw new ModinfoError(lineNum, `expected 3 columns for replacement; got ${elem.length}`);
+      if (!last) throw new ModinfoError(lineNum, 'replacement with no module on previous line');
+      last.replace = { path: elem[0] as string, version: elem[1] as string, sum: elem[2] as string };
+      last = null;
+    } else if (line.startsWith('build\t')) {
+      bi.settings.push(parseSetting(line.slice(6), lineNum));
+    }
+    lineNum++;
+  }
+  return bi;
+}
+
+function parseSetting(kv: string, lineNum: number): { key: string; value: string } {
+  if (kv.length < 1) throw new ModinfoError(lineNum, "build line missing '='");
+  let key: string;
+  let raw: string;
+  const c = kv[0];
+  if (c === '=') throw new ModinfoError(lineNum, 'build line with missing key');
+  if (c === '`' || c === '"') {
+    let rawKey: string;
+    try {
+      rawKey = quotedPrefix(kv);
+    } catch {
+      throw new ModinfoError(lineNum, 'invalid quoted key in build line');
+    }
+    if (kv.length === rawKey.length) throw new ModinfoError(lineNum, "build line missing '=' after quoted key");
+    if (kv[rawKey.length] !== '=') throw new ModinfoError(lineNum, 'unexpected character after quoted key');
+    key = unquote(rawKey);
+    raw = kv.slice(rawKey.length + 1);
+  } else {
+    const eq = kv.indexOf('=');
+    if (eq < 0) throw new ModinfoError(lineNum, "build line missing '=' after key");
+    key = kv.slice(0, eq);
+    raw = kv.slice(eq + 1);
+    if (quoteKey(key)) throw new ModinfoError(lineNum, `unquoted key ${quote(key)} must be quoted`);
+  }
+  let value = raw;
+  if (raw.length > 0 && (raw[0] === '`' || raw[0] === '"')) {
+    try {
+      value = unquote(raw);
+    } catch {
+      throw new ModinfoError(lineNum, 'invalid quoted value in build line');
+    }
+  } else if (quoteValue(raw)) {
+    throw new ModinfoError(lineNum, `unquoted value ${quote(raw)} must be quoted`);
+  }
+  return { key, value };
+}
+
+/** runtime/debug.BuildInfo.String without the go line: the lines `go version -m` prints under the file name. */
+export function formatModinfo(bi: BuildInfoData): string[] {
+  const out: string[] = [];
+  if (bi.path) out.push(`path\t${bi.path}`);
+  const mod = (word: string, m: Module) => {
+    if (m.replace) {
+      out.push(`${word}\t${m.path}\t${m.version}`);
+      mod('=>', m.replace);
+    } else {
+      out.push(`${word}\t${m.path}\t${m.version}\t${m.sum}`);
+    }
+  };
+  if (bi.main && (bi.main.path || bi.main.version || bi.main.sum || bi.main.replace)) mod('mod', bi.main);
+  for (const d of bi.deps) mod('dep', d);
+  for (const s of bi.settings) out.push(`build\t${quoteKey(s.key) ? quote(s.key) : s.key}=${quoteValue(s.value) ? quote(s.value) : s.value}`);
+  return out;
+}

@@ -1,0 +1,323 @@
+import { FormatError } from '../errors.js';
+import { Bytes, type Endian } from '../io/bytes.js';
+import type { ObjectFile } from '../object/types.js';
+import { findSection, readVA } from '../object/types.js';
+
+/**
+ * The Go function table (runtime pcHeader/functab/_func; see runtime/symtab.go and
+ * cmd/link/internal/ld/pcln.go). Its magic says the layout:
+ *   0xfffffffb go1.2  (Go 1.2–1.15)  one table, absolute entry PCs, offsets from the table start
+ *   0xfffffffa go1.16 (Go 1.16–1.17) header with offsets to sub-tables
+ *   0xfffffff0 go1.18 (Go 1.18–1.19) entry PCs become uint32 offsets from text start
+ *   0xfffffff1 go1.20 (Go 1.20+)     generated names use `:`; same layout
+ * The magics are chosen so that a byte-swapped read never matches: reading them tells the byte order.
+ */
+export type PclnFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
+
+const MAGICS: Record<number, PclnFormat> = { 0xfffffffb: 'go1.2', 0xfffffffa: 'go1.16', 0xfffffff0: 'go1.18', 0xfffffff1: 'go1.20' };
+
+/** A real program has well under a million functions; more means a corrupt count. */
+const MAX_FUNCS = 2_000_000;
+/** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
+const MAX_TABLE = 512 << 20;
+const SCAN_CHUNK = 4 << 20;
+
+export interface PclnLocation {
+  /** File offset of the pcHeader. */
+  offset: number;
+  /** Virtual address of the pcHeader (0 when unknown). */
+  addr: number;
+  /** Bytes from the header to the end of the table, or to the end of its region when the end is not recorded. */
+  size: number;
+  locatedBy: 'section' | 'symbol' | 'moduledata' | 'scan';
+}
+
+export interface PclnFunction {
+  name: string;
+  entry: number;
+  size: number;
+  file?: string;
+}
+
+export interface Pclntab {
+  format: PclnFormat;
+  endian: Endian;
+  ptrSize: number;
+  quantum: number;
+  functionCount: number;
+  textStart: number;
+  functions: PclnFunction[];
+}
+
+interface Header {
+  format: PclnFormat;
+  endian: Endian;
+  quantum: number;
+  ptrSize: number;
+  nfunc: number;
+}
+
+/** Reads and validates the fixed 8-byte prefix; null when these bytes are not a pcHeader. */
+function header8(b: Uint8Array, off: number, bits?: number): Omit<Header, 'nfunc'> | null {
+  if (off + 8 > b.length) return null;
+  if (b[off + 4] !== 0 || b[off + 5] !== 0) return null;
+  const quantum = b[off + 6] as number;
+  const ptrSize = b[off + 7] as number;
+  if (quantum !== 1 && quantum !== 2 && quantum !== 4) return null;
+  if (ptrSize !== 4 && ptrSize !== 8) return null;
+  if (bits !== undefined && ptrSize * 8 !== bits) return null;
+  const le = ((b[off] as number) | ((b[off + 1] as number) << 8) | ((b[off + 2] as number) << 16) | ((b[off + 3] as number) << 24)) >>> 0;
+  const be = (((b[off] as number) << 24) | ((b[off + 1] as number) << 16) | ((b[off + 2] as number) << 8) | (b[off + 3] as number)) >>> 0;
+  const fl = MAGICS[le];
+  if (fl) return { format: fl, endian: 'little', quantum, ptrSize };
+  const fb = MAGICS[be];
+  if (fb) return { format: fb, endian: 'big', quantum, ptrSize };
+  return null;
+}
+
+/**
+ * Finds the table: the .gopclntab/__gopclntab section; the runtime.pclntab symbol (PE, and ELF
+ * PIE/external links where the table sits inside .data.rel.ro with no section of its own); then a
+ * scan of the loaded non-executable data for a header that parses. Every candidate is validated.
+ */
+export async function findPclntab(obj: ObjectFile, _hints: { goVersion?: string } = {}): Promise<PclnLocation | null> {
+  const sec = findSection(obj, '.gopclntab', '__gopclntab');
+  if (sec && sec.fileSize >= 16) {
+    const loc: PclnLocation = { offset: sec.offset, addr: sec.addr, size: sec.fileSize, locatedBy: 'section' };
+    if (await plausible(obj, loc)) return loc;
+  }
+  const syms = await obj.symbols();
+  const start = syms.find((s) => s.name === 'runtime.pclntab' || s.name === 'pclntab');
+  if (start) {
+    const end = syms.find((s) => s.name === 'runtime.epclntab' || s.name === 'epclntab');
+    const offset = obj.vaToOffset(start.value);
+    if (offset !== null) {
+      const size = end && end.value > start.value ? end.value - start.value : regionEnd(obj, offset) - offset;
+      const loc: PclnLocation = { offset, addr: start.value, size, locatedBy: 'symbol' };
+      if (await plausible(obj, loc)) return loc;
+    }
+  }
+  return scan(obj);
+}
+
+/** End of the file-backed load segment (or section) holding a file offset. */
+function regionEnd(obj: ObjectFile, offset: number): number {
+  for (const s of obj.segments) if (s.type === 'load' && offset >= s.offset && offset < s.offset + s.fileSize) return s.offset + s.fileSize;
+  for (const s of obj.sections) if (offset >= s.offset && offset < s.offset + s.fileSize) return s.offset + s.fileSize;
+  return obj.source.size;
+}
+
+function addrOf(obj: ObjectFile, offset: number): number {
+  for (const s of obj.segments) if (s.type === 'load' && offset >= s.offset && offset < s.offset + s.fileSize) return s.vaddr + (offset - s.offset);
+  for (const s of obj.sections) if (s.addr && offset >= s.offset && offset < s.offset + s.fileSize) return s.addr + (offset - s.offset);
+  return 0;
+}
+
+/** A candidate is real when its header parses and its first functab entries lie inside the table. */
+async function plausible(obj: ObjectFile, loc: PclnLocation): Promise<boolean> {
+  const head = await obj.source.read(loc.offset, 8 + 8 * 8);
+  const h = header8(head, 0, obj.bits);
+  if (!h) return false;
+  try {
+    const b = new Bytes(head, h.endian, 'pclntab header', loc.offset);
+    const p = h.ptrSize;
+    const nfunc = b.word(8, p);
+    if (nfunc === 0 || nfunc > MAX_FUNCS) return false;
+    if (h.format === 'go1.2') return 8 + p + nfunc * 2 * p <= loc.size;
+    const offs = h.format === 'go1.16' ? [2, 3, 4, 5, 6] : [3, 4, 5, 6, 7];
+    const vals = offs.map((i) => b.word(8 + i * p, p));
+    const pcln = vals[4] as number;
+    if (vals.some((v) => v > loc.size) || pcln + (nfunc + 1) * (h.format === 'go1.16' ? 2 * p : 8) > loc.size) return false;
+    return true;
+  } catch (e) {
+    if (e instanceof FormatError) return false;
+    throw e;
+  }
+}
+
+/** Magic scan over loaded, non-executable data (every loaded region if that finds nothing). */
+async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
+  const regions = obj.segments.filter((s) => s.type === 'load' && s.fileSize > 0);
+  const ordered = [...regions.filter((s) => !s.x), ...regions.filter((s) => s.x)];
+  for (const r of ordered) {
+    const end = Math.min(obj.source.size, r.offset + r.fileSize);
+    for (let pos = r.offset; pos < end; pos += SCAN_CHUNK) {
+      const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, end - pos));
+      // The header is pointer-aligned; look at every 4th byte for the 0xff bytes all magics share.
+      for (let i = (4 - ((pos - r.offset) % 4)) % 4; i + 8 <= chunk.length && i < SCAN_CHUNK; i += 4) {
+        if (chunk[i + 1] !== 0xff || chunk[i + 2] !== 0xff) continue;
+        if (!header8(chunk, i, obj.bits)) continue;
+        const offset = pos + i;
+        const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
+        if (await plausible(obj, loc)) {
+          try {
+            await readPclntab(obj, loc, { validateOnly: true });
+            return loc;
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Text start for 1.18+ tables, whose entries are offsets from it: the runtime.text symbol; else the
+ * header's textStart word (relocated in PIEs; always 0 since Go 1.26); else the first executable
+ * section. `.text` alone is wrong for cgo/external links, where C code comes first — hence the order.
+ */
+async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number): Promise<number> {
+  const syms = await obj.symbols();
+  const t = syms.find((s) => s.name === 'runtime.text');
+  if (t) return t.value;
+  const addr = loc.addr || addrOf(obj, loc.offset);
+  const relocated = addr ? await obj.readPointer(addr + 8 + 2 * p) : null;
+  const raw = b.word(8 + 2 * p, p);
+  const fromHeader = relocated || raw;
+  if (fromHeader) return fromHeader;
+  const md = await moduledataText(obj, addr, p);
+  if (md) return md;
+  const text = findSection(obj, '.text', '__text') ?? obj.sections.find((s) => s.flags.exec && s.size > 0);
+  return text?.addr ?? 0;
+}
+
+/**
+ * moduledata starts with a pointer to the pcHeader and holds `text` 22 words in (Go 1.16+); find
+ * the word in writable data that points at the table and check the slice after it points into it too.
+ */
+async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
+  if (!pclnAddr) return null;
+  for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
+    const data = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20)), obj.endian, 'moduledata search', s.offset);
+    for (let i = 0; i + 23 * p <= data.length; i += p) {
+      if (data.word(i, p) !== pclnAddr) continue;
+      const funcnametab = data.word(i + p, p);
+      if (funcnametab <= pclnAddr || funcnametab > pclnAddr + (64 << 20)) continue;
+      const text = data.word(i + 22 * p, p);
+      if (text) return text;
+    }
+  }
+  return null;
+}
+
+/** Sub-table offsets (relative to the header) per format. */
+interface Layout {
+  funcnametab: number;
+  cutab: number;
+  filetab: number;
+  pctab: number;
+  functab: number;
+  /** Offset of name/pcfile/cuOffset within a _func record. */
+  nameOff: number;
+  pcfileOff: number;
+  cuOff: number;
+  /** Bytes per functab entry (entry, funcoff). */
+  ftabEntry: number;
+}
+
+function layout(h: Header, b: Bytes): Layout {
+  const p = h.ptrSize;
+  const w = (i: number) => b.word(8 + i * p, p);
+  switch (h.format) {
+    case 'go1.2':
+      return { funcnametab: 0, cutab: 0, filetab: b.u32(8 + p + h.nfunc * 2 * p + p), pctab: 0, functab: 8 + p, nameOff: p, pcfileOff: p + 16, cuOff: -1, ftabEntry: 2 * p };
+    case 'go1.16':
+      return { funcnametab: w(2), cutab: w(3), filetab: w(4), pctab: w(5), functab: w(6), nameOff: p, pcfileOff: p + 16, cuOff: p + 28, ftabEntry: 2 * p };
+    default:
+      return { funcnametab: w(3), cutab: w(4), filetab: w(5), pctab: w(6), functab: w(7), nameOff: 4, pcfileOff: 20, cuOff: 32, ftabEntry: 8 };
+  }
+}
+
+/** Reads the whole table in one read (every part of it is needed) and decodes the function list. */
+export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { files?: boolean; validateOnly?: boolean } = {}): Promise<Pclntab> {
+  const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
+  const data = await obj.source.read(loc.offset, size);
+  const h8 = header8(data, 0);
+  if (!h8) throw new FormatError('pclntab header', loc.offset, 'bad magic or header');
+  const b = new Bytes(data, h8.endian, 'pclntab', loc.offset);
+  const p = h8.ptrSize;
+  const nfunc = b.word(8, p);
+  const maxFuncs = Math.floor(data.length / 8);
+  if (nfunc > MAX_FUNCS || nfunc > maxFuncs) throw new FormatError('pclntab header', loc.offset + 8, `implausible function count ${nfunc}`);
+  const h: Header = { ...h8, nfunc };
+  const L = layout(h, b);
+  const ftabEnd = L.functab + (nfunc + 1) * L.ftabEntry;
+  if (L.functab <= 0 || ftabEnd > data.length) throw new FormatError('pclntab functab', loc.offset + L.functab, `${nfunc} entries run past the table end`);
+  for (const [name, off] of [
+    ['funcnametab', L.funcnametab],
+    ['cutab', L.cutab],
+    ['filetab', L.filetab],
+    ['pctab', L.pctab],
+  ] as const) {
+    if (off > data.length) throw new FormatError('pclntab header', loc.offset, `${name} offset 0x${off.toString(16)} past the table end`);
+  }
+
+  const modern = h.format === 'go1.18' || h.format === 'go1.20';
+  const base = modern ? await textStart(obj, loc, b, p) : 0;
+  const entryAt = modern ? (i: number) => base + b.u32(L.functab + i * 8) : (i: number) => b.word(L.functab + i * L.ftabEntry, p);
+  const funcoffAt = modern ? (i: number) => b.u32(L.functab + i * 8 + 4) : (i: number) => b.word(L.functab + i * L.ftabEntry + p, p);
+  // In go1.2 every offset is from the table start; later, _func offsets are from the functab.
+  const funcBase = h.format === 'go1.2' ? 0 : L.functab;
+  const nameBase = h.format === 'go1.2' ? 0 : L.funcnametab;
+
+  const functions: PclnFunction[] = new Array(opts.validateOnly ? 0 : nfunc);
+  let prev = entryAt(0);
+  const limit = opts.validateOnly ? Math.min(nfunc, 16) : nfunc;
+  for (let i = 0; i < limit; i++) {
+    const entry = i === 0 ? prev : prev;
+    const next = entryAt(i + 1);
+    if (next < entry) throw new FormatError('pclntab functab', loc.offset + L.functab + i * L.ftabEntry, `entries out of order (0x${next.toString(16)} after 0x${entry.toString(16)})`);
+    const fo = funcBase + funcoffAt(i);
+    if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
+    const nameOff = b.i32(fo + L.nameOff);
+    const nameAt = nameBase + nameOff;
+    if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
+    if (!opts.validateOnly) {
+      const f: PclnFunction = { name: b.cstring(nameAt, 64 << 10), entry, size: next - entry };
+      if (opts.files) {
+        const file = fileOf(b, h, L, fo);
+        if (file !== null) f.file = file;
+      }
+      functions[i] = f;
+    }
+    prev = next;
+  }
+  return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
+}
+
+/** The source file of a function's entry PC: the first value of its pcfile stream, through cutab/filetab. */
+function fileOf(b: Bytes, h: Header, L: Layout, fo: number): string | null {
+  const pcfile = b.u32(fo + L.pcfileOff);
+  if (pcfile === 0) return null;
+  const streamAt = (h.format === 'go1.2' ? 0 : L.pctab) + pcfile;
+  if (streamAt >= b.length) return null;
+  // First pair of the stream: uvarint zig-zag value delta from -1.
+  let x = 0;
+  let s = 1;
+  let i = streamAt;
+  for (;;) {
+    const c = b.u8(i++);
+    x += (c & 0x7f) * s;
+    if (c < 0x80) break;
+    s *= 128;
+    if (s > 2 ** 35) return null;
+  }
+  const delta = x % 2 === 1 ? -((x + 1) / 2) : x / 2;
+  const fno = -1 + delta;
+  if (fno < 0) return null;
+  if (h.format === 'go1.2') {
+    const tab = L.filetab;
+    const n = b.u32(tab);
+    if (fno >= n) return null;
+    const off = b.u32(tab + 4 * fno);
+    return off < b.length ? b.cstring(off) : null;
+  }
+  const cu = b.u32(fo + L.cuOff);
+  const idx = L.cutab + (cu + fno) * 4;
+  if (idx + 4 > b.length) return null;
+  const off = b.u32(idx);
+  if (off === 0xffffffff || L.filetab + off >= b.length) return null;
+  return b.cstring(L.filetab + off);
+}

@@ -1,0 +1,95 @@
+import { ascii, Bytes, indexOf, latin1OrUtf8 } from '../io/bytes.js';
+import type { ObjectFile, Section } from '../object/types.js';
+import { readVA } from '../object/types.js';
+import type { RawBuildInfo } from './buildinfo.js';
+
+export type VersionSource = 'buildinfo' | 'symbol' | 'scan';
+
+/** A whole Go toolchain version string, as runtime.buildVersion holds it. */
+const VERSION = /^(go1\.\d+(?:\.\d+)?(?:(?:beta|rc)\d+)?(?: X:[\w,-]+)?|devel [ -~]{1,200})$/;
+/** The start of one inside other bytes (strings are packed with no separators). */
+const PREFIX = /^go1\.\d+(?:\.\d+)?(?:(?:beta|rc)\d+)?/;
+const GO1 = ascii('go1.');
+const MAX_SCAN = 64 << 20;
+
+export function isGoVersion(s: string): boolean {
+  return VERSION.test(s);
+}
+
+/**
+ * The Go toolchain version, from the most exact source available: the build info; the
+ * runtime.buildVersion string (through its symbol); else a scan of read-only data for go1.x
+ * strings, preferring one that a Go string header in data points at with the exact length.
+ */
+export async function findGoVersion(obj: ObjectFile, raw: RawBuildInfo | null): Promise<{ version: string | null; source: VersionSource | null }> {
+  if (raw?.goVersion) return { version: raw.goVersion, source: 'buildinfo' };
+  const ptr = obj.bits === 64 ? 8 : 4;
+  const syms = await obj.symbols();
+  const sym = syms.find((s) => s.name === 'runtime.buildVersion');
+  if (sym) {
+    const v = await goStringAt(obj, sym.value, ptr);
+    if (v !== null && isGoVersion(v)) return { version: v, source: 'symbol' };
+  }
+  const version = await scanForVersion(obj, ptr);
+  return version ? { version, source: 'scan' } : { version: null, source: null };
+}
+
+async function goStringAt(obj: ObjectFile, addr: number, ptr: number): Promise<string | null> {
+  const hdr = await readVA(obj, addr, 2 * ptr);
+  if (!hdr) return null;
+  const data = await obj.readPointer(addr);
+  const len = new Bytes(hdr, obj.endian, 'Go string header').word(ptr, ptr);
+  if (data === null || len === 0 || len > 256) return null;
+  const b = await readVA(obj, data, len);
+  return b ? latin1OrUtf8(b) : null;
+}
+
+function readOnlyData(obj: ObjectFile): Section[] {
+  const named = obj.sections.filter((s) => s.fileSize > 0 && ['.rodata', '.rdata', '__rodata', '.go.string'].includes(s.name));
+  if (named.length) return named;
+  // No section headers: every loaded, non-writable region (text included: old layouts put rodata there).
+  return obj.segments
+    .filter((s) => s.type === 'load' && !s.w && s.fileSize > 0)
+    .map((s) => ({ name: '', segment: s.name, addr: s.vaddr, size: s.memSize, offset: s.offset, fileSize: s.fileSize, flags: { alloc: true, write: false, exec: s.x } }));
+}
+
+function writableData(obj: ObjectFile): Section[] {
+  const named = obj.sections.filter((s) => s.fileSize > 0 && s.flags.write && !s.flags.exec && ['.data', '.noptrdata', '__data', '__noptrdata', '.data.rel.ro'].includes(s.name));
+  if (named.length) return named;
+  return obj.segments
+    .filter((s) => s.type === 'load' && s.w && s.fileSize > 0)
+    .map((s) => ({ name: '', segment: s.name, addr: s.vaddr, size: s.memSize, offset: s.offset, fileSize: s.fileSize, flags: { alloc: true, write: true, exec: false } }));
+}
+
+async function scanForVersion(obj: ObjectFile, ptr: number): Promise<string | null> {
+  const candidates: { addr: number; text: string }[] = [];
+  let budget = MAX_SCAN;
+  for (const s of readOnlyData(obj)) {
+    const n = Math.min(s.fileSize, budget);
+    budget -= n;
+    const b = await obj.source.read(s.offset, n);
+    for (let i = indexOf(b, GO1); i >= 0; i = indexOf(b, GO1, i + 4)) {
+      const m = PREFIX.exec(latin1OrUtf8(b.subarray(i, i + 40)));
+      if (m) candidates.push({ addr: s.addr + i, text: latin1OrUtf8(b.subarray(i, i + 60)) });
+    }
+    if (budget <= 0) break;
+  }
+  if (candidates.length === 0) return null;
+
+  // The runtime.buildVersion header {ptr, len} in data gives the exact string and length.
+  const byAddr = new Map(candidates.map((c) => [c.addr, c]));
+  for (const s of writableData(obj)) {
+    const b = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20)), obj.endian, 'data');
+    for (let i = 0; i + 2 * ptr <= b.length; i += ptr) {
+      const c = byAddr.get(b.word(i, ptr));
+      if (!c) continue;
+      const len = b.word(i + ptr, ptr);
+      const v = c.text.slice(0, len);
+      if (len > 0 && len <= c.text.length && isGoVersion(v)) return v;
+    }
+  }
+  // Otherwise the most specific version string found (a patch release beats a bare minor).
+  const found = candidates.map((c) => (PREFIX.exec(c.text) as RegExpExecArray)[0]);
+  found.sort((a, b) => b.length - a.length);
+  return found[0] ?? null;
+}
