@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../src/errors.js';
 import { FileSource } from '../src/io/file.js';
@@ -5,7 +6,6 @@ import { BytesSource } from '../src/io/source.js';
 import { openElf } from '../src/object/elf.js';
 import { minGlibc } from '../src/object/glibc.js';
 import { corpus, run } from './helpers/corpus.js';
-import { readFileSync } from 'node:fs';
 
 /** System ELF files nobody here built: dynamic C programs and glibc itself. */
 const SYSTEM = ['/bin/ls', '/usr/bin/readelf', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/go-1.19/bin/go'];
@@ -24,7 +24,12 @@ function readelfSections(file: string): { name: string; addr: number; offset: nu
   for (const line of run('readelf', ['-W', '-S', file]).split('\n')) {
     const m = /^\s*\[\s*(\d+)\]\s+(\S*)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(line);
     if (!m || m[1] === '0') continue;
-    out.push({ name: m[2] as string, addr: Number.parseInt(m[4] as string, 16), offset: Number.parseInt(m[5] as string, 16), size: Number.parseInt(m[6] as string, 16) });
+    out.push({
+      name: m[2] as string,
+      addr: Number.parseInt(m[4] as string, 16),
+      offset: Number.parseInt(m[5] as string, 16),
+      size: Number.parseInt(m[6] as string, 16),
+    });
   }
   return out;
 }
@@ -79,8 +84,29 @@ describe('ELF reader against readelf', () => {
 
 describe('minimum glibc', () => {
   it('takes the highest GLIBC_ version and knows GLIBC_ABI_DT_RELR means 2.36', () => {
-    expect(minGlibc([{ file: 'libc.so.6', versions: [{ name: 'GLIBC_2.2.5', symbols: [] }, { name: 'GLIBC_2.34', symbols: [] }, { name: 'GLIBC_2.3.2', symbols: [] }] }])).toBe('2.34');
-    expect(minGlibc([{ file: 'libc.so.6', versions: [{ name: 'GLIBC_2.34', symbols: [] }, { name: 'GLIBC_ABI_DT_RELR', symbols: [] }] }])).toBe('2.36');
+    expect(
+      minGlibc([
+        {
+          file: 'libc.so.6',
+          versions: [
+            { name: 'GLIBC_2.2.5', symbols: [] },
+            { name: 'GLIBC_2.34', symbols: [] },
+            { name: 'GLIBC_2.3.2', symbols: [] },
+          ],
+        },
+      ]),
+    ).toBe('2.34');
+    expect(
+      minGlibc([
+        {
+          file: 'libc.so.6',
+          versions: [
+            { name: 'GLIBC_2.34', symbols: [] },
+            { name: 'GLIBC_ABI_DT_RELR', symbols: [] },
+          ],
+        },
+      ]),
+    ).toBe('2.36');
     expect(minGlibc([{ file: 'libc.so.6', versions: [{ name: 'GLIBC_PRIVATE', symbols: [] }] }])).toBe(null);
     expect(minGlibc([])).toBe(null);
   });

@@ -509,7 +509,7 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
         segment: '',
         addr,
         size,
-        offset: fileSize === 0 && offset > src.size ? 0 : offset,
+        offset,
         fileSize,
         flags: { alloc: !!(flags & SHF_ALLOC), write: !!(flags & SHF_WRITE), exec: !!(flags & SHF_EXECINSTR) },
         type: stype,
