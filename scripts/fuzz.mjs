@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -64,7 +64,15 @@ function mutations(seed, size, hot) {
         ops.push({ off: near(), bytes: Array.from({ length: 1 + pick(8) }, () => pick(256)) });
         break;
       case 3: // huge count or offset (32-bit)
-        ops.push({ off: near() & ~3, bytes: [[0xff, 0xff, 0xff, 0xff], [0xff, 0xff, 0xff, 0x7f], [0, 0, 0, 0x80], [0, 0, 0, 0]][pick(4)] });
+        ops.push({
+          off: near() & ~3,
+          bytes: [
+            [0xff, 0xff, 0xff, 0xff],
+            [0xff, 0xff, 0xff, 0x7f],
+            [0, 0, 0, 0x80],
+            [0, 0, 0, 0],
+          ][pick(4)],
+        });
         break;
       case 4: // huge 64-bit value
         ops.push({ off: near() & ~7, bytes: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, pick(2) ? 0xff : 0x00] });
@@ -161,9 +169,7 @@ async function main() {
   const corpusDir = resolve(arg('corpus', process.env.GOREADY_CORPUS ?? join(here, '..', '.corpus')));
   const manifest = JSON.parse(readFileSync(join(corpusDir, 'manifest.json'), 'utf8'));
   // Small seeds of every format, byte order, word size and Go version keep each input cheap.
-  const wanted = arg('seeds', '')
-    .split(',')
-    .filter(Boolean);
+  const wanted = arg('seeds', '').split(',').filter(Boolean);
   let seeds = manifest.filter((e) => (wanted.length ? wanted.includes(e.name) : true));
   if (!wanted.length) {
     const bySize = [...seeds].map((e) => ({ e, size: readFileSync(join(corpusDir, e.path)).length })).filter((x) => x.size < 12 << 20);
@@ -225,7 +231,9 @@ async function main() {
   });
 
   const secs = (Date.now() - started) / 1000;
-  console.log(`fuzz: ${done} inputs in ${secs.toFixed(1)} s (${Math.round(done / secs)}/s): ${stats.report} reports, ${stats.error} clean errors, ${failures.length} failures`);
+  console.log(
+    `fuzz: ${done} inputs in ${secs.toFixed(1)} s (${Math.round(done / secs)}/s): ${stats.report} reports, ${stats.error} clean errors, ${failures.length} failures`,
+  );
   for (const f of failures.slice(0, 20)) console.log(`FAIL seed=${f.seed} input=${f.file}: ${f.why}`);
   process.exit(failures.length ? 1 : 0);
 }

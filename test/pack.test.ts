@@ -23,7 +23,10 @@ describe('npm pack', () => {
     expect(r.go.isGo).toBe(true);
     expect(r.go.version).toBe('go1.19.8');
     // The library entry point resolves from the installed package too.
-    const lib = execFileSync('node', ['--input-type=module', '-e', "import('goready').then((m) => console.log(typeof m.inspect))"], { cwd: app, encoding: 'utf8' });
+    const lib = execFileSync('node', ['--input-type=module', '-e', "import('goready').then((m) => console.log(typeof m.inspect))"], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     expect(lib.trim()).toBe('function');
   }, 300_000);
 });

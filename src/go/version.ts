@@ -81,9 +81,10 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<string | nu
   for (const s of writableData(obj)) {
     const b = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20)), obj.endian, 'data');
     for (let i = 0; i + 2 * ptr <= b.length; i += ptr) {
-      const c = byAddr.get(b.word(i, ptr));
+      // Arbitrary data: read words without the 2^53 guard, a miss is simply not a header.
+      const c = byAddr.get(ptr === 8 ? b.u64Lossy(i) : b.u32(i));
       if (!c) continue;
-      const len = b.word(i + ptr, ptr);
+      const len = ptr === 8 ? b.u64Lossy(i + ptr) : b.u32(i + ptr);
       const v = c.text.slice(0, len);
       if (len > 0 && len <= c.text.length && isGoVersion(v)) return v;
     }

@@ -36,7 +36,12 @@ export function entry(name: string): CorpusEntry & { file: string } {
 /** Runs a peer tool and returns stdout; a failure fails the test with the tool's stderr. */
 export function run(cmd: string, args: string[], opts: { allowFail?: boolean } = {}): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' } });
+    return execFileSync(cmd, args, {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' },
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     if (opts.allowFail) return err.stdout ?? '';
