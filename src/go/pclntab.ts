@@ -209,8 +209,9 @@ interface Layout {
   filetab: number;
   pctab: number;
   functab: number;
-  /** Offset of name/pcfile/cuOffset within a _func record. */
+  /** Offset of name/pcsp/pcfile/cuOffset within a _func record. */
   nameOff: number;
+  pcspOff: number;
   pcfileOff: number;
   cuOff: number;
   /** Bytes per functab entry (entry, funcoff). */
@@ -222,11 +223,11 @@ function layout(h: Header, b: Bytes): Layout {
   const w = (i: number) => b.word(8 + i * p, p);
   switch (h.format) {
     case 'go1.2':
-      return { funcnametab: 0, cutab: 0, filetab: b.u32(8 + p + h.nfunc * 2 * p + p), pctab: 0, functab: 8 + p, nameOff: p, pcfileOff: p + 16, cuOff: -1, ftabEntry: 2 * p };
+      return { funcnametab: 0, cutab: 0, filetab: b.u32(8 + p + h.nfunc * 2 * p + p), pctab: 0, functab: 8 + p, nameOff: p, pcspOff: p + 12, pcfileOff: p + 16, cuOff: -1, ftabEntry: 2 * p };
     case 'go1.16':
-      return { funcnametab: w(2), cutab: w(3), filetab: w(4), pctab: w(5), functab: w(6), nameOff: p, pcfileOff: p + 16, cuOff: p + 28, ftabEntry: 2 * p };
+      return { funcnametab: w(2), cutab: w(3), filetab: w(4), pctab: w(5), functab: w(6), nameOff: p, pcspOff: p + 12, pcfileOff: p + 16, cuOff: p + 28, ftabEntry: 2 * p };
     default:
-      return { funcnametab: w(3), cutab: w(4), filetab: w(5), pctab: w(6), functab: w(7), nameOff: 4, pcfileOff: 20, cuOff: 32, ftabEntry: 8 };
+      return { funcnametab: w(3), cutab: w(4), filetab: w(5), pctab: w(6), functab: w(7), nameOff: 4, pcspOff: 16, pcfileOff: 20, cuOff: 32, ftabEntry: 8 };
   }
 }
 
@@ -275,7 +276,7 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { fi
     const nameAt = nameBase + nameOff;
     if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
     if (!opts.validateOnly) {
-      const f: PclnFunction = { name: b.cstring(nameAt, 64 << 10), entry, size: next - entry };
+      const f: PclnFunction = { name: b.cstring(nameAt, 64 << 10), entry, size: codeSize(b, h, L, fo, next - entry) };
       if (opts.files) {
         const file = fileOf(b, h, L, fo);
         if (file !== null) f.file = file;
@@ -285,6 +286,43 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { fi
     prev = next;
   }
   return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
+}
+
+/** Reads a uvarint at `i`; returns [value, next offset], or null when it runs off the table or overflows. */
+function uvarint(b: Bytes, i: number): [number, number] | null {
+  let x = 0;
+  let s = 1;
+  for (let n = 0; n < 5; n++) {
+    if (i >= b.length) return null;
+    const c = b.data[i++] as number;
+    x += (c & 0x7f) * s;
+    if (c < 0x80) return [x, i];
+    s *= 128;
+  }
+  return null;
+}
+
+/**
+ * The function's code size without the alignment padding after it — what the symbol table records
+ * and `go tool nm -size` prints: the pc-value tables cover exactly the function's code, so the end
+ * of its pcsp stream is the end of the function. Falls back to the distance to the next entry.
+ */
+function codeSize(b: Bytes, h: Header, L: Layout, fo: number, padded: number): number {
+  const pcsp = b.u32(fo + L.pcspOff);
+  if (pcsp === 0) return padded;
+  let i = (h.format === 'go1.2' ? 0 : L.pctab) + pcsp;
+  let pc = 0;
+  for (let first = true; ; first = false) {
+    const v = uvarint(b, i);
+    if (!v) return padded;
+    if (v[0] === 0 && !first) break;
+    const d = uvarint(b, v[1]);
+    if (!d) return padded;
+    pc += d[0] * h.quantum;
+    i = d[1];
+    if (pc > padded) return padded;
+  }
+  return pc > 0 ? pc : padded;
 }
 
 /** The source file of a function's entry PC: the first value of its pcfile stream, through cutab/filetab. */

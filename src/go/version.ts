@@ -30,8 +30,7 @@ export async function findGoVersion(obj: ObjectFile, raw: RawBuildInfo | null): 
     const v = await goStringAt(obj, sym.value, ptr);
     if (v !== null && isGoVersion(v)) return { version: v, source: 'symbol' };
   }
-  const version = await scanForVersion(obj, ptr);
-  return version ? { version, source: 'scan' } : { version: null, source: null };
+  return scanForVersion(obj, ptr);
 }
 
 async function goStringAt(obj: ObjectFile, addr: number, ptr: number): Promise<string | null> {
@@ -61,7 +60,12 @@ function writableData(obj: ObjectFile): Section[] {
     .map((s) => ({ name: '', segment: s.name, addr: s.vaddr, size: s.memSize, offset: s.offset, fileSize: s.fileSize, flags: { alloc: true, write: true, exec: false } }));
 }
 
-async function scanForVersion(obj: ObjectFile, ptr: number): Promise<string | null> {
+/**
+ * A stripped binary still holds runtime.buildVersion's string header {ptr, len} in data: a header
+ * pointing at a go1.x string with exactly a version's length is that variable ('symbol'). Without
+ * one, the most specific go1.x string in read-only data is the answer ('scan').
+ */
+async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: string | null; source: VersionSource | null }> {
   const candidates: { addr: number; text: string }[] = [];
   let budget = MAX_SCAN;
   for (const s of readOnlyData(obj)) {
@@ -74,7 +78,7 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<string | nu
     }
     if (budget <= 0) break;
   }
-  if (candidates.length === 0) return null;
+  if (candidates.length === 0) return { version: null, source: null };
 
   // The runtime.buildVersion header {ptr, len} in data gives the exact string and length.
   const byAddr = new Map(candidates.map((c) => [c.addr, c]));
@@ -86,11 +90,11 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<string | nu
       if (!c) continue;
       const len = ptr === 8 ? b.u64Lossy(i + ptr) : b.u32(i + ptr);
       const v = c.text.slice(0, len);
-      if (len > 0 && len <= c.text.length && isGoVersion(v)) return v;
+      if (len > 0 && len <= c.text.length && isGoVersion(v)) return { version: v, source: 'symbol' };
     }
   }
   // Otherwise the most specific version string found (a patch release beats a bare minor).
   const found = candidates.map((c) => (PREFIX.exec(c.text) as RegExpExecArray)[0]);
   found.sort((a, b) => b.length - a.length);
-  return found[0] ?? null;
+  return { version: found[0] ?? null, source: 'scan' };
 }

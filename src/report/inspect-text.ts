@@ -10,7 +10,8 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export function renderInspectText(r: InspectReport, opts: { functions?: boolean } = {}): string {
   const lines: string[] = [];
   const name = r.file.universal ? `${r.path} [${r.file.arch}]` : r.path;
-  lines.push(`${name}: ${r.go.version ?? (r.go.isGo ? 'go version unknown' : 'not a Go binary')}`);
+  const upx = r.diagnosis.some((d) => d.startsWith('UPX-packed'));
+  lines.push(`${name}: ${r.go.version ?? (r.go.isGo ? 'go version unknown' : upx ? 'UPX-packed, contents unknown' : 'not a Go binary')}`);
   if (r.buildInfo) for (const l of formatModinfo(r.buildInfo)) lines.push(`\t${l}`);
 
   const f = r.file;
@@ -21,7 +22,7 @@ export function renderInspectText(r: InspectReport, opts: { functions?: boolean 
   if (r.go.version) {
     const exp = r.go.experiments.length ? ` X:${r.go.experiments.join(',')}` : '';
     lines.push(
-      `\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'string scan'})`,
+      `\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'a string scan'})`,
     );
   }
   if (r.pclntab) {
