@@ -88,7 +88,7 @@ async function isUpxPacked(obj: ObjectFile): Promise<boolean> {
 }
 
 async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
-  const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `truncated: ${w}`));
+  const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `corrupt: ${w}`));
   const syms = (await attempt(diagnosis, 'symbol table', () => obj.symbols())) ?? [];
   const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
     static: true,
@@ -149,13 +149,14 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
   const version = ver?.version ?? null;
 
+  const malformed = diagnosis.some((d) => MALFORMED.test(d));
   if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
-  if (!isGo && !upx) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
-  if (isGo && !raw)
+  if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
+  if (isGo && !raw && !malformed)
     diagnosis.push(
       `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered by ${ver?.source}` : ''}`,
     );
-  if (isGo && raw && !pclntab && !diagnosis.some((d) => d.includes('pclntab'))) {
+  if (isGo && raw && !pclntab && !malformed) {
     diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');
   }
 

@@ -431,6 +431,9 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
   let shnum = hdr.u16(o + 8);
   let shstrndx = hdr.u16(o + 10);
   const warnings: string[] = [];
+  // Everything that runs past the end of the file, reported once: a truncated file, or a lying header.
+  const past: string[] = [];
+  let need = 0;
 
   const segments: Segment[] = [];
   let interpreter: string | null = null;
@@ -466,7 +469,8 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
             r: !!(flags & 4),
           };
       if (seg.offset + seg.fileSize > src.size) {
-        warnings.push(`program header ${i} (${hex(seg.offset)}+${hex(seg.fileSize)}) runs past end of file (${src.size} bytes): file truncated`);
+        past.push(`program header ${i}`);
+        need = Math.max(need, seg.offset + seg.fileSize);
         seg.fileSize = Math.max(0, src.size - seg.offset);
       }
       segments.push(seg);
@@ -501,7 +505,8 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
       const entsize = is64 ? sh.u64Lossy(p + 56) : sh.u32(p + 36);
       let fileSize = stype === SHT_NOBITS || stype === 0 ? 0 : size;
       if (fileSize > 0 && offset + fileSize > src.size) {
-        warnings.push(`section ${i} (${hex(offset)}+${hex(size)}) runs past end of file: file truncated or corrupt`);
+        past.push(`section ${i}`);
+        need = Math.max(need, offset + fileSize);
         fileSize = Math.max(0, Math.min(fileSize, src.size - offset));
       }
       sections.push({
@@ -526,9 +531,13 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
         s.name = n < names.length ? names.cstring(n) : '';
       }
     } else {
-      if (shnum > 0) warnings.push('section name table missing or invalid');
+      if (shnum > 0 && past.length === 0) warnings.push(`corrupt: section name table (index ${shstrndx}) missing or invalid`);
       for (const s of sections) s.name = '';
     }
+  }
+  if (past.length) {
+    const what = past.length > 3 ? `${past.slice(0, 3).join(', ')} and ${past.length - 3} more` : past.join(', ');
+    warnings.push(`truncated: file ends at offset ${hex(src.size)} but ${what} extend to ${hex(need)} (${need} bytes needed)`);
   }
 
   let kind: Kind = type === ET_EXEC ? 'executable' : type === ET_REL ? 'object' : type === ET_DYN ? 'shared' : 'other';
