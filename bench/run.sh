@@ -22,9 +22,10 @@ ratio() { # name, json from hyperfine: prints goready mean / peer mean
     console.log(`${process.argv[2]}: goready ${(g.mean * 1000).toFixed(1)} ms, peer ${(p.mean * 1000).toFixed(1)} ms, ratio ${x.toFixed(2)}x (goal <= ${process.argv[3]}x)`);' "$1" "$2" "$3"
 }
 
-echo "== inspect over the whole corpus ($(find "$CORPUS" -type f | wc -l) files) vs go version -m"
+DIRS="$CORPUS/go $CORPUS/npm $CORPUS/misc"
+echo "== inspect over the whole corpus ($(find $DIRS -type f | wc -l) files) vs go version -m"
 hyperfine -N --warmup 2 --runs 10 --export-json "$TMP/dir.json" \
-  "$GR inspect $CORPUS --format json -o /dev/null" "$GO version -m $CORPUS" >/dev/null
+  "$GR inspect $DIRS --format json -o /dev/null" "$GO version -m $DIRS" >/dev/null
 ratio "$TMP/dir.json" "inspect DIR" 1.0
 
 echo "== inspect --functions --format json vs go tool nm -size -sort size on $(basename "$LARGEST") ($(stat -c %s "$LARGEST") bytes)"

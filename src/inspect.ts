@@ -123,7 +123,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   if (mayScan || raw) {
     const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj, { goVersion: raw?.goVersion }));
     if (loc) {
-      const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { files: !!(opts.functions && opts.files) }));
+      const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { list: !!opts.functions, files: !!(opts.functions && opts.files) }));
       if (tab) {
         pclntab = {
           format: tab.format,

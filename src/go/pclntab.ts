@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { Bytes, type Endian } from '../io/bytes.js';
+import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import type { ObjectFile } from '../object/types.js';
 import { findSection, readVA } from '../object/types.js';
 
@@ -231,8 +231,38 @@ function layout(h: Header, b: Bytes): Layout {
   }
 }
 
-/** Reads the whole table in one read (every part of it is needed) and decodes the function list. */
-export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { files?: boolean; validateOnly?: boolean } = {}): Promise<Pclntab> {
+/**
+ * Without a listing only the header and the functab are read (kilobytes, not the whole table):
+ * the count and format are in the header, and every functab entry is checked for order and range.
+ */
+async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab> {
+  const head = await obj.source.read(loc.offset, Math.min(loc.size, 8 + 8 * 8));
+  const h8 = header8(head, 0);
+  if (!h8) throw new FormatError('pclntab header', loc.offset, 'bad magic or header');
+  const hb = new Bytes(head, h8.endian, 'pclntab header', loc.offset);
+  const p = h8.ptrSize;
+  const nfunc = hb.word(8, p);
+  if (nfunc > MAX_FUNCS || nfunc * 8 > loc.size) throw new FormatError('pclntab header', loc.offset + 8, `implausible function count ${nfunc}`);
+  const modern = h8.format === 'go1.18' || h8.format === 'go1.20';
+  const functab = h8.format === 'go1.2' ? 8 + p : hb.word(8 + (h8.format === 'go1.16' ? 6 : 7) * p, p);
+  const ent = modern ? 8 : 2 * p;
+  const len = (nfunc + 1) * ent;
+  if (functab <= 0 || functab + len > loc.size) throw new FormatError('pclntab functab', loc.offset + Math.max(0, functab), `${nfunc} entries run past the table end`);
+  const ft = new Bytes(await obj.source.read(loc.offset + functab, len), h8.endian, 'pclntab functab', loc.offset + functab);
+  if (ft.length < len) throw new FormatError('pclntab functab', loc.offset + functab, 'truncated');
+  let prev = -1;
+  for (let i = 0; i <= nfunc; i++) {
+    const e = modern ? ft.u32(i * 8) : ft.word(i * ent, p);
+    if (e < prev) throw new FormatError('pclntab functab', ft.base + i * ent, `entries out of order (0x${e.toString(16)} after 0x${prev.toString(16)})`);
+    prev = e;
+  }
+  const textStartAt = modern ? await textStart(obj, loc, hb, p) : 0;
+  return { format: h8.format, endian: h8.endian, ptrSize: p, quantum: h8.quantum, functionCount: nfunc, textStart: textStartAt, functions: [] };
+}
+
+/** With a listing, the whole table is read in one read (every part of it is needed) and decoded. */
+export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { list?: boolean; files?: boolean; validateOnly?: boolean } = {}): Promise<Pclntab> {
+  if (!opts.list && !opts.validateOnly) return readSummary(obj, loc);
   const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
   const data = await obj.source.read(loc.offset, size);
   const h8 = header8(data, 0);
@@ -263,9 +293,14 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { fi
   const funcBase = h.format === 'go1.2' ? 0 : L.functab;
   const nameBase = h.format === 'go1.2' ? 0 : L.funcnametab;
 
-  const functions: PclnFunction[] = new Array(opts.validateOnly ? 0 : nfunc);
+  // Without a listing, the header, the functab bounds and the first records are checked.
+  const list = !!opts.list && !opts.validateOnly;
+  const functions: PclnFunction[] = new Array(list ? nfunc : 0);
+  // Names live in funcnametab, which ends where cutab starts (1.16+); go1.2 mixes them into the table.
+  const namesEnd = h.format !== 'go1.2' && L.cutab > L.funcnametab ? L.cutab : data.length;
+  const names = new StringTable(data.subarray(nameBase, namesEnd), 'pclntab funcnametab', loc.offset + nameBase);
   let prev = entryAt(0);
-  const limit = opts.validateOnly ? Math.min(nfunc, 16) : nfunc;
+  const limit = list ? nfunc : Math.min(nfunc, 16);
   for (let i = 0; i < limit; i++) {
     const entry = i === 0 ? prev : prev;
     const next = entryAt(i + 1);
@@ -275,8 +310,8 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { fi
     const nameOff = b.i32(fo + L.nameOff);
     const nameAt = nameBase + nameOff;
     if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
-    if (!opts.validateOnly) {
-      const f: PclnFunction = { name: b.cstring(nameAt, 64 << 10), entry, size: codeSize(b, h, L, fo, next - entry) };
+    if (list) {
+      const f: PclnFunction = { name: names.at(nameAt - nameBase), entry, size: codeSize(b, h, L, fo, next - entry) };
       if (opts.files) {
         const file = fileOf(b, h, L, fo);
         if (file !== null) f.file = file;
@@ -284,6 +319,10 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { fi
       functions[i] = f;
     }
     prev = next;
+  }
+  if (!list && nfunc > limit) {
+    const last = entryAt(nfunc);
+    if (last < prev) throw new FormatError('pclntab functab', loc.offset + L.functab + nfunc * L.ftabEntry, 'end PC before the last entry');
   }
   return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
 }

@@ -112,3 +112,36 @@ export function ascii(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
   return b;
 }
+
+/**
+ * A table of NUL-terminated strings (ELF .strtab, Go's funcnametab) decoded once: names are slices
+ * of one latin1 string, so a lookup allocates no decoder call; the rare name with non-ASCII bytes
+ * (Go ≤ 1.19 spells some generated names with '·') is re-decoded as UTF-8.
+ */
+export class StringTable {
+  private text: string | null = null;
+  constructor(
+    readonly data: Uint8Array,
+    readonly what: string,
+    readonly base = 0,
+  ) {}
+
+  private decoded(): string {
+    if (this.text === null) {
+      let s = '';
+      for (let i = 0; i < this.data.length; i += 8192) s += String.fromCharCode.apply(null, this.data.subarray(i, i + 8192) as unknown as number[]);
+      this.text = s;
+    }
+    return this.text;
+  }
+
+  at(off: number): string {
+    if (!(off >= 0 && off < this.data.length)) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
+    const t = this.decoded();
+    let end = t.indexOf('\0', off);
+    if (end < 0) end = t.length;
+    const s = t.slice(off, end);
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return utf8.decode(this.data.subarray(off, end));
+    return s;
+  }
+}

@@ -1,5 +1,5 @@
 import { FormatError, hex } from '../errors.js';
-import { Bytes, type Endian } from '../io/bytes.js';
+import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
 import { segmentVaToOffset } from './types.js';
@@ -232,11 +232,12 @@ export class ElfFile implements ObjectFile {
     ]);
     const out: Sym[] = [];
     const ent = this.bits === 64 ? 24 : 16;
+    const names = new StringTable(strs.data, strs.what, strs.base);
     for (let i = ent; i + ent <= syms.length; i += ent) {
       const s = readSym(syms, i, this.bits);
       if (s.shndx === SHN_UNDEF) continue;
       out.push({
-        name: s.name < strs.length ? strs.cstring(s.name) : '',
+        name: s.name < strs.length ? names.at(s.name) : '',
         value: s.value,
         size: s.size,
         kind: s.type === STT_FUNC ? 'func' : s.type === STT_OBJECT ? 'object' : 'other',
