@@ -104,7 +104,8 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
   // binary without sections would need, so directory walks over /usr/bin stay fast.
   const markers = hasGoSection(obj) || hasRuntimeSymbols(syms) || buildId !== null;
-  const mayScan = markers || obj.sections.length === 0 || upx;
+  // PE has no Go-specific section names, so a PE file is always searched.
+  const mayScan = markers || obj.sections.length === 0 || upx || obj.format === 'pe';
 
   const raw = mayScan ? await attempt(diagnosis, 'build info', () => readBuildInfo(obj)) : null;
   let buildInfo: BuildInfoData | null = null;

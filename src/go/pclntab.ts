@@ -191,11 +191,13 @@ async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Pro
   if (!pclnAddr) return null;
   for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
     const data = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20)), obj.endian, 'moduledata search', s.offset);
+    // Arbitrary data: read words without the 2^53 guard; a miss is simply not moduledata.
+    const word = (o: number) => (p === 8 ? data.u64Lossy(o) : data.u32(o));
     for (let i = 0; i + 23 * p <= data.length; i += p) {
-      if (data.word(i, p) !== pclnAddr) continue;
-      const funcnametab = data.word(i + p, p);
+      if (word(i) !== pclnAddr) continue;
+      const funcnametab = word(i + p);
       if (funcnametab <= pclnAddr || funcnametab > pclnAddr + (64 << 20)) continue;
-      const text = data.word(i + 22 * p, p);
+      const text = word(i + 22 * p);
       if (text) return text;
     }
   }

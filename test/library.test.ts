@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BlobSource, type ByteSource, inspect } from '../src/index.js';
+import { FileSource } from '../src/io/file.js';
+import { inspectFile } from '../src/node.js';
+import { entry } from './helpers/corpus.js';
+
+/** Counts the bytes the readers ask for. */
+class CountingSource implements ByteSource {
+  bytesRead = 0;
+  reads = 0;
+  constructor(private readonly inner: ByteSource) {}
+  get size(): number {
+    return this.inner.size;
+  }
+  read(offset: number, length: number): Promise<Uint8Array> {
+    this.reads++;
+    this.bytesRead += Math.max(0, Math.min(length, this.size - offset));
+    return this.inner.read(offset, length);
+  }
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sourceFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('library', () => {
+  it('the browser-safe core imports no Node APIs', () => {
+    const src = join(import.meta.dirname, '..', 'src');
+    const nodeOnly = new Set([join(src, 'node.ts'), join(src, 'io', 'file.ts')]);
+    const offenders = sourceFiles(src)
+      .filter((f) => !nodeOnly.has(f) && !f.includes(`${join(src, 'cli')}`))
+      .filter((f) => /from ['"](node:|fs|path|os|child_process)/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('a Blob (as in a browser page) gives the same report as the file', async () => {
+    const e = entry('linux-amd64-cgo');
+    const bytes = readFileSync(e.file);
+    const fromBlob = await inspect(new BlobSource(new Blob([bytes])), { path: e.file, functions: true });
+    const fromFile = await inspectFile(e.file, { functions: true });
+    expect(fromBlob).toEqual(fromFile);
+  });
+
+  it('reads only the byte ranges it needs: a summary of a 15 MB binary reads a small fraction of it', async () => {
+    const e = entry('cmd-go');
+    const src = new CountingSource(new FileSource(e.file));
+    const [r] = await inspect(src);
+    expect(r?.pclntab?.functionCount).toBeGreaterThan(10000);
+    console.log(`cmd-go: ${src.reads} reads, ${src.bytesRead} of ${src.size} bytes`);
+    expect(src.bytesRead).toBeLessThan(src.size / 4);
+  });
+});
