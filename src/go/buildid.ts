@@ -20,11 +20,12 @@ export async function readGoBuildId(obj: ObjectFile): Promise<string | null> {
   }
   const text = findSection(obj, '.text', '__text');
   if (!text || text.fileSize === 0) return null;
-  const head = await obj.source.read(text.offset, Math.min(text.fileSize, 256));
+  // At the very start of text, except where the linker puts a small stub first (windows/386).
+  const head = await obj.source.read(text.offset, Math.min(text.fileSize, 4096));
   const i = indexOf(head, PREFIX);
-  if (i !== 0) return null;
-  const end = head.indexOf(0x22, PREFIX.length);
-  return end > 0 ? latin1OrUtf8(head.subarray(PREFIX.length, end)) : null;
+  if (i < 0) return null;
+  const end = head.indexOf(0x22, i + PREFIX.length);
+  return end > 0 ? latin1OrUtf8(head.subarray(i + PREFIX.length, end)) : null;
 }
 
 /** Walks ELF notes {namesz, descsz, type, name, desc} looking for Go's build ID note. */
