@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatModinfo, parseModinfo } from '../src/go/modinfo.js';
-import { FileSource } from '../src/io/file.js';
 import { inspect } from '../src/inspect.js';
+import { FileSource } from '../src/io/file.js';
 import { corpus, GO, run } from './helpers/corpus.js';
 
 /**
@@ -65,7 +65,7 @@ describe('versions without build info', () => {
     let n = 0;
     for (const e of corpus().filter((x) => x.isGo && x.source !== 'misc')) {
       const src = new FileSource(e.file);
-      const [{ obj }] = (await openObject(src)) as [{ obj: import('../src/object/types.js').ObjectFile }];
+      const obj = (await openObject(src))[0]?.obj as import('../src/object/types.js').ObjectFile;
       const { readBuildInfo } = await import('../src/go/buildinfo.js');
       const raw = await readBuildInfo(obj);
       if (raw) {

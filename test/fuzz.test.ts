@@ -10,10 +10,14 @@ import { CORPUS } from './helpers/corpus.js';
  */
 describe('fuzzing every parser', () => {
   it('20,000 mutated binaries: no crash, no hang, no unbounded memory', () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'fuzz.mjs'), '--count', process.env.GOREADY_FUZZ_COUNT ?? '20000', '--seed', '20261123', '--corpus', CORPUS], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'scripts', 'fuzz.mjs'), '--count', process.env.GOREADY_FUZZ_COUNT ?? '20000', '--seed', '20261123', '--corpus', CORPUS],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     const summary = r.stdout.split('\n').filter((l) => l.startsWith('fuzz:') || l.startsWith('FAIL'));
     console.log(summary.join('\n'));
     expect(r.stdout).toMatch(/0 failures/);

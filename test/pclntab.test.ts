@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FileSource } from '../src/io/file.js';
 import { inspect } from '../src/inspect.js';
+import { FileSource } from '../src/io/file.js';
 import type { FunctionFacts, InspectReport } from '../src/model.js';
 import { corpus, entry, GO, run } from './helpers/corpus.js';
 
 async function report(file: string): Promise<InspectReport> {
   const src = new FileSource(file);
   try {
-    return (await inspect(src, { functions: true, files: true })) [0] as InspectReport;
+    return (await inspect(src, { functions: true, files: true }))[0] as InspectReport;
   } finally {
     src.close();
   }
@@ -114,7 +114,10 @@ describe('pclntab details', () => {
       expect(r.pclntab, e.name).not.toBeNull();
       formats.add(r.pclntab?.format as string);
       const fns = r.functions as FunctionFacts[];
-      expect(fns.some((f) => f.name === 'runtime.main'), e.name).toBe(true);
+      expect(
+        fns.some((f) => f.name === 'runtime.main'),
+        e.name,
+      ).toBe(true);
       for (let i = 1; i < fns.length; i++) expect((fns[i] as FunctionFacts).entry).toBeGreaterThanOrEqual((fns[i - 1] as FunctionFacts).entry);
     }
     expect([...formats].sort()).toEqual(['go1.16', 'go1.18', 'go1.2', 'go1.20']);

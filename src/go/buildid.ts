@@ -11,7 +11,9 @@ const PREFIX = ascii('\xff Go build ID: "');
 export async function readGoBuildId(obj: ObjectFile): Promise<string | null> {
   if (obj.format === 'elf') {
     const sec = findSection(obj, '.note.go.buildid');
-    const regions = sec ? [{ offset: sec.offset, size: sec.fileSize }] : obj.segments.filter((s) => s.type === 'note').map((s) => ({ offset: s.offset, size: s.fileSize }));
+    const regions = sec
+      ? [{ offset: sec.offset, size: sec.fileSize }]
+      : obj.segments.filter((s) => s.type === 'note').map((s) => ({ offset: s.offset, size: s.fileSize }));
     for (const r of regions) {
       const id = await noteId(obj, r.offset, Math.min(r.size, 4096));
       if (id !== null) return id;

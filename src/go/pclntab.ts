@@ -1,7 +1,7 @@
 import { FormatError } from '../errors.js';
 import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import type { ObjectFile } from '../object/types.js';
-import { findSection, readVA } from '../object/types.js';
+import { findSection } from '../object/types.js';
 
 /**
  * The Go function table (runtime pcHeader/functab/_func; see runtime/symtab.go and
@@ -14,7 +14,7 @@ import { findSection, readVA } from '../object/types.js';
  */
 export type PclnFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
 
-const MAGICS: Record<number, PclnFormat> = { 0xfffffffb: 'go1.2', 0xfffffffa: 'go1.16', 0xfffffff0: 'go1.18', 0xfffffff1: 'go1.20' };
+const MAGICS: Record<number, PclnFormat> = { 4294967291: 'go1.2', 4294967290: 'go1.16', 4294967280: 'go1.18', 4294967281: 'go1.20' };
 
 /** A real program has well under a million functions; more means a corrupt count. */
 const MAX_FUNCS = 2_000_000;
@@ -225,9 +225,31 @@ function layout(h: Header, b: Bytes): Layout {
   const w = (i: number) => b.word(8 + i * p, p);
   switch (h.format) {
     case 'go1.2':
-      return { funcnametab: 0, cutab: 0, filetab: b.u32(8 + p + h.nfunc * 2 * p + p), pctab: 0, functab: 8 + p, nameOff: p, pcspOff: p + 12, pcfileOff: p + 16, cuOff: -1, ftabEntry: 2 * p };
+      return {
+        funcnametab: 0,
+        cutab: 0,
+        filetab: b.u32(8 + p + h.nfunc * 2 * p + p),
+        pctab: 0,
+        functab: 8 + p,
+        nameOff: p,
+        pcspOff: p + 12,
+        pcfileOff: p + 16,
+        cuOff: -1,
+        ftabEntry: 2 * p,
+      };
     case 'go1.16':
-      return { funcnametab: w(2), cutab: w(3), filetab: w(4), pctab: w(5), functab: w(6), nameOff: p, pcspOff: p + 12, pcfileOff: p + 16, cuOff: p + 28, ftabEntry: 2 * p };
+      return {
+        funcnametab: w(2),
+        cutab: w(3),
+        filetab: w(4),
+        pctab: w(5),
+        functab: w(6),
+        nameOff: p,
+        pcspOff: p + 12,
+        pcfileOff: p + 16,
+        cuOff: p + 28,
+        ftabEntry: 2 * p,
+      };
     default:
       return { funcnametab: w(3), cutab: w(4), filetab: w(5), pctab: w(6), functab: w(7), nameOff: 4, pcspOff: 16, pcfileOff: 20, cuOff: 32, ftabEntry: 8 };
   }
@@ -249,7 +271,8 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
   const functab = h8.format === 'go1.2' ? 8 + p : hb.word(8 + (h8.format === 'go1.16' ? 6 : 7) * p, p);
   const ent = modern ? 8 : 2 * p;
   const len = (nfunc + 1) * ent;
-  if (functab <= 0 || functab + len > loc.size) throw new FormatError('pclntab functab', loc.offset + Math.max(0, functab), `${nfunc} entries run past the table end`);
+  if (functab <= 0 || functab + len > loc.size)
+    throw new FormatError('pclntab functab', loc.offset + Math.max(0, functab), `${nfunc} entries run past the table end`);
   const ft = new Bytes(await obj.source.read(loc.offset + functab, len), h8.endian, 'pclntab functab', loc.offset + functab);
   if (ft.length < len) throw new FormatError('pclntab functab', loc.offset + functab, 'truncated');
   let prev = -1;
@@ -263,7 +286,11 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
 }
 
 /** With a listing, the whole table is read in one read (every part of it is needed) and decoded. */
-export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { list?: boolean; files?: boolean; validateOnly?: boolean } = {}): Promise<Pclntab> {
+export async function readPclntab(
+  obj: ObjectFile,
+  loc: PclnLocation,
+  opts: { list?: boolean; files?: boolean; validateOnly?: boolean } = {},
+): Promise<Pclntab> {
   if (!opts.list && !opts.validateOnly) return readSummary(obj, loc);
   const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
   const data = await obj.source.read(loc.offset, size);
@@ -306,7 +333,12 @@ export async function readPclntab(obj: ObjectFile, loc: PclnLocation, opts: { li
   for (let i = 0; i < limit; i++) {
     const entry = i === 0 ? prev : prev;
     const next = entryAt(i + 1);
-    if (next < entry) throw new FormatError('pclntab functab', loc.offset + L.functab + i * L.ftabEntry, `entries out of order (0x${next.toString(16)} after 0x${entry.toString(16)})`);
+    if (next < entry)
+      throw new FormatError(
+        'pclntab functab',
+        loc.offset + L.functab + i * L.ftabEntry,
+        `entries out of order (0x${next.toString(16)} after 0x${entry.toString(16)})`,
+      );
     const fo = funcBase + funcoffAt(i);
     if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
     const nameOff = b.i32(fo + L.nameOff);

@@ -5,10 +5,10 @@
 
 const SIMPLE: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
-export class SyntaxError extends Error {
+export class QuoteSyntaxError extends Error {
   constructor(s: string) {
     super(`invalid syntax: ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`);
-    this.name = 'SyntaxError';
+    this.name = 'QuoteSyntaxError';
   }
 }
 
@@ -17,33 +17,33 @@ export function quotedPrefix(s: string): string {
   const q = s[0];
   if (q === '`') {
     const end = s.indexOf('`', 1);
-    if (end < 0) throw new SyntaxError(s);
+    if (end < 0) throw new QuoteSyntaxError(s);
     return s.slice(0, end + 1);
   }
-  if (q !== '"') throw new SyntaxError(s);
+  if (q !== '"') throw new QuoteSyntaxError(s);
   for (let i = 1; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') i++;
     else if (c === '"') return s.slice(0, i + 1);
     else if (c === '\n') break;
   }
-  throw new SyntaxError(s);
+  throw new QuoteSyntaxError(s);
 }
 
 /** strconv.Unquote for double-quoted and backquoted strings. */
 export function unquote(s: string): string {
-  if (s.length < 2) throw new SyntaxError(s);
+  if (s.length < 2) throw new QuoteSyntaxError(s);
   const q = s[0];
-  if (q !== s[s.length - 1]) throw new SyntaxError(s);
+  if (q !== s[s.length - 1]) throw new QuoteSyntaxError(s);
   const body = s.slice(1, -1);
   if (q === '`') {
-    if (body.includes('`')) throw new SyntaxError(s);
+    if (body.includes('`')) throw new QuoteSyntaxError(s);
     // Go drops carriage returns from raw strings.
     return body.replaceAll('\r', '');
   }
-  if (q !== '"') throw new SyntaxError(s);
+  if (q !== '"') throw new QuoteSyntaxError(s);
   if (!body.includes('\\')) {
-    if (body.includes('"') || body.includes('\n')) throw new SyntaxError(s);
+    if (body.includes('"') || body.includes('\n')) throw new QuoteSyntaxError(s);
     return body;
   }
   // Escapes produce bytes (\x, octal) or runes (\u, \U); bytes are collected and decoded as UTF-8.
@@ -54,7 +54,7 @@ export function unquote(s: string): string {
   };
   for (let i = 0; i < body.length; ) {
     const c = body[i] as string;
-    if (c === '"' || c === '\n') throw new SyntaxError(s);
+    if (c === '"' || c === '\n') throw new QuoteSyntaxError(s);
     if (c !== '\\') {
       const cp = body.codePointAt(i) as number;
       pushRune(cp);
@@ -62,32 +62,32 @@ export function unquote(s: string): string {
       continue;
     }
     const e = body[i + 1];
-    if (e === undefined) throw new SyntaxError(s);
+    if (e === undefined) throw new QuoteSyntaxError(s);
     if (e in SIMPLE && e !== "'") {
       bytes.push((SIMPLE[e] as string).charCodeAt(0));
       i += 2;
     } else if (e === 'x') {
       const h = body.slice(i + 2, i + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new SyntaxError(s);
+      if (!/^[0-9a-fA-F]{2}$/.test(h)) throw new QuoteSyntaxError(s);
       bytes.push(Number.parseInt(h, 16));
       i += 4;
     } else if (e === 'u' || e === 'U') {
       const n = e === 'u' ? 4 : 8;
       const h = body.slice(i + 2, i + 2 + n);
-      if (h.length !== n || !/^[0-9a-fA-F]+$/.test(h)) throw new SyntaxError(s);
+      if (h.length !== n || !/^[0-9a-fA-F]+$/.test(h)) throw new QuoteSyntaxError(s);
       const cp = Number.parseInt(h, 16);
-      if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new SyntaxError(s);
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new QuoteSyntaxError(s);
       pushRune(cp);
       i += 2 + n;
     } else if (e >= '0' && e <= '7') {
       const o = body.slice(i + 1, i + 4);
-      if (!/^[0-7]{3}$/.test(o)) throw new SyntaxError(s);
+      if (!/^[0-7]{3}$/.test(o)) throw new QuoteSyntaxError(s);
       const v = Number.parseInt(o, 8);
-      if (v > 255) throw new SyntaxError(s);
+      if (v > 255) throw new QuoteSyntaxError(s);
       bytes.push(v);
       i += 4;
     } else {
-      throw new SyntaxError(s);
+      throw new QuoteSyntaxError(s);
     }
   }
   return new TextDecoder().decode(new Uint8Array(bytes));

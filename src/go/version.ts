@@ -49,15 +49,33 @@ function readOnlyData(obj: ObjectFile): Section[] {
   // No section headers: every loaded, non-writable region (text included: old layouts put rodata there).
   return obj.segments
     .filter((s) => s.type === 'load' && !s.w && s.fileSize > 0)
-    .map((s) => ({ name: '', segment: s.name, addr: s.vaddr, size: s.memSize, offset: s.offset, fileSize: s.fileSize, flags: { alloc: true, write: false, exec: s.x } }));
+    .map((s) => ({
+      name: '',
+      segment: s.name,
+      addr: s.vaddr,
+      size: s.memSize,
+      offset: s.offset,
+      fileSize: s.fileSize,
+      flags: { alloc: true, write: false, exec: s.x },
+    }));
 }
 
 function writableData(obj: ObjectFile): Section[] {
-  const named = obj.sections.filter((s) => s.fileSize > 0 && s.flags.write && !s.flags.exec && ['.data', '.noptrdata', '__data', '__noptrdata', '.data.rel.ro'].includes(s.name));
+  const named = obj.sections.filter(
+    (s) => s.fileSize > 0 && s.flags.write && !s.flags.exec && ['.data', '.noptrdata', '__data', '__noptrdata', '.data.rel.ro'].includes(s.name),
+  );
   if (named.length) return named;
   return obj.segments
     .filter((s) => s.type === 'load' && s.w && s.fileSize > 0)
-    .map((s) => ({ name: '', segment: s.name, addr: s.vaddr, size: s.memSize, offset: s.offset, fileSize: s.fileSize, flags: { alloc: true, write: true, exec: false } }));
+    .map((s) => ({
+      name: '',
+      segment: s.name,
+      addr: s.vaddr,
+      size: s.memSize,
+      offset: s.offset,
+      fileSize: s.fileSize,
+      flags: { alloc: true, write: true, exec: false },
+    }));
 }
 
 /**

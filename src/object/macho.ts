@@ -39,7 +39,14 @@ const N_TYPE = 0x0e;
 const N_SECT = 0x0e;
 
 const CPU_ARCH_ABI64 = 0x01000000;
-const CPUS: Record<number, string> = { 7: '386', [7 | CPU_ARCH_ABI64]: 'amd64', 12: 'arm', [12 | CPU_ARCH_ABI64]: 'arm64', 18: 'ppc', [18 | CPU_ARCH_ABI64]: 'ppc64' };
+const CPUS: Record<number, string> = {
+  7: '386',
+  [7 | CPU_ARCH_ABI64]: 'amd64',
+  12: 'arm',
+  [12 | CPU_ARCH_ABI64]: 'arm64',
+  18: 'ppc',
+  [18 | CPU_ARCH_ABI64]: 'ppc64',
+};
 
 const MAX_COMMANDS = 65536;
 const MAX_SYMBOLS = 10_000_000;
@@ -204,7 +211,11 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
           size: ssize,
           offset,
           fileSize,
-          flags: { alloc: segname !== '__DWARF', write: !!(initprot & VM_PROT_WRITE), exec: !!(sflags & (S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS)) },
+          flags: {
+            alloc: segname !== '__DWARF',
+            write: !!(initprot & VM_PROT_WRITE),
+            exec: !!(sflags & (S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS)),
+          },
         });
       }
     } else if (cmd === LC_SYMTAB) {
@@ -250,7 +261,8 @@ export async function openFat(src: ByteSource): Promise<OpenedObject[]> {
     const q = i * ent;
     const offset = is64 ? t.u64(q + 8) : t.u32(q + 8);
     const size = is64 ? t.u64(q + 16) : t.u32(q + 12);
-    if (offset + size > src.size) throw new FormatError('universal slice table', 8 + q, `slice ${i} (0x${offset.toString(16)}+0x${size.toString(16)}) runs past the end of the file`);
+    if (offset + size > src.size)
+      throw new FormatError('universal slice table', 8 + q, `slice ${i} (0x${offset.toString(16)}+0x${size.toString(16)}) runs past the end of the file`);
     out.push({ obj: await openMachO(new SubSource(src, offset, size)), fat: { index: i, count: n, offset } });
   }
   return out;

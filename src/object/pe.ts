@@ -18,7 +18,7 @@ const MAX_SECTIONS = 4096;
 const MAX_SYMBOLS = 10_000_000;
 const MAX_IMPORTS = 65536;
 
-const MACHINES: Record<number, string> = { 0x14c: '386', 0x8664: 'amd64', 0x1c0: 'arm', 0x1c4: 'arm', 0xaa64: 'arm64', 0x5064: 'riscv64' };
+const MACHINES: Record<number, string> = { 332: '386', 34404: 'amd64', 448: 'arm', 452: 'arm', 43620: 'arm64', 20580: 'riscv64' };
 
 interface PeSection extends Section {
   /** Relative virtual address (addr − ImageBase). */
@@ -203,11 +203,24 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
       flags: { alloc: rva !== 0 && !(c & IMAGE_SCN_MEM_DISCARDABLE), write, exec },
       characteristics: c,
     });
-    if (fileSize > 0 && rva !== 0) segments.push({ type: 'load', name, vaddr: addr, memSize: vsize || rawSize, offset: rawOff, fileSize, r: !!(c & IMAGE_SCN_MEM_READ), w: write, x: exec });
+    if (fileSize > 0 && rva !== 0)
+      segments.push({ type: 'load', name, vaddr: addr, memSize: vsize || rawSize, offset: rawOff, fileSize, r: !!(c & IMAGE_SCN_MEM_READ), w: write, x: exec });
   }
   const arch = MACHINES[machine] ?? `unknown(0x${machine.toString(16)})`;
   const kind: Kind = chars & IMAGE_FILE_DLL ? 'shared' : 'executable';
-  const pe = new PeFile(src, arch, is64 ? 64 : 32, kind, entryRva ? imageBase + entryRva : 0, imageBase, sections, segments, { offset: symOff, count: nsyms }, strtab, importDir);
+  const pe = new PeFile(
+    src,
+    arch,
+    is64 ? 64 : 32,
+    kind,
+    entryRva ? imageBase + entryRva : 0,
+    imageBase,
+    sections,
+    segments,
+    { offset: symOff, count: nsyms },
+    strtab,
+    importDir,
+  );
   pe.warnings.push(...warnings);
   return pe;
 }
