@@ -111,8 +111,11 @@ export class MachOFile implements ObjectFile {
       const sect = b.u8(p + 5);
       const strx = b.u32(p);
       const s = this.sections[sect - 1];
+      // As debug/macho does: the C-level '_' prefix is dropped from names with a '.' (Go symbols).
+      let name = strx < strs.length ? names.at(strx) : '';
+      if (name.startsWith('_') && name.includes('.')) name = name.slice(1);
       out.push({
-        name: strx < strs.length ? names.at(strx) : '',
+        name,
         value: this.bits === 64 ? b.u64Lossy(p + 8) : b.u32(p + 8),
         size: 0,
         kind: s?.flags.exec ? 'func' : 'object',
