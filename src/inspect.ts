@@ -155,7 +155,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
   if (isGo && !raw && !malformed)
     diagnosis.push(
-      `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered by ${ver?.source}` : ''}`,
+      `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered from ${ver?.source === 'symbol' ? 'runtime.buildVersion' : 'a string scan'}` : ''}`,
     );
   if (isGo && raw && !pclntab && !malformed) {
     diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');

@@ -2,7 +2,7 @@
  * Node-only entry points: files, directories and the default scan. The analysis itself lives in
  * the browser-safe core (`inspect`), fed by a FileSource.
  */
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { UnsupportedError } from './errors.js';
@@ -94,7 +94,13 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
     }
     if (st.isDirectory()) {
       for (const f of walk(p)) {
-        const real = resolve(f);
+        // Symlinks (node_modules/.bin, a merged /bin → /usr/bin) lead to the same file: report it once.
+        let real: string;
+        try {
+          real = realpathSync(f);
+        } catch {
+          continue;
+        }
         if (seen.has(real)) continue;
         seen.add(real);
         try {
