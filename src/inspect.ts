@@ -5,12 +5,12 @@ import { type BuildInfoData, ModinfoError, parseModinfo } from './go/modinfo.js'
 import { findPclntab, readPclntab } from './go/pclntab.js';
 import { packageOf } from './go/pkgname.js';
 import { findGoVersion } from './go/version.js';
-import { ascii, indexOf } from './io/bytes.js';
+import { ascii, indexOf, latin1OrUtf8 } from './io/bytes.js';
 import type { ByteSource } from './io/source.js';
 import type { FunctionFacts, InspectReport, PclntabFacts } from './model.js';
 import { minGlibc } from './object/glibc.js';
 import { openObject } from './object/open.js';
-import type { Linkage, ObjectFile, Sym } from './object/types.js';
+import type { Linkage, ObjectFile } from './object/types.js';
 
 export interface InspectOptions {
   /** Name to report as `path`. */
@@ -74,9 +74,7 @@ function hasGoSection(obj: ObjectFile): boolean {
   return obj.sections.some((s) => GO_SECTIONS.has(s.name));
 }
 
-function hasRuntimeSymbols(syms: Sym[]): boolean {
-  return syms.some((s) => s.name === 'runtime.main' || s.name === 'runtime.buildVersion' || s.name === 'runtime.text');
-}
+const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text'];
 
 const UPX_MAGIC = ascii('UPX!');
 
@@ -89,7 +87,8 @@ async function isUpxPacked(obj: ObjectFile): Promise<boolean> {
 
 async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
   const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `corrupt: ${w}`));
-  const syms = (await attempt(diagnosis, 'symbol table', () => obj.symbols())) ?? [];
+  const hasSymbols = (await attempt(diagnosis, 'symbol table', () => obj.hasSymbols())) ?? false;
+  const runtimeSyms = hasSymbols ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0 : false;
   const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
     static: true,
     interpreter: null,
@@ -103,7 +102,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
 
   // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
   // binary without sections would need, so directory walks over /usr/bin stay fast.
-  const markers = hasGoSection(obj) || hasRuntimeSymbols(syms) || buildId !== null;
+  const markers = hasGoSection(obj) || runtimeSyms || buildId !== null;
   // PE has no Go-specific section names, so a PE file is always searched.
   const mayScan = markers || obj.sections.length === 0 || upx || obj.format === 'pe';
 
@@ -146,13 +145,13 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
     }
   }
 
-  const isGo = raw !== null || pclntab !== null || buildId !== null || hasRuntimeSymbols(syms);
+  const isGo = raw !== null || pclntab !== null || buildId !== null || runtimeSyms;
   const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
   const version = ver?.version ?? null;
 
   const malformed = diagnosis.some((d) => MALFORMED.test(d));
   if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
-  if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${foreignToolchain(obj, syms)}`);
+  if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${await foreignToolchain(obj)}`);
   if (isGo && !raw && !malformed)
     diagnosis.push(
       `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered from ${ver?.source === 'symbol' ? 'runtime.buildVersion' : 'a string scan'}` : ''}`,
@@ -170,7 +169,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
       endian: obj.endian,
       kind: obj.kind,
       size: obj.source.size,
-      stripped: syms.length === 0,
+      stripped: !hasSymbols,
       dwarf: obj.hasDWARF,
       buildId,
       universal,
@@ -203,9 +202,20 @@ function experimentsOf(v: string | null): string[] {
         .filter(Boolean);
 }
 
-/** A hint at what produced a non-Go binary, when it says so plainly. */
-function foreignToolchain(obj: ObjectFile, syms: Sym[]): string {
-  if (syms.some((s) => s.name.startsWith('_ZN') && s.name.includes('rust')) || obj.sections.some((s) => s.name === '.rustc'))
-    return ' (looks like a Rust binary)';
-  return '';
+/** What built a non-Go binary, when its .comment section says (GCC, clang, rustc write one). */
+async function foreignToolchain(obj: ObjectFile): Promise<string> {
+  const c = obj.sections.find((s) => s.name === '.comment');
+  if (!c || c.fileSize === 0) return '';
+  const text = latin1OrUtf8(await obj.source.read(c.offset, Math.min(c.fileSize, 1024)));
+  const tools = [
+    ...new Set(
+      text
+        .split('\0')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const rust = tools.find((t) => t.startsWith('rustc'));
+  if (rust) return ` (a Rust binary: ${rust})`;
+  return tools.length ? ` (built by ${tools.join('; ')})` : '';
 }

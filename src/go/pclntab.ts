@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { Bytes, type Endian, StringTable } from '../io/bytes.js';
+import { Bytes, type Endian, findWord, indexOf, StringTable } from '../io/bytes.js';
 import type { ObjectFile } from '../object/types.js';
 import { findSection } from '../object/types.js';
 
@@ -21,6 +21,14 @@ const MAX_FUNCS = 2_000_000;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
+/**
+ * Byte patterns that start every header, with how far into the header each begins: little-endian
+ * magics end in ff ff ff, then the two zero bytes; big-endian ones start with ff ff ff.
+ */
+const MAGIC_NEEDLES: Record<Endian, [Uint8Array, number][]> = {
+  little: [[new Uint8Array([0xff, 0xff, 0xff, 0, 0]), 1]],
+  big: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => [new Uint8Array([0xff, 0xff, 0xff, m, 0, 0]), 0]),
+};
 
 export interface PclnLocation {
   /** File offset of the pcHeader. */
@@ -86,10 +94,10 @@ export async function findPclntab(obj: ObjectFile, _hints: { goVersion?: string 
     const loc: PclnLocation = { offset: sec.offset, addr: sec.addr, size: sec.fileSize, locatedBy: 'section' };
     if (await plausible(obj, loc)) return loc;
   }
-  const syms = await obj.symbols();
-  const start = syms.find((s) => s.name === 'runtime.pclntab' || s.name === 'pclntab');
+  const syms = await obj.lookupSymbols(['runtime.pclntab', 'runtime.epclntab', 'pclntab', 'epclntab']);
+  const start = syms.get('runtime.pclntab') ?? syms.get('pclntab');
   if (start) {
-    const end = syms.find((s) => s.name === 'runtime.epclntab' || s.name === 'epclntab');
+    const end = syms.get('runtime.epclntab') ?? syms.get('epclntab');
     const offset = obj.vaToOffset(start.value);
     if (offset !== null) {
       const size = end && end.value > start.value ? end.value - start.value : regionEnd(obj, offset) - offset;
@@ -143,18 +151,21 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
     const end = Math.min(obj.source.size, r.offset + r.fileSize);
     for (let pos = r.offset; pos < end; pos += SCAN_CHUNK) {
       const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, end - pos));
-      // The header is pointer-aligned; look at every 4th byte for the 0xff bytes all magics share.
-      for (let i = (4 - ((pos - r.offset) % 4)) % 4; i + 8 <= chunk.length && i < SCAN_CHUNK; i += 4) {
-        if (chunk[i + 1] !== 0xff || chunk[i + 2] !== 0xff) continue;
-        if (!header8(chunk, i, obj.bits)) continue;
-        const offset = pos + i;
-        const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
-        if (await plausible(obj, loc)) {
-          try {
-            await readPclntab(obj, loc, { validateOnly: true });
-            return loc;
-          } catch (e) {
-            if (!(e instanceof FormatError)) throw e;
+      // Find the magic natively (the table has the file's byte order), then check the whole header.
+      for (const [needle, back] of MAGIC_NEEDLES[obj.endian]) {
+        for (let i = indexOf(chunk, needle, back); i >= 0 && i - back < SCAN_CHUNK; i = indexOf(chunk, needle, i + 1)) {
+          const at = i - back;
+          if ((pos + at - r.offset) % 4 !== 0 || at + 8 > chunk.length) continue;
+          if (!header8(chunk, at, obj.bits)) continue;
+          const offset = pos + at;
+          const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
+          if (await plausible(obj, loc)) {
+            try {
+              await readPclntab(obj, loc, { validateOnly: true });
+              return loc;
+            } catch (e) {
+              if (!(e instanceof FormatError)) throw e;
+            }
           }
         }
       }
@@ -169,8 +180,7 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
  * section. `.text` alone is wrong for cgo/external links, where C code comes first — hence the order.
  */
 async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number): Promise<number> {
-  const syms = await obj.symbols();
-  const t = syms.find((s) => s.name === 'runtime.text');
+  const t = (await obj.lookupSymbols(['runtime.text'])).get('runtime.text');
   if (t) return t.value;
   const addr = loc.addr || addrOf(obj, loc.offset);
   const relocated = addr ? await obj.readPointer(addr + 8 + 2 * p) : null;
@@ -190,11 +200,12 @@ async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number
 async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
   if (!pclnAddr) return null;
   for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
-    const data = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20)), obj.endian, 'moduledata search', s.offset);
+    const raw = await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20));
+    const data = new Bytes(raw, obj.endian, 'moduledata search', s.offset);
     // Arbitrary data: read words without the 2^53 guard; a miss is simply not moduledata.
     const word = (o: number) => (p === 8 ? data.u64Lossy(o) : data.u32(o));
-    for (let i = 0; i + 23 * p <= data.length; i += p) {
-      if (word(i) !== pclnAddr) continue;
+    for (const i of findWord(raw, pclnAddr, p, obj.endian)) {
+      if (i + 23 * p > data.length) continue;
       const funcnametab = word(i + p);
       if (funcnametab <= pclnAddr || funcnametab > pclnAddr + (64 << 20)) continue;
       const text = word(i + 22 * p);

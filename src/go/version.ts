@@ -1,4 +1,4 @@
-import { ascii, Bytes, indexOf, latin1OrUtf8 } from '../io/bytes.js';
+import { ascii, Bytes, findWord, indexOf, latin1OrUtf8 } from '../io/bytes.js';
 import type { ObjectFile, Section } from '../object/types.js';
 import { readVA } from '../object/types.js';
 import type { RawBuildInfo } from './buildinfo.js';
@@ -24,8 +24,7 @@ export function isGoVersion(s: string): boolean {
 export async function findGoVersion(obj: ObjectFile, raw: RawBuildInfo | null): Promise<{ version: string | null; source: VersionSource | null }> {
   if (raw?.goVersion) return { version: raw.goVersion, source: 'buildinfo' };
   const ptr = obj.bits === 64 ? 8 : 4;
-  const syms = await obj.symbols();
-  const sym = syms.find((s) => s.name === 'runtime.buildVersion');
+  const sym = (await obj.lookupSymbols(['runtime.buildVersion'])).get('runtime.buildVersion');
   if (sym) {
     const v = await goStringAt(obj, sym.value, ptr);
     if (v !== null && isGoVersion(v)) return { version: v, source: 'symbol' };
@@ -99,16 +98,16 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
   if (candidates.length === 0) return { version: null, source: null };
 
   // The runtime.buildVersion header {ptr, len} in data gives the exact string and length.
-  const byAddr = new Map(candidates.map((c) => [c.addr, c]));
   for (const s of writableData(obj)) {
-    const b = new Bytes(await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20)), obj.endian, 'data');
-    for (let i = 0; i + 2 * ptr <= b.length; i += ptr) {
-      // Arbitrary data: read words without the 2^53 guard, a miss is simply not a header.
-      const c = byAddr.get(ptr === 8 ? b.u64Lossy(i) : b.u32(i));
-      if (!c) continue;
-      const len = ptr === 8 ? b.u64Lossy(i + ptr) : b.u32(i + ptr);
-      const v = c.text.slice(0, len);
-      if (len > 0 && len <= c.text.length && isGoVersion(v)) return { version: v, source: 'symbol' };
+    const data = await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20));
+    const b = new Bytes(data, obj.endian, 'data', s.offset);
+    for (const c of candidates) {
+      for (const i of findWord(data, c.addr, ptr, obj.endian)) {
+        if (i + 2 * ptr > data.length) continue;
+        const len = ptr === 8 ? b.u64Lossy(i + ptr) : b.u32(i + ptr);
+        const v = c.text.slice(0, len);
+        if (len > 0 && len <= c.text.length && isGoVersion(v)) return { version: v, source: 'symbol' };
+      }
     }
   }
   // Otherwise the most specific version string found (a patch release beats a bare minor).

@@ -145,3 +145,22 @@ export class StringTable {
     return s;
   }
 }
+
+/** The bytes of an unsigned integer of `size` bytes (4 or 8) in the given byte order. */
+export function wordBytes(value: number, size: number, endian: Endian): Uint8Array {
+  const b = new Uint8Array(size);
+  let v = value;
+  for (let i = 0; i < size; i++) {
+    b[endian === 'little' ? i : size - 1 - i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  return b;
+}
+
+/** Offsets in `hay` where the word `value` is stored at a multiple of `align` (a native-speed search for pointers). */
+export function findWord(hay: Uint8Array, value: number, size: number, endian: Endian, align = size): number[] {
+  const needle = wordBytes(value, size, endian);
+  const out: number[] = [];
+  for (let i = indexOf(hay, needle); i >= 0; i = indexOf(hay, needle, i + 1)) if (i % align === 0) out.push(i);
+  return out;
+}

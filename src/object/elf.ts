@@ -1,5 +1,5 @@
 import { FormatError, hex } from '../errors.js';
-import { Bytes, type Endian, StringTable } from '../io/bytes.js';
+import { ascii, Bytes, type Endian, indexOf, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
 import { segmentVaToOffset } from './types.js';
@@ -219,6 +219,52 @@ export class ElfFile implements ObjectFile {
   symbols(): Promise<Sym[]> {
     this.symCache ??= this.readSymbols(SHT_SYMTAB);
     return this.symCache;
+  }
+
+  async hasSymbols(): Promise<boolean> {
+    const tab = this.sections.find((s) => s.type === SHT_SYMTAB);
+    return !!tab && tab.fileSize >= 2 * (this.bits === 64 ? 24 : 16);
+  }
+
+  /**
+   * Finds a few names without decoding the table: their offsets in the string table (a native
+   * byte search for "\0name\0"), then the entries whose st_name is one of them.
+   */
+  async lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
+    const out = new Map<string, Sym>();
+    if (this.symCache) {
+      for (const s of await this.symCache) if (names.includes(s.name) && !out.has(s.name)) out.set(s.name, s);
+      return out;
+    }
+    const tab = this.sections.find((s) => s.type === SHT_SYMTAB);
+    if (!tab || tab.fileSize === 0) return out;
+    const strtab = this.sections[tab.link];
+    if (!strtab || strtab.type !== SHT_STRTAB) throw new FormatError('ELF symbol table', tab.offset, `bad string table link ${tab.link}`);
+    const [syms, strs] = await Promise.all([
+      this.table(tab.offset, tab.fileSize, `ELF ${tab.name} section`),
+      this.table(strtab.offset, strtab.fileSize, `ELF ${strtab.name} section`),
+    ]);
+    const byOffset = new Map<number, string>();
+    for (const n of names) {
+      const needle = ascii(`\0${n}\0`);
+      for (let i = indexOf(strs.data, needle); i >= 0; i = indexOf(strs.data, needle, i + 1)) byOffset.set(i + 1, n);
+    }
+    if (byOffset.size === 0) return out;
+    const ent = this.bits === 64 ? 24 : 16;
+    for (let i = ent; i + ent <= syms.length; i += ent) {
+      const name = byOffset.get(syms.u32(i));
+      if (name === undefined || out.has(name)) continue;
+      const s = readSym(syms, i, this.bits);
+      if (s.shndx === SHN_UNDEF) continue;
+      out.set(name, {
+        name,
+        value: s.value,
+        size: s.size,
+        kind: s.type === STT_FUNC ? 'func' : s.type === STT_OBJECT ? 'object' : 'other',
+        section: s.shndx >= SHN_LORESERVE || s.shndx >= this.sections.length ? -1 : s.shndx,
+      });
+    }
+    return out;
   }
 
   private async readSymbols(type: number): Promise<Sym[]> {

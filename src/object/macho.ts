@@ -3,7 +3,7 @@ import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact, SubSource } from '../io/source.js';
 import type { OpenedObject } from './open.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
-import { segmentVaToOffset } from './types.js';
+import { lookupIn, segmentVaToOffset } from './types.js';
 
 // Constants from <mach-o/loader.h> and <mach-o/nlist.h> (see Go's debug/macho).
 const MH_OBJECT = 1;
@@ -85,6 +85,14 @@ export class MachOFile implements ObjectFile {
     const w = this.bits / 8;
     if (off === null || off + w > this.source.size) return null;
     return new Bytes(await this.source.read(off, w), this.endian, 'pointer', off).word(0, w);
+  }
+
+  lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
+    return lookupIn(this, names);
+  }
+
+  async hasSymbols(): Promise<boolean> {
+    return (await this.symbols()).length > 0;
   }
 
   symbols(): Promise<Sym[]> {

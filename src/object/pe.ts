@@ -2,7 +2,7 @@ import { FormatError } from '../errors.js';
 import { Bytes, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
-import { segmentVaToOffset } from './types.js';
+import { lookupIn, segmentVaToOffset } from './types.js';
 
 // Constants from the PE/COFF specification (see Go's debug/pe).
 const IMAGE_FILE_DLL = 0x2000;
@@ -61,6 +61,14 @@ export class PeFile implements ObjectFile {
     const w = this.bits / 8;
     if (off === null || off + w > this.source.size) return null;
     return new Bytes(await this.source.read(off, w), 'little', 'pointer', off).word(0, w);
+  }
+
+  lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
+    return lookupIn(this, names);
+  }
+
+  async hasSymbols(): Promise<boolean> {
+    return (await this.symbols()).length > 0;
   }
 
   symbols(): Promise<Sym[]> {

@@ -97,6 +97,10 @@ export interface ObjectFile {
 
   /** The static symbol table (ELF .symtab, PE COFF symbols, Mach-O LC_SYMTAB), defined symbols only; [] when stripped. */
   symbols(): Promise<Sym[]>;
+  /** The defined symbols with these exact names, without building the whole table where the format allows. */
+  lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>>;
+  /** True when the file has a static symbol table with at least one defined symbol (not stripped). */
+  hasSymbols(): Promise<boolean>;
   /** Dynamic linking facts. */
   linkage(): Promise<Linkage>;
   /** Translates a virtual address into a file offset through the loaded segments, or null when the address has no file bytes. */
@@ -134,4 +138,12 @@ export function segmentVaToOffset(segments: readonly Segment[], addr: number): n
     if (addr >= s.vaddr && addr < s.vaddr + s.fileSize) return s.offset + (addr - s.vaddr);
   }
   return null;
+}
+
+/** lookupSymbols over a decoded table, for formats without a faster path. */
+export async function lookupIn(obj: ObjectFile, names: readonly string[]): Promise<Map<string, Sym>> {
+  const want = new Set(names);
+  const out = new Map<string, Sym>();
+  for (const s of await obj.symbols()) if (want.has(s.name) && !out.has(s.name)) out.set(s.name, s);
+  return out;
 }
