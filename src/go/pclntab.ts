@@ -21,13 +21,10 @@ const MAX_FUNCS = 2_000_000;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
-/**
- * Byte patterns that start every header, with how far into the header each begins: little-endian
- * magics end in ff ff ff, then the two zero bytes; big-endian ones start with ff ff ff.
- */
-const MAGIC_NEEDLES: Record<Endian, [Uint8Array, number][]> = {
-  little: [[new Uint8Array([0xff, 0xff, 0xff, 0, 0]), 1]],
-  big: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => [new Uint8Array([0xff, 0xff, 0xff, m, 0, 0]), 0]),
+/** The first six bytes of every header (magic, then two zero bytes) in each byte order. */
+const MAGIC_NEEDLES: Record<Endian, Uint8Array[]> = {
+  little: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([m, 0xff, 0xff, 0xff, 0, 0])),
+  big: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([0xff, 0xff, 0xff, m, 0, 0])),
 };
 
 export interface PclnLocation {
@@ -152,9 +149,8 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
     for (let pos = r.offset; pos < end; pos += SCAN_CHUNK) {
       const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, end - pos));
       // Find the magic natively (the table has the file's byte order), then check the whole header.
-      for (const [needle, back] of MAGIC_NEEDLES[obj.endian]) {
-        for (let i = indexOf(chunk, needle, back); i >= 0 && i - back < SCAN_CHUNK; i = indexOf(chunk, needle, i + 1)) {
-          const at = i - back;
+      for (const needle of MAGIC_NEEDLES[obj.endian]) {
+        for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
           if ((pos + at - r.offset) % 4 !== 0 || at + 8 > chunk.length) continue;
           if (!header8(chunk, at, obj.bits)) continue;
           const offset = pos + at;

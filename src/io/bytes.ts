@@ -93,16 +93,23 @@ export function latin1OrUtf8(b: Uint8Array): string {
   return utf8.decode(b);
 }
 
-/** Index of `needle` in `hay` at or after `from`, or -1. */
+/**
+ * Index of `needle` in `hay` at or after `from`, or -1. The native byte search anchors on the
+ * needle's first byte that is neither 0x00 nor 0xff: those two fill binaries, and anchoring on
+ * them would stop at nearly every position.
+ */
 export function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const n = needle.length;
   if (n === 0) return from;
-  const first = needle[0] as number;
+  let k = 0;
+  while (k < n - 1 && (needle[k] === 0 || needle[k] === 0xff)) k++;
+  const anchor = needle[k] as number;
   const last = hay.length - n;
-  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < n && hay[i + j] === needle[j]) j++;
-    if (j === n) return i;
+  for (let i = hay.indexOf(anchor, from + k); i !== -1 && i - k <= last; i = hay.indexOf(anchor, i + 1)) {
+    const start = i - k;
+    let j = 0;
+    while (j < n && hay[start + j] === needle[j]) j++;
+    if (j === n) return start;
   }
   return -1;
 }
