@@ -120,3 +120,32 @@ describe('goready inspect DIR', () => {
     for (const p of theirs) expect(paths.has(p), p).toBe(true);
   });
 });
+
+describe('goready inspect: diagnosis of damaged and disguised binaries', () => {
+  it('a pclntab whose magic was stomped (as garble does) is reported as garbled, with the build info still read', () => {
+    const e = entry('linux-amd64-stripped');
+    const b = Buffer.from(readFileSync(e.file));
+    const sh = run('readelf', ['-W', '-S', e.file]);
+    const m = /\.gopclntab\s+PROGBITS\s+[0-9a-f]+\s+([0-9a-f]+)/.exec(sh);
+    expect(m).not.toBeNull();
+    const off = Number.parseInt(m?.[1] as string, 16);
+    b.writeUInt32LE(0x12345678, off);
+    const f = join(tmp, 'garbled');
+    writeFileSync(f, b);
+    const r = goready(['inspect', '--format', 'json', f]);
+    expect(r.code).toBe(0);
+    const [rep] = JSON.parse(r.stdout);
+    assertReportValid(rep);
+    expect(rep.buildInfo.path).toBe('example.com/hello');
+    expect(rep.pclntab).toBeNull();
+    expect(rep.diagnosis).toEqual([expect.stringMatching(/^garbled pclntab: /)]);
+  });
+  it('a section table with a lying count: exit 2, corrupt, naming the structure', () => {
+    const e = entry('linux-amd64');
+    const b = Buffer.from(readFileSync(e.file));
+    b.writeUInt16LE(0xfff0, 0x3c); // e_shnum
+    const f = join(tmp, 'lying');
+    writeFileSync(f, b);
+    oneLineError(goready(['inspect', f]), /ELF section header table at offset 0x[0-9a-f]+/);
+  });
+});
