@@ -42,12 +42,10 @@ async function goStringAt(obj: ObjectFile, addr: number, ptr: number): Promise<s
   return b ? latin1OrUtf8(b) : null;
 }
 
-function readOnlyData(obj: ObjectFile): Section[] {
-  const named = obj.sections.filter((s) => s.fileSize > 0 && ['.rodata', '.rdata', '__rodata', '.go.string'].includes(s.name));
-  if (named.length) return named;
-  // No section headers: every loaded, non-writable region (text included: old layouts put rodata there).
+/** Loaded regions without section headers, as sections: writable ones, or read-only ones (text included: old layouts put rodata there). */
+function regions(obj: ObjectFile, write: boolean): Section[] {
   return obj.segments
-    .filter((s) => s.type === 'load' && !s.w && s.fileSize > 0)
+    .filter((s) => s.type === 'load' && s.w === write && s.fileSize > 0)
     .map((s) => ({
       name: '',
       segment: s.name,
@@ -55,26 +53,19 @@ function readOnlyData(obj: ObjectFile): Section[] {
       size: s.memSize,
       offset: s.offset,
       fileSize: s.fileSize,
-      flags: { alloc: true, write: false, exec: s.x },
+      flags: { alloc: true, write, exec: s.x },
     }));
 }
 
+function readOnlyData(obj: ObjectFile): Section[] {
+  const named = obj.sections.filter((s) => s.fileSize > 0 && ['.rodata', '.rdata', '__rodata', '.go.string'].includes(s.name));
+  return named.length ? named : regions(obj, false);
+}
+
 function writableData(obj: ObjectFile): Section[] {
-  const named = obj.sections.filter(
-    (s) => s.fileSize > 0 && s.flags.write && !s.flags.exec && ['.data', '.noptrdata', '__data', '__noptrdata', '.data.rel.ro'].includes(s.name),
-  );
-  if (named.length) return named;
-  return obj.segments
-    .filter((s) => s.type === 'load' && s.w && s.fileSize > 0)
-    .map((s) => ({
-      name: '',
-      segment: s.name,
-      addr: s.vaddr,
-      size: s.memSize,
-      offset: s.offset,
-      fileSize: s.fileSize,
-      flags: { alloc: true, write: true, exec: false },
-    }));
+  const names = ['.data', '.noptrdata', '__data', '__noptrdata', '.data.rel.ro'];
+  const named = obj.sections.filter((s) => s.fileSize > 0 && s.flags.write && !s.flags.exec && names.includes(s.name));
+  return named.length ? named : regions(obj, true);
 }
 
 /**

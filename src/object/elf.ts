@@ -2,7 +2,7 @@ import { FormatError, hex } from '../errors.js';
 import { ascii, Bytes, type Endian, indexOf, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
-import { segmentVaToOffset } from './types.js';
+import { readWord, segmentVaToOffset } from './types.js';
 
 // Constants from the System V gABI and the GNU extensions (see Go's debug/elf/elf.go).
 const ET_REL = 1;
@@ -158,11 +158,8 @@ export class ElfFile implements ObjectFile {
   }
 
   async readPointer(addr: number): Promise<number | null> {
-    const off = this.vaToOffset(addr);
-    if (off === null || off + this.ptr > this.source.size) return null;
-    const b = new Bytes(await this.source.read(off, this.ptr), this.endian, 'pointer', off);
-    const raw = b.word(0, this.ptr);
-    if (this.kind === 'executable') return raw;
+    const raw = await readWord(this, addr);
+    if (raw === null || this.kind === 'executable') return raw;
     const relocs = await this.relocations();
     return relocs.get(addr) ?? raw;
   }

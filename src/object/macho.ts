@@ -3,7 +3,7 @@ import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact, SubSource } from '../io/source.js';
 import type { OpenedObject } from './open.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
-import { lookupIn, segmentVaToOffset } from './types.js';
+import { DecodedSymbols, readWord, segmentVaToOffset } from './types.js';
 
 // Constants from <mach-o/loader.h> and <mach-o/nlist.h> (see Go's debug/macho).
 const MH_OBJECT = 1;
@@ -53,11 +53,10 @@ const MAX_SYMBOLS = 10_000_000;
 /** Universal binaries hold a handful of slices; Java class files share the magic with a version ≥ 45 here. */
 const MAX_FAT_SLICES = 20;
 
-export class MachOFile implements ObjectFile {
+export class MachOFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'macho' as const;
   readonly imageBase = 0;
   readonly warnings: string[] = [];
-  private symCache: Promise<Sym[]> | null = null;
 
   constructor(
     readonly source: ByteSource,
@@ -70,7 +69,9 @@ export class MachOFile implements ObjectFile {
     readonly segments: Segment[],
     private readonly symtab: { symoff: number; nsyms: number; stroff: number; strsize: number } | null,
     private readonly link: Linkage,
-  ) {}
+  ) {
+    super();
+  }
 
   get hasDWARF(): boolean {
     return this.sections.some((s) => s.segment === '__DWARF' || s.name.startsWith('__zdebug_') || s.name.startsWith('__debug_'));
@@ -80,27 +81,12 @@ export class MachOFile implements ObjectFile {
     return segmentVaToOffset(this.segments, addr);
   }
 
-  async readPointer(addr: number): Promise<number | null> {
-    const off = this.vaToOffset(addr);
-    const w = this.bits / 8;
-    if (off === null || off + w > this.source.size) return null;
-    return new Bytes(await this.source.read(off, w), this.endian, 'pointer', off).word(0, w);
+  /** Go's internal linker writes absolute pointers (rebased by dyld); the file value is the address. */
+  readPointer(addr: number): Promise<number | null> {
+    return readWord(this, addr);
   }
 
-  lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
-    return lookupIn(this, names);
-  }
-
-  async hasSymbols(): Promise<boolean> {
-    return (await this.symbols()).length > 0;
-  }
-
-  symbols(): Promise<Sym[]> {
-    this.symCache ??= this.readSymbols();
-    return this.symCache;
-  }
-
-  private async readSymbols(): Promise<Sym[]> {
+  protected async readSymbols(): Promise<Sym[]> {
     const t = this.symtab;
     if (!t || t.nsyms === 0) return [];
     const ent = this.bits === 64 ? 16 : 12;

@@ -2,7 +2,7 @@ import { FormatError } from '../errors.js';
 import { Bytes, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
-import { lookupIn, segmentVaToOffset } from './types.js';
+import { DecodedSymbols, readWord, segmentVaToOffset } from './types.js';
 
 // Constants from the PE/COFF specification (see Go's debug/pe).
 const IMAGE_FILE_DLL = 0x2000;
@@ -26,11 +26,10 @@ interface PeSection extends Section {
   characteristics: number;
 }
 
-export class PeFile implements ObjectFile {
+export class PeFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'pe' as const;
   readonly endian = 'little' as const;
   readonly warnings: string[] = [];
-  private symCache: Promise<Sym[]> | null = null;
 
   constructor(
     readonly source: ByteSource,
@@ -45,7 +44,9 @@ export class PeFile implements ObjectFile {
     private readonly symtab: { offset: number; count: number },
     private readonly strtab: StringTable | null,
     private readonly importDir: { rva: number; size: number },
-  ) {}
+  ) {
+    super();
+  }
 
   get hasDWARF(): boolean {
     return this.sections.some((s) => s.name.startsWith('.debug_') || s.name.startsWith('.zdebug_'));
@@ -56,27 +57,11 @@ export class PeFile implements ObjectFile {
   }
 
   /** PE files hold absolute addresses for the preferred ImageBase: no relocation is needed to read them. */
-  async readPointer(addr: number): Promise<number | null> {
-    const off = this.vaToOffset(addr);
-    const w = this.bits / 8;
-    if (off === null || off + w > this.source.size) return null;
-    return new Bytes(await this.source.read(off, w), 'little', 'pointer', off).word(0, w);
+  readPointer(addr: number): Promise<number | null> {
+    return readWord(this, addr);
   }
 
-  lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
-    return lookupIn(this, names);
-  }
-
-  async hasSymbols(): Promise<boolean> {
-    return (await this.symbols()).length > 0;
-  }
-
-  symbols(): Promise<Sym[]> {
-    this.symCache ??= this.readSymbols();
-    return this.symCache;
-  }
-
-  private async readSymbols(): Promise<Sym[]> {
+  protected async readSymbols(): Promise<Sym[]> {
     const { offset, count } = this.symtab;
     if (offset === 0 || count === 0) return [];
     const b = new Bytes(await readExact(this.source, offset, count * COFF_SYMBOL_SIZE, 'PE COFF symbol table'), 'little', 'PE COFF symbol table', offset);

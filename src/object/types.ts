@@ -1,4 +1,4 @@
-import type { Endian } from '../io/bytes.js';
+import { Bytes, type Endian } from '../io/bytes.js';
 import type { ByteSource } from '../io/source.js';
 
 export type Format = 'elf' | 'pe' | 'macho';
@@ -140,10 +140,35 @@ export function segmentVaToOffset(segments: readonly Segment[], addr: number): n
   return null;
 }
 
-/** lookupSymbols over a decoded table, for formats without a faster path. */
-export async function lookupIn(obj: ObjectFile, names: readonly string[]): Promise<Map<string, Sym>> {
-  const want = new Set(names);
-  const out = new Map<string, Sym>();
-  for (const s of await obj.symbols()) if (want.has(s.name) && !out.has(s.name)) out.set(s.name, s);
-  return out;
+/** The pointer-sized word stored at a virtual address, as the file holds it (no relocation applied). */
+export async function readWord(obj: ObjectFile, addr: number): Promise<number | null> {
+  const off = obj.vaToOffset(addr);
+  const w = obj.bits / 8;
+  if (off === null || off + w > obj.source.size) return null;
+  return new Bytes(await obj.source.read(off, w), obj.endian, 'pointer', off).word(0, w);
+}
+
+/**
+ * Symbol access for formats whose table is decoded whole (PE, Mach-O): one cached decode serves
+ * symbols(), lookupSymbols() and hasSymbols().
+ */
+export abstract class DecodedSymbols {
+  private symCache: Promise<Sym[]> | null = null;
+  protected abstract readSymbols(): Promise<Sym[]>;
+
+  symbols(): Promise<Sym[]> {
+    this.symCache ??= this.readSymbols();
+    return this.symCache;
+  }
+
+  async lookupSymbols(names: readonly string[]): Promise<Map<string, Sym>> {
+    const want = new Set(names);
+    const out = new Map<string, Sym>();
+    for (const s of await this.symbols()) if (want.has(s.name) && !out.has(s.name)) out.set(s.name, s);
+    return out;
+  }
+
+  async hasSymbols(): Promise<boolean> {
+    return (await this.symbols()).length > 0;
+  }
 }
