@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isMalformed } from '../inspect.js';
+import { FileSource } from '../io/file.js';
 import type { InspectReport } from '../model.js';
 import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
+import { renderSizeText, type SizeView } from '../report/size-text.js';
+import type { SizeReport } from '../size/attribute.js';
+import { size } from '../size/size.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (later verbs), 2 bad input or usage. */
 const EXIT_BAD_INPUT = 2;
@@ -62,6 +66,32 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
   return bad ? EXIT_BAD_INPUT : 0;
 }
 
+interface SizeFlags {
+  format: 'text' | 'json';
+  by: SizeView;
+  top: string;
+  functions?: boolean;
+  out?: string;
+}
+
+async function runSize(binary: string, flags: SizeFlags): Promise<number> {
+  const top = Number(flags.top);
+  if (!Number.isInteger(top) || top < 1) fail(`--top: not a positive integer: ${flags.top}`);
+  let r: SizeReport;
+  const src = new FileSource(binary);
+  try {
+    r = await size(src, { path: binary, functions: !!flags.functions });
+  } catch (e) {
+    fail(`${binary}: ${errorText(e)}`);
+  } finally {
+    src.close();
+  }
+  const text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderSizeText(r, { by: flags.by, top });
+  if (flags.out) writeFileSync(flags.out, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('goready')
@@ -83,6 +113,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (paths: string[], flags: InspectFlags) => {
       code = await runInspect(paths, flags);
+    });
+
+  program
+    .command('size')
+    .description('Attribute every byte of a Go binary to a package, module or section')
+    .argument('<binary>', 'the binary')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--by <view>', 'text view').choices(['package', 'module', 'section']).default('package'))
+    .option('--top <n>', 'rows in the text view', '25')
+    .option('--functions', 'include per-function sizes (json)')
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (binary: string, flags: SizeFlags) => {
+      code = await runSize(binary, flags);
     });
 
   try {

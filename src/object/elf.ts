@@ -115,6 +115,7 @@ export class ElfFile implements ObjectFile {
   readonly format = 'elf' as const;
   readonly imageBase = 0;
   readonly warnings: string[] = [];
+  readonly headers: [number, number][] = [];
   private symCache: Promise<Sym[]> | null = null;
   private relocCache: Promise<Map<number, number>> | null = null;
   private dynCache: Promise<DynEntry[]> | null = null;
@@ -587,6 +588,10 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
   let kind: Kind = type === ET_EXEC ? 'executable' : type === ET_REL ? 'object' : type === ET_DYN ? 'shared' : 'other';
   const elf = new ElfFile(src, archOf(machine, is64, endian), is64 ? 64 : 32, endian, kind, machine, entry, sections, segments, interpreter);
   elf.warnings.push(...warnings);
+  elf.headers.push([0, is64 ? 64 : 52]);
+  if (phnum > 0) elf.headers.push([phoff, phoff + phnum * phentsize]);
+  if (shoff !== 0) elf.headers.push([shoff, shoff + shnum * shentsize]);
+  elf.headers.sort((a, b) => a[0] - b[0]);
   if (type === ET_DYN) {
     // DF_1_PIE marks a PIE (static PIEs have no interpreter). Without it, an ET_DYN with an
     // interpreter and no soname is a PIE too; libc.so.6 has an interpreter but is a library.

@@ -57,6 +57,7 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'macho' as const;
   readonly imageBase = 0;
   readonly warnings: string[] = [];
+  readonly headers: [number, number][] = [];
 
   constructor(
     readonly source: ByteSource,
@@ -242,6 +243,7 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
   const arch = CPUS[cputype] ?? `unknown(0x${cputype.toString(16)})`;
   const f = new MachOFile(src, arch, is64 ? 64 : 32, endian, kind, entry, sections, segments, symtab, link);
   f.warnings.push(...warnings);
+  f.headers.push([0, hsize + sizeofcmds]);
   return f;
 }
 

@@ -30,6 +30,7 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'pe' as const;
   readonly endian = 'little' as const;
   readonly warnings: string[] = [];
+  readonly headers: [number, number][] = [];
 
   constructor(
     readonly source: ByteSource,
@@ -215,5 +216,6 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
     importDir,
   );
   pe.warnings.push(...warnings);
+  pe.headers.push([0, shOff + nsect * 40]);
   return pe;
 }

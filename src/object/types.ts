@@ -94,6 +94,8 @@ export interface ObjectFile {
   readonly imageBase: number;
   /** Problems found while reading headers that did not stop the read (one line each). */
   readonly warnings: string[];
+  /** File ranges [start, end) of the format's own headers and header tables. */
+  readonly headers: [number, number][];
 
   /** The static symbol table (ELF .symtab, PE COFF symbols, Mach-O LC_SYMTAB), defined symbols only; [] when stripped. */
   symbols(): Promise<Sym[]>;

@@ -1,0 +1,259 @@
+import type { BuildInfoData } from '../go/modinfo.js';
+import { findPclntab, type PclnFunction, readPclntab } from '../go/pclntab.js';
+import { packageOf } from '../go/pkgname.js';
+import type { ObjectFile, Section, Sym } from '../object/types.js';
+
+/**
+ * Where the bytes of a binary go. Every byte of the file lands in exactly one bucket, so
+ * `attributedBytes === fileSize`; memory-only bytes (.bss, zerofill) are counted separately.
+ *
+ * Buckets are Go packages (code from the pclntab, data from symbols) or pseudo-packages in angle
+ * brackets, each its own pseudo-module:
+ *   <compiler>      type descriptors, itabs, merged string data and other generated symbols
+ *   <pclntab>       the function table itself
+ *   <C>             executable bytes no Go function covers in a cgo binary
+ *   <dwarf>         debug sections
+ *   <symtab>        static symbol and string tables (what -ldflags=-s removes)
+ *   <dynamic>       dynamic linking: interpreter, dynsym, relocations, version tables, notes
+ *   <headers>       file, program and section headers
+ *   <unattributed>  everything else, reported per section (never lumped into std)
+ */
+export interface SizeReport {
+  path: string;
+  fileSize: number;
+  attributedBytes: number;
+  /** Bytes in memory that have no file bytes (.bss, .noptrbss, zerofill). */
+  memOnlyBytes: number;
+  packages: PackageSize[];
+  modules: { path: string; bytes: number }[];
+  sections: { name: string; fileBytes: number; memBytes: number }[];
+  /** Per-section unattributed remainders, so nothing hides in a total. */
+  unattributed: { section: string; bytes: number }[];
+  functions?: { name: string; package: string; bytes: number }[];
+  /** True when function sizes and data came without a symbol table (stripped binary). */
+  stripped: boolean;
+}
+
+export interface PackageSize {
+  name: string;
+  module: string;
+  codeBytes: number;
+  dataBytes: number;
+}
+
+const DWARF = /^(\.z?debug_|__z?debug_)/;
+const SYMTAB = new Set(['.symtab', '.strtab', '.gosymtab', '__gosymtab']);
+const DYNAMIC =
+  /^(\.interp|\.dynsym|\.dynstr|\.dynamic|\.rela?\.|\.gnu\.(version|hash)|\.hash|\.note|\.got|\.plt|__(got|la_symbol_ptr|nl_symbol_ptr|stubs|stub_helper|symbol_stub\d*)$|\.idata|\.reloc|\.edata)/;
+const PCLNTAB = new Set(['.gopclntab', '__gopclntab']);
+const COMPILER_SECTIONS = new Set(['.typelink', '.itablink', '__typelink', '__itablink', '.go.type', '__go_type', '.go.func', '__go_func']);
+
+/** Which pseudo-package a whole section belongs to, when its name says. */
+function sectionBucket(s: Section): string | null {
+  if (DWARF.test(s.name) || s.segment === '__DWARF') return '<dwarf>';
+  if (SYMTAB.has(s.name)) return '<symtab>';
+  if (DYNAMIC.test(s.name)) return '<dynamic>';
+  if (PCLNTAB.has(s.name)) return '<pclntab>';
+  if (COMPILER_SECTIONS.has(s.name)) return '<compiler>';
+  if (s.name === '.shstrtab') return '<headers>';
+  return null;
+}
+
+/** The package of a data symbol; generated symbols (type:, go:itab., go:string.) belong to <compiler>. */
+function dataPackage(name: string): string {
+  // $f64.… / $i64.… are the compiler's pooled constants.
+  return (name.startsWith('$') ? '' : packageOf(name)) || '<compiler>';
+}
+
+/** Longest module path that is the package or a parent of it; std for dotless first elements. */
+export function moduleOf(pkg: string, modules: string[]): string {
+  if (pkg.startsWith('<')) return pkg;
+  let best = '';
+  for (const m of modules) if ((pkg === m || pkg.startsWith(`${m}/`)) && m.length > best.length) best = m;
+  if (best) return best;
+  if (pkg === 'main') return modules[0] ?? 'main';
+  const first = pkg.split('/')[0] as string;
+  return first.includes('.') ? '<unknown module>' : 'std';
+}
+
+interface Claim {
+  start: number;
+  end: number;
+  pkg: string;
+  code: boolean;
+  fn?: string;
+}
+
+export interface SizeOptions {
+  path?: string;
+  buildInfo?: BuildInfoData | null;
+  cgo?: boolean;
+  functions?: boolean;
+}
+
+/** Attributes every byte of the file. */
+export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): Promise<SizeReport> {
+  const fileSize = obj.source.size;
+  const bi = opts.buildInfo ?? null;
+  const modules = [bi?.main?.path, ...(bi?.deps ?? []).map((d) => d.path)].filter((m): m is string => !!m);
+
+  const claims: Claim[] = [];
+  const pclnSections: { offset: number; size: number }[] = [];
+  const loc = await findPclntab(obj);
+  let fns: PclnFunction[] = [];
+  if (loc) {
+    const tab = await readPclntab(obj, loc, { list: true });
+    fns = tab.functions;
+    if (loc.locatedBy !== 'section') pclnSections.push({ offset: loc.offset, size: Math.min(loc.size, fileSize - loc.offset) });
+  }
+  // Code: each function owns its bytes up to the next function's entry (alignment padding included).
+  const execEnd = new Map<number, number>();
+  for (const s of obj.sections) if (s.flags.exec && s.fileSize > 0 && s.addr) execEnd.set(s.addr, s.addr + s.fileSize);
+  for (let i = 0; i < fns.length; i++) {
+    const f = fns[i] as PclnFunction;
+    const next = fns[i + 1];
+    const off = obj.vaToOffset(f.entry);
+    if (off === null) continue;
+    const span = next && next.entry > f.entry ? next.entry - f.entry : f.size;
+    claims.push({ start: off, end: off + span, pkg: packageOf(f.name) || '<compiler>', code: true, fn: f.name });
+  }
+  // Table claims for a pclntab that has no section of its own (PE, external-link PIE).
+  for (const p of pclnSections) claims.push({ start: p.offset, end: p.offset + p.size, pkg: '<pclntab>', code: false });
+
+  // Data: symbols with sizes (ELF), or up to the next symbol (PE, Mach-O).
+  const syms: Sym[] = (await obj.hasSymbols()) ? await obj.symbols() : [];
+  const dataSyms = syms.filter((s) => s.kind !== 'func' && s.section >= 0 && !(obj.sections[s.section] as Section).flags.exec);
+  dataSyms.sort((a, b) => a.value - b.value);
+  for (let i = 0; i < dataSyms.length; i++) {
+    const s = dataSyms[i] as Sym;
+    const sec = obj.sections[s.section] as Section;
+    if (sec.fileSize === 0 || sectionBucket(sec)) continue;
+    let size = s.size;
+    if (size === 0) {
+      const next = dataSyms[i + 1];
+      size = next && next.section === s.section ? next.value - s.value : sec.addr + sec.fileSize - s.value;
+    }
+    const off = obj.vaToOffset(s.value);
+    if (off === null || size <= 0) continue;
+    claims.push({ start: off, end: off + size, pkg: dataPackage(s.name), code: false });
+  }
+
+  claims.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  const pkgs = new Map<string, PackageSize>();
+  const fnBytes = new Map<string, { package: string; bytes: number }>();
+  const unattributed = new Map<string, number>();
+  const sectionBytes = new Map<string, { fileBytes: number; memBytes: number }>();
+  let attributed = 0;
+  const addPkg = (name: string, bytes: number, code: boolean) => {
+    if (bytes <= 0) return;
+    let p = pkgs.get(name);
+    if (!p) {
+      p = { name, module: moduleOf(name, modules), codeBytes: 0, dataBytes: 0 };
+      pkgs.set(name, p);
+    }
+    if (code) p.codeBytes += bytes;
+    else p.dataBytes += bytes;
+    attributed += bytes;
+  };
+  const addSection = (name: string, fileBytes: number, memBytes: number) => {
+    const e = sectionBytes.get(name) ?? { fileBytes: 0, memBytes: 0 };
+    e.fileBytes += fileBytes;
+    e.memBytes += memBytes;
+    sectionBytes.set(name, e);
+  };
+  const remainder = (sec: string, bytes: number, exec: boolean) => {
+    if (bytes <= 0) return;
+    if (exec && opts.cgo) return addPkg('<C>', bytes, true);
+    addPkg('<unattributed>', bytes, false);
+    unattributed.set(sec, (unattributed.get(sec) ?? 0) + bytes);
+  };
+
+  // Sweep the file in offset order: sections claim their ranges once; inside a section, leaf
+  // claims (functions, symbols, tables) take their bytes and the rest is the section's remainder.
+  const secs = obj.sections.filter((s) => s.fileSize > 0).sort((a, b) => a.offset - b.offset || b.fileSize - a.fileSize);
+  let cursor = 0;
+  let ci = 0;
+  const headers = obj.headers;
+  const gap = (from: number, to: number) => {
+    // Bytes outside every section: headers where the format puts them, else padding.
+    let pos = from;
+    for (const [hs, he] of headers) {
+      const s = Math.max(pos, hs);
+      const e = Math.min(to, he);
+      if (e > s) {
+        if (s > pos) remainder('(between sections)', s - pos, false);
+        addPkg('<headers>', e - s, false);
+        addSection('(headers)', e - s, 0);
+        pos = e;
+      }
+    }
+    if (to > pos) remainder('(between sections)', to - pos, false);
+    if (to > from) addSection('(between sections)', to - from - headersIn(headers, from, to), 0);
+  };
+  for (const sec of secs) {
+    const start = Math.max(sec.offset, cursor);
+    const end = Math.min(sec.offset + sec.fileSize, fileSize);
+    if (end <= start) {
+      addSection(sectionName(sec), 0, sec.flags.alloc ? sec.size : 0);
+      continue;
+    }
+    if (start > cursor) gap(cursor, start);
+    addSection(sectionName(sec), end - start, sec.flags.alloc ? sec.size : 0);
+    const whole = sectionBucket(sec);
+    // Claims that start before this section cannot reach into it (they were clipped already).
+    while (ci < claims.length && (claims[ci] as Claim).start < start) ci++;
+    if (whole) {
+      addPkg(whole, end - start, false);
+    } else {
+      let pos = start;
+      while (ci < claims.length && (claims[ci] as Claim).start < end) {
+        const c = claims[ci++] as Claim;
+        const s = Math.max(c.start, pos);
+        const e = Math.min(c.end, end);
+        if (e <= s) continue;
+        if (s > pos) remainder(sectionName(sec), s - pos, sec.flags.exec);
+        addPkg(c.pkg, e - s, c.code);
+        if (c.fn && opts.functions) {
+          const f = fnBytes.get(c.fn) ?? { package: c.pkg, bytes: 0 };
+          f.bytes += e - s;
+          fnBytes.set(c.fn, f);
+        }
+        pos = e;
+      }
+      if (end > pos) remainder(sectionName(sec), end - pos, sec.flags.exec);
+    }
+    cursor = end;
+  }
+  if (fileSize > cursor) gap(cursor, fileSize);
+
+  const memOnly = obj.sections.filter((s) => s.fileSize === 0 && s.flags.alloc && s.size > 0).reduce((a, s) => a + s.size, 0);
+  for (const s of obj.sections) if (s.fileSize === 0 && s.flags.alloc && s.size > 0) addSection(sectionName(s), 0, s.size);
+
+  const packages = [...pkgs.values()].sort((a, b) => b.codeBytes + b.dataBytes - (a.codeBytes + a.dataBytes) || a.name.localeCompare(b.name));
+  const mods = new Map<string, number>();
+  for (const p of packages) mods.set(p.module, (mods.get(p.module) ?? 0) + p.codeBytes + p.dataBytes);
+  const report: SizeReport = {
+    path: opts.path ?? '',
+    fileSize,
+    attributedBytes: attributed,
+    memOnlyBytes: memOnly,
+    packages,
+    modules: [...mods].map(([path, bytes]) => ({ path, bytes })).sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path)),
+    sections: [...sectionBytes].map(([name, v]) => ({ name, ...v })),
+    unattributed: [...unattributed].map(([section, bytes]) => ({ section, bytes })).sort((a, b) => b.bytes - a.bytes),
+    stripped: syms.length === 0,
+  };
+  if (opts.functions) report.functions = [...fnBytes].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.bytes - a.bytes);
+  return report;
+}
+
+function sectionName(s: Section): string {
+  return s.segment ? `${s.segment},${s.name}` : s.name;
+}
+
+function headersIn(headers: [number, number][], from: number, to: number): number {
+  let n = 0;
+  for (const [s, e] of headers) n += Math.max(0, Math.min(to, e) - Math.max(from, s));
+  return n;
+}

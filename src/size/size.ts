@@ -1,0 +1,19 @@
+import { UnsupportedError } from '../errors.js';
+import { readBuildInfo } from '../go/buildinfo.js';
+import { parseModinfo } from '../go/modinfo.js';
+import type { ByteSource } from '../io/source.js';
+import { openObject } from '../object/open.js';
+import { attributeSizes, type SizeReport } from './attribute.js';
+
+/** `goready size`: the size report of a binary (the first slice of a universal Mach-O). */
+export async function size(src: ByteSource, opts: { path?: string; functions?: boolean } = {}): Promise<SizeReport> {
+  const [first] = await openObject(src);
+  if (!first) throw new UnsupportedError('no object in file');
+  const obj = first.obj;
+  const raw = await readBuildInfo(obj);
+  const buildInfo = raw?.modinfo ? parseModinfo(raw.modinfo) : null;
+  const linkage = await obj.linkage();
+  // Executable bytes outside Go functions are C code when cgo was on (or the binary links a libc).
+  const cgo = buildInfo?.settings.some((s) => s.key === 'CGO_ENABLED' && s.value === '1') ?? !linkage.static;
+  return attributeSizes(obj, { path: opts.path, buildInfo, cgo, functions: opts.functions });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { FileSource } from '../src/io/file.js';
+import type { SizeReport } from '../src/size/attribute.js';
+import { size } from '../src/size/size.js';
+import { corpus, entry, GO, run } from './helpers/corpus.js';
+
+async function sizeOf(file: string): Promise<SizeReport> {
+  const src = new FileSource(file);
+  try {
+    return await size(src, { path: file });
+  } finally {
+    src.close();
+  }
+}
+
+/** Sum of `go tool nm -size` text symbol sizes per package (Go's package rule on nm's names). */
+async function nmCodeByPackage(file: string): Promise<Map<string, { bytes: number; count: number }>> {
+  const { packageOf } = await import('../src/go/pkgname.js');
+  const out = new Map<string, { bytes: number; count: number }>();
+  for (const line of run(GO, ['tool', 'nm', '-size', file]).split('\n')) {
+    const m = /^\s*[0-9a-f]+\s+(\d+)\s+[Tt]\s+(.+)$/.exec(line);
+    if (!m) continue;
+    const pkg = packageOf(m[2] as string) || '<compiler>';
+    const e = out.get(pkg) ?? { bytes: 0, count: 0 };
+    e.bytes += Number(m[1]);
+    e.count++;
+    out.set(pkg, e);
+  }
+  return out;
+}
+
+describe('goready size: every byte in exactly one bucket', () => {
+  for (const e of corpus().filter((x) => x.isGo && x.source !== 'misc')) {
+    it(`${e.name}: attributed bytes = file size; packages, modules and sections each add up`, async () => {
+      const r = await sizeOf(e.file);
+      expect(r.attributedBytes).toBe(r.fileSize);
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      expect(sum(r.packages.map((p) => p.codeBytes + p.dataBytes))).toBe(r.fileSize);
+      expect(sum(r.modules.map((m) => m.bytes))).toBe(r.fileSize);
+      expect(sum(r.sections.map((s) => s.fileBytes))).toBe(r.fileSize);
+      expect(r.packages.find((p) => p.name === 'runtime')?.codeBytes).toBeGreaterThan(50_000);
+    });
+  }
+});
+
+describe('goready size against go tool nm and readelf', () => {
+  for (const name of ['linux-amd64', 'linux-amd64-deps', 'linux-amd64-cgo', 'linux-arm64', 'linux-386', 'linux-s390x', 'cmd-go']) {
+    it(`${name}: per-package code equals nm's sums plus alignment padding (< 64 bytes a function)`, async () => {
+      const e = entry(name);
+      const r = await sizeOf(e.file);
+      const nm = await nmCodeByPackage(e.file);
+      for (const p of r.packages.filter((x) => !x.name.startsWith('<') && x.codeBytes > 0)) {
+        const want = nm.get(p.name);
+        expect(want, p.name).toBeDefined();
+        expect(p.codeBytes, p.name).toBeGreaterThanOrEqual(want?.bytes ?? 0);
+        expect(p.codeBytes - (want?.bytes ?? 0), p.name).toBeLessThan(64 * (want?.count ?? 0) + 1);
+      }
+    });
+  }
+
+  it('DWARF and symbol tables are exactly the .debug_* and .symtab/.strtab sections readelf lists', async () => {
+    const e = entry('linux-amd64-deps');
+    const r = await sizeOf(e.file);
+    let dwarf = 0;
+    let symtab = 0;
+    for (const line of run('readelf', ['-W', '-S', e.file]).split('\n')) {
+      const m = /\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)/.exec(line);
+      if (!m) continue;
+      if ((m[1] as string).startsWith('.debug_') || (m[1] as string).startsWith('.zdebug_')) dwarf += Number.parseInt(m[2] as string, 16);
+      if (m[1] === '.symtab' || m[1] === '.strtab') symtab += Number.parseInt(m[2] as string, 16);
+    }
+    expect(r.modules.find((m) => m.path === '<dwarf>')?.bytes).toBe(dwarf);
+    expect(r.modules.find((m) => m.path === '<symtab>')?.bytes).toBe(symtab);
+    // Modules from the build info, by longest path: yaml.v3's code is charged to its module.
+    expect(r.modules.find((m) => m.path === 'example.com/yaml.v3')?.bytes).toBeGreaterThan(0);
+    expect(r.packages.find((p) => p.name === 'example.com/yaml.v3')?.module).toBe('example.com/yaml.v3');
+  });
+
+  it('a stripped binary has the same code per package as its unstripped twin', async () => {
+    for (const n of ['linux-amd64-stripped', 'linux-arm64-stripped', 'windows-amd64-stripped']) {
+      const [a, b] = await Promise.all([sizeOf(entry(n).file), sizeOf(entry(entry(n).twin as string).file)]);
+      const code = (r: SizeReport) =>
+        Object.fromEntries(r.packages.filter((p) => p.codeBytes > 0 && !p.name.startsWith('<')).map((p) => [p.name, p.codeBytes]));
+      expect(code(a)).toEqual(code(b));
+      expect(a.modules.find((m) => m.path === '<dwarf>')).toBeUndefined();
+    }
+  });
+
+  it('cgo: executable bytes outside Go functions are <C>, and .bss counts only in memory', async () => {
+    const r = await sizeOf(entry('linux-amd64-cgo').file);
+    expect(r.packages.find((p) => p.name === '<C>')?.codeBytes).toBeGreaterThan(0);
+    expect(r.memOnlyBytes).toBeGreaterThan(0);
+    expect(r.sections.find((s) => s.name === '.bss')).toMatchObject({ fileBytes: 0 });
+    expect(r.sections.find((s) => s.name === '.bss')?.memBytes).toBeGreaterThan(0);
+  });
+});
