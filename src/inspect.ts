@@ -5,12 +5,13 @@ import { type BuildInfoData, ModinfoError, parseModinfo } from './go/modinfo.js'
 import { findPclntab, readPclntab } from './go/pclntab.js';
 import { packageOf } from './go/pkgname.js';
 import { findGoVersion } from './go/version.js';
-import { ascii, indexOf, latin1OrUtf8 } from './io/bytes.js';
+import { latin1OrUtf8 } from './io/bytes.js';
 import type { ByteSource } from './io/source.js';
 import type { FunctionFacts, InspectReport, PclntabFacts } from './model.js';
 import { minGlibc } from './object/glibc.js';
 import { openObject } from './object/open.js';
 import type { Linkage, ObjectFile } from './object/types.js';
+import { isUpxPacked } from './object/upx.js';
 
 export interface InspectOptions {
   /** Name to report as `path`. */
@@ -75,15 +76,6 @@ function hasGoSection(obj: ObjectFile): boolean {
 }
 
 const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text'];
-
-const UPX_MAGIC = ascii('UPX!');
-
-/** UPX keeps its `UPX!` header near the start of the file and names its sections UPX0/UPX1. */
-async function isUpxPacked(obj: ObjectFile): Promise<boolean> {
-  if (obj.sections.some((s) => /^UPX\d$/.test(s.name))) return true;
-  const head = await obj.source.read(0, Math.min(obj.source.size, 4096));
-  return indexOf(head, UPX_MAGIC) >= 0;
-}
 
 async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
   const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `corrupt: ${w}`));

@@ -94,3 +94,50 @@ describe('goready size against go tool nm and readelf', () => {
     expect(r.sections.find((s) => s.name === '.bss')?.memBytes).toBeGreaterThan(0);
   });
 });
+
+describe('goready size CLI: diff, budgets, advice', () => {
+  it('--vs: growth by module, package and function; --budget and --max-growth exit 1', async () => {
+    const { goready } = await import('./helpers/cli.js');
+    const a = entry('linux-amd64').file;
+    const b = entry('linux-amd64-http').file;
+    const j = goready(['size', b, '--vs', a, '--format', 'json']);
+    expect(j.code).toBe(0);
+    const d = JSON.parse(j.stdout);
+    const [ra, rb] = await Promise.all([sizeOf(a), sizeOf(b)]);
+    expect(d.delta).toBe(rb.fileSize - ra.fileSize);
+    expect(d.packages.find((p: { name: string }) => p.name === 'net/http').old).toBe(0);
+    expect(d.functions.length).toBeGreaterThan(1000);
+    const over = goready(['size', b, '--vs', a, '--max-growth', '10']);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/grew \d+\.\d+% \(limit 10%\)/);
+    expect(goready(['size', b, '--budget', String(rb.fileSize)]).code).toBe(0);
+    expect(goready(['size', b, '--budget', String(rb.fileSize - 1)]).code).toBe(1);
+    expect(goready(['size', b, '--max-growth', '5']).code).toBe(2);
+    const md = goready(['size', b, '--vs', a, '--format', 'markdown']);
+    expect(md.stdout).toMatch(/^### Binary size: \+\d+ bytes/);
+  });
+  it('a saved JSON report works as the old side', async () => {
+    const { goready } = await import('./helpers/cli.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const f = join(mkdtempSync(join(tmpdir(), 'goready-size-')), 'old.json');
+    expect(goready(['size', entry('linux-amd64').file, '--functions', '--format', 'json', '--out', f]).code).toBe(0);
+    const d = JSON.parse(goready(['size', entry('linux-amd64-deps').file, '--vs', f, '--format', 'json']).stdout);
+    expect(d.modules.find((m: { name: string }) => m.name === 'example.com/yaml.v3').delta).toBeGreaterThan(0);
+  });
+  it('advice only where it applies: -s -w savings = symtab + DWARF; none of it on a stripped binary', async () => {
+    const r = await sizeOf(entry('linux-amd64').file);
+    const strip = r.advice?.find((a) => a.id === 'GR-SIZE-001');
+    const mod = (p: string) => r.modules.find((m) => m.path === p)?.bytes ?? 0;
+    expect(strip?.savingsBytes).toBe(mod('<symtab>') + mod('<dwarf>'));
+    expect(r.advice?.some((a) => a.id === 'GR-SIZE-002')).toBe(true);
+    const s = await sizeOf(entry('linux-amd64-stripped').file);
+    expect(s.advice?.some((a) => a.id === 'GR-SIZE-001')).toBe(false);
+    const t = await sizeOf(entry('linux-amd64-trimpath').file);
+    expect(t.advice?.some((a) => a.id === 'GR-SIZE-002')).toBe(false);
+    const c = await sizeOf(entry('linux-amd64-cgo').file);
+    expect(c.advice?.some((a) => a.id === 'GR-SIZE-003')).toBe(true);
+    expect(r.advice?.some((a) => a.id === 'GR-SIZE-003')).toBe(false);
+  });
+});

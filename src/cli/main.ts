@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isMalformed } from '../inspect.js';
 import { FileSource } from '../io/file.js';
@@ -8,6 +8,7 @@ import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
 import { renderSizeText, type SizeView } from '../report/size-text.js';
 import type { SizeReport } from '../size/attribute.js';
+import { diffSizes, renderDiff } from '../size/diff.js';
 import { size } from '../size/size.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (later verbs), 2 bad input or usage. */
@@ -67,29 +68,67 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
 }
 
 interface SizeFlags {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'markdown';
+  vs?: string;
+  budget?: string;
+  maxGrowth?: string;
   by: SizeView;
   top: string;
   functions?: boolean;
   out?: string;
 }
 
-async function runSize(binary: string, flags: SizeFlags): Promise<number> {
-  const top = Number(flags.top);
-  if (!Number.isInteger(top) || top < 1) fail(`--top: not a positive integer: ${flags.top}`);
-  let r: SizeReport;
-  const src = new FileSource(binary);
+/** A size report from a binary, or from a report saved with `size --format json`. */
+async function loadSize(path: string, functions: boolean): Promise<SizeReport> {
+  let src: FileSource;
   try {
-    r = await size(src, { path: binary, functions: !!flags.functions });
+    src = new FileSource(path);
   } catch (e) {
-    fail(`${binary}: ${errorText(e)}`);
+    fail(`${path}: ${errorText(e)}`);
+  }
+  try {
+    const head = await src.read(0, 1);
+    if (head[0] === 0x7b) {
+      const r = JSON.parse(readFileSync(path, 'utf8')) as SizeReport;
+      if (typeof r.fileSize !== 'number' || !Array.isArray(r.packages) || !Array.isArray(r.modules)) fail(`${path}: not a goready size report`);
+      return r;
+    }
+    return await size(src, { path, functions });
+  } catch (e) {
+    fail(`${path}: ${errorText(e)}`);
   } finally {
     src.close();
   }
-  const text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderSizeText(r, { by: flags.by, top });
+}
+
+function number(flag: string, v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) fail(`${flag}: not a non-negative number: ${v}`);
+  return n;
+}
+
+async function runSize(binary: string, flags: SizeFlags): Promise<number> {
+  const top = Number(flags.top);
+  if (!Number.isInteger(top) || top < 1) fail(`--top: not a positive integer: ${flags.top}`);
+  const budget = number('--budget', flags.budget);
+  const maxGrowth = number('--max-growth', flags.maxGrowth);
+  if (maxGrowth !== null && !flags.vs) fail('--max-growth needs --vs OLD');
+  const r = await loadSize(binary, !!flags.functions || !!flags.vs);
+  let text: string;
+  let exceeded: string[] = [];
+  if (flags.vs) {
+    const d = diffSizes(await loadSize(flags.vs, true), r);
+    text = flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, flags.format === 'markdown' ? 'markdown' : 'text', top);
+    if (maxGrowth !== null && d.deltaPercent > maxGrowth) exceeded.push(`grew ${d.deltaPercent.toFixed(2)}% (limit ${maxGrowth}%)`);
+  } else {
+    text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderSizeText(r, { by: flags.by, top });
+  }
+  if (budget !== null && r.fileSize > budget) exceeded = [`${r.fileSize} bytes is over the budget of ${budget}`, ...exceeded];
   if (flags.out) writeFileSync(flags.out, text);
   else process.stdout.write(text);
-  return 0;
+  for (const x of exceeded) process.stderr.write(`goready: ${binary}: ${x}\n`);
+  return exceeded.length ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,8 +158,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('size')
     .description('Attribute every byte of a Go binary to a package, module or section')
     .argument('<binary>', 'the binary')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--by <view>', 'text view').choices(['package', 'module', 'section']).default('package'))
+    .option('--vs <old>', 'compare with an older binary or a saved `size --format json --functions` report')
+    .option('--budget <bytes>', 'exit 1 when the file is larger than this')
+    .option('--max-growth <percent>', 'with --vs: exit 1 when the file grew by more than this')
     .option('--top <n>', 'rows in the text view', '25')
     .option('--functions', 'include per-function sizes (json)')
     .option('-o, --out <file>', 'write the report to FILE')

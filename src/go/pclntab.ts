@@ -439,3 +439,25 @@ function fileOf(b: Bytes, h: Header, L: Layout, fo: number): string | null {
   if (off === 0xffffffff || L.filetab + off >= b.length) return null;
   return b.cstring(L.filetab + off);
 }
+
+/** Every source file name in the table's filetab (Go 1.16+ layouts; [] for go1.2 tables). */
+export async function readFileTable(obj: ObjectFile, loc: PclnLocation): Promise<string[]> {
+  const head = await obj.source.read(loc.offset, Math.min(loc.size, 8 + 8 * 8));
+  const h8 = header8(head, 0);
+  if (!h8 || h8.format === 'go1.2') return [];
+  const hb = new Bytes(head, h8.endian, 'pclntab header', loc.offset);
+  const p = h8.ptrSize;
+  const base = h8.format === 'go1.16' ? 4 : 5;
+  const filetab = hb.word(8 + base * p, p);
+  const pctab = hb.word(8 + (base + 1) * p, p);
+  if (!(filetab < pctab && pctab <= loc.size)) throw new FormatError('pclntab header', loc.offset, 'filetab offsets out of order');
+  const tab = new StringTable(await obj.source.read(loc.offset + filetab, pctab - filetab), 'pclntab filetab', loc.offset + filetab);
+  const out: string[] = [];
+  for (let off = 0; off < tab.data.length; ) {
+    const s = tab.at(off);
+    if (s) out.push(s);
+    const nul = tab.data.indexOf(0, off);
+    off = nul < 0 ? tab.data.length : nul + 1;
+  }
+  return out;
+}

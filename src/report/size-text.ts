@@ -36,5 +36,9 @@ export function renderSizeText(r: SizeReport, opts: { by?: SizeView; top?: numbe
   }
   lines.push(`  ${'total'.padEnd(w)}  ${String(r.attributedBytes).padStart(10)}  ${pct(r.attributedBytes, r.fileSize)}  (= file size)`);
   for (const u of r.unattributed.slice(0, 5)) lines.push(`  unattributed in ${u.section}: ${u.bytes} bytes`);
+  if (r.advice?.length) {
+    lines.push('advice:');
+    for (const a of r.advice) lines.push(`  ${a.id} ${a.title}${a.savingsBytes ? ` (saves ${human(a.savingsBytes)})` : ''}: ${a.detail}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import type { BuildInfoData } from '../go/modinfo.js';
 import { findPclntab, type PclnFunction, readPclntab } from '../go/pclntab.js';
 import { packageOf } from '../go/pkgname.js';
 import type { ObjectFile, Section, Sym } from '../object/types.js';
+import type { SizeAdvice } from './advice.js';
 
 /**
  * Where the bytes of a binary go. Every byte of the file lands in exactly one bucket, so
@@ -32,6 +33,8 @@ export interface SizeReport {
   functions?: { name: string; package: string; bytes: number }[];
   /** True when function sizes and data came without a symbol table (stripped binary). */
   stripped: boolean;
+  /** Advice that applies to this binary, with savings measured from it (filled by `size`). */
+  advice?: SizeAdvice[];
 }
 
 export interface PackageSize {

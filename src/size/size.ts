@@ -1,8 +1,11 @@
 import { UnsupportedError } from '../errors.js';
 import { readBuildInfo } from '../go/buildinfo.js';
 import { parseModinfo } from '../go/modinfo.js';
+import { findPclntab, readFileTable } from '../go/pclntab.js';
 import type { ByteSource } from '../io/source.js';
 import { openObject } from '../object/open.js';
+import { isUpxPacked } from '../object/upx.js';
+import { sizeAdvice } from './advice.js';
 import { attributeSizes, type SizeReport } from './attribute.js';
 
 /** `goready size`: the size report of a binary (the first slice of a universal Mach-O). */
@@ -15,5 +18,9 @@ export async function size(src: ByteSource, opts: { path?: string; functions?: b
   const linkage = await obj.linkage();
   // Executable bytes outside Go functions are C code when cgo was on (or the binary links a libc).
   const cgo = buildInfo?.settings.some((s) => s.key === 'CGO_ENABLED' && s.value === '1') ?? !linkage.static;
-  return attributeSizes(obj, { path: opts.path, buildInfo, cgo, functions: opts.functions });
+  const report = await attributeSizes(obj, { path: opts.path, buildInfo, cgo, functions: opts.functions });
+  const loc = await findPclntab(obj);
+  const files = loc ? await readFileTable(obj, loc) : [];
+  report.advice = sizeAdvice(report, buildInfo, files, await isUpxPacked(obj));
+  return report;
 }
