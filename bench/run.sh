@@ -40,3 +40,14 @@ subprocess.run(["node", "dist/cli/main.js", "inspect", "--functions", "--files",
 kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(f"peak RSS: {kb / 1024:.1f} MB (goal <= 100 MB)")
 PY
+
+echo "== size --format json vs go tool nm -size -sort size on $(basename "$LARGEST")"
+hyperfine -N --warmup 1 --runs 10 --export-json "$TMP/size.json" \
+  "$GR size --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" >/dev/null
+ratio "$TMP/size.json" "size --format json" 1.0
+python3 - "$LARGEST" <<'PY'
+import resource, subprocess, sys
+subprocess.run(["node", "dist/cli/main.js", "size", "--functions", "--format", "json", "-o", "/dev/null", sys.argv[1]], check=True)
+kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"size peak RSS: {kb / 1024:.1f} MB (goal <= 150 MB)")
+PY

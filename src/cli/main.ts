@@ -6,6 +6,7 @@ import { FileSource } from '../io/file.js';
 import type { InspectReport } from '../model.js';
 import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
+import { renderSizeHtml } from '../report/size-html.js';
 import { renderSizeText, type SizeView } from '../report/size-text.js';
 import type { SizeReport } from '../size/attribute.js';
 import { diffSizes, renderDiff } from '../size/diff.js';
@@ -68,7 +69,7 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
 }
 
 interface SizeFlags {
-  format: 'text' | 'json' | 'markdown';
+  format: 'text' | 'json' | 'markdown' | 'html';
   vs?: string;
   budget?: string;
   maxGrowth?: string;
@@ -114,7 +115,8 @@ async function runSize(binary: string, flags: SizeFlags): Promise<number> {
   const budget = number('--budget', flags.budget);
   const maxGrowth = number('--max-growth', flags.maxGrowth);
   if (maxGrowth !== null && !flags.vs) fail('--max-growth needs --vs OLD');
-  const r = await loadSize(binary, !!flags.functions || !!flags.vs);
+  if (flags.format === 'html' && flags.vs) fail('--format html shows one binary; use text, markdown or json with --vs');
+  const r = await loadSize(binary, !!flags.functions || !!flags.vs || flags.format === 'html');
   let text: string;
   let exceeded: string[] = [];
   if (flags.vs) {
@@ -122,7 +124,7 @@ async function runSize(binary: string, flags: SizeFlags): Promise<number> {
     text = flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, flags.format === 'markdown' ? 'markdown' : 'text', top);
     if (maxGrowth !== null && d.deltaPercent > maxGrowth) exceeded.push(`grew ${d.deltaPercent.toFixed(2)}% (limit ${maxGrowth}%)`);
   } else {
-    text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderSizeText(r, { by: flags.by, top });
+    text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : flags.format === 'html' ? renderSizeHtml(r) : renderSizeText(r, { by: flags.by, top });
   }
   if (budget !== null && r.fileSize > budget) exceeded = [`${r.fileSize} bytes is over the budget of ${budget}`, ...exceeded];
   if (flags.out) writeFileSync(flags.out, text);
@@ -158,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('size')
     .description('Attribute every byte of a Go binary to a package, module or section')
     .argument('<binary>', 'the binary')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .addOption(new Option('--by <view>', 'text view').choices(['package', 'module', 'section']).default('package'))
     .option('--vs <old>', 'compare with an older binary or a saved `size --format json --functions` report')
     .option('--budget <bytes>', 'exit 1 when the file is larger than this')

@@ -1,29 +1,56 @@
-import { FormatError } from '../errors.js';
+import { FormatError, hex } from '../errors.js';
 import { Bytes, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
 import { DecodedSymbols, readWord, segmentVaToOffset } from './types.js';
 
-// Constants from the PE/COFF specification (see Go's debug/pe).
+// Constants from the PE/COFF specification (names as in Go's debug/pe).
 const IMAGE_FILE_DLL = 0x2000;
+const IMAGE_NT_OPTIONAL_HDR32_MAGIC = 0x10b;
+const IMAGE_NT_OPTIONAL_HDR64_MAGIC = 0x20b;
 const IMAGE_SCN_CNT_CODE = 0x20;
+const IMAGE_SCN_CNT_INITIALIZED_DATA = 0x40;
 const IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x80;
 const IMAGE_SCN_MEM_DISCARDABLE = 0x02000000;
 const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
 const IMAGE_SCN_MEM_READ = 0x40000000;
 const IMAGE_SCN_MEM_WRITE = 0x80000000;
 const IMAGE_DIRECTORY_ENTRY_IMPORT = 1;
+const IMAGE_SYM_UNDEFINED = 0;
+const IMAGE_SYM_ABSOLUTE = -1;
+
+const DOS_HEADER_SIZE = 64;
+const COFF_HEADER_SIZE = 20;
+const SECTION_HEADER_SIZE = 40;
 const COFF_SYMBOL_SIZE = 18;
-const MAX_SECTIONS = 4096;
+const IMPORT_DESCRIPTOR_SIZE = 20;
+/** The fields up to and including NumberOfRvaAndSizes: a shorter optional header cannot describe an image. */
+const OPTIONAL_HEADER_MIN = { 32: 96, 64: 112 } as const;
+/** Caps that keep a crafted header from making us allocate or loop without bound. */
 const MAX_SYMBOLS = 10_000_000;
 const MAX_IMPORTS = 65536;
+/** DLL names are short; the loader itself limits them to MAX_PATH. */
+const MAX_NAME = 260;
 
-const MACHINES: Record<number, string> = { 332: '386', 34404: 'amd64', 448: 'arm', 452: 'arm', 43620: 'arm64', 20580: 'riscv64' };
+const MACHINES: Record<number, string> = {
+  332: '386',
+  34404: 'amd64',
+  448: 'arm',
+  452: 'arm',
+  43620: 'arm64',
+  20580: 'riscv64',
+  25188: 'loong64',
+};
 
 interface PeSection extends Section {
   /** Relative virtual address (addr − ImageBase). */
   rva: number;
   characteristics: number;
+}
+
+/** Where the COFF string table starts; it is shared by long section names and symbol names. */
+interface StringTableRef {
+  offset: number;
 }
 
 export class PeFile extends DecodedSymbols implements ObjectFile {
@@ -40,10 +67,13 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
     readonly entry: number,
     readonly imageBase: number,
     readonly sections: PeSection[],
-    /** One load segment per section with file bytes: PE maps sections, not segments. */
+    /**
+     * One 'load' segment per section that has file bytes and a virtual address: PE maps sections,
+     * not segments, and this is what lets vaToOffset and readVA work as they do for ELF.
+     */
     readonly segments: Segment[],
     private readonly symtab: { offset: number; count: number },
-    private readonly strtab: StringTable | null,
+    private readonly strtab: StringTableRef | null,
     private readonly importDir: { rva: number; size: number },
   ) {
     super();
@@ -65,157 +95,214 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
   protected async readSymbols(): Promise<Sym[]> {
     const { offset, count } = this.symtab;
     if (offset === 0 || count === 0) return [];
-    const b = new Bytes(await readExact(this.source, offset, count * COFF_SYMBOL_SIZE, 'PE COFF symbol table'), 'little', 'PE COFF symbol table', offset);
+    const what = 'PE COFF symbol table';
+    const b = new Bytes(await readExact(this.source, offset, count * COFF_SYMBOL_SIZE, what), 'little', what, offset);
+    let names: StringTable | null = null;
+    const longName = async (p: number, off: number): Promise<string> => {
+      names ??= await readStringTable(this.source, this.strtab, offset + p);
+      if (off < 4 || off >= names.data.length)
+        throw new FormatError(what, offset + p, `name offset ${off} outside the string table (${names.data.length} bytes)`);
+      return names.at(off);
+    };
     const out: Sym[] = [];
-    for (let i = 0; i < count; i++) {
+    let bad = 0;
+    // Each record is followed by NumberOfAuxSymbols auxiliary records, which are not symbols.
+    for (let i = 0; i < count; i += 1 + b.u8(i * COFF_SYMBOL_SIZE + 17)) {
       const p = i * COFF_SYMBOL_SIZE;
-      const aux = b.u8(p + 17);
       const sect = b.view.getInt16(p + 12, true);
-      if (sect > 0 && sect <= this.sections.length) {
-        const s = this.sections[sect - 1] as PeSection;
-        out.push({
-          name: symbolName(b, p, this.strtab),
-          value: this.imageBase + s.rva + b.u32(p + 8),
-          size: 0,
-          kind: s.characteristics & (IMAGE_SCN_CNT_CODE | IMAGE_SCN_MEM_EXECUTE) ? 'func' : 'object',
-          section: sect - 1,
-        });
+      if (sect === IMAGE_SYM_UNDEFINED || sect < IMAGE_SYM_ABSOLUTE) continue; // undefined, or IMAGE_SYM_DEBUG
+      if (sect > this.sections.length) {
+        bad++;
+        continue;
       }
-      i += aux;
+      const name = b.u32(p) === 0 ? await longName(p, b.u32(p + 4)) : b.cstring(p, 8);
+      const value = b.u32(p + 8);
+      if (sect === IMAGE_SYM_ABSOLUTE) {
+        out.push({ name, value, size: 0, kind: 'other', section: -1 });
+        continue;
+      }
+      const s = this.sections[sect - 1] as PeSection;
+      const c = s.characteristics;
+      out.push({
+        name,
+        value: this.imageBase + s.rva + value,
+        size: 0,
+        kind:
+          c & (IMAGE_SCN_CNT_CODE | IMAGE_SCN_MEM_EXECUTE)
+            ? 'func'
+            : c & (IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_CNT_UNINITIALIZED_DATA)
+              ? 'object'
+              : 'other',
+        section: sect - 1,
+      });
     }
+    if (bad) this.warnings.push(`corrupt: ${bad} COFF symbols name a section past the ${this.sections.length} in the section table; they were skipped`);
     return out;
   }
 
-  private rvaToOffset(rva: number): number | null {
-    return this.vaToOffset(this.imageBase + rva);
-  }
-
-  private async cstringAtRva(rva: number, what: string): Promise<string> {
-    const off = this.rvaToOffset(rva);
-    if (off === null) throw new FormatError(what, 0, `RVA 0x${rva.toString(16)} is not in any section`);
-    const b = await this.source.read(off, 512);
-    return new Bytes(b, 'little', what, off).cstring(0);
+  /** The file bytes from an RVA to the end of its section's file data, or null when the RVA has none. */
+  private rvaExtent(rva: number): { offset: number; avail: number } | null {
+    const addr = this.imageBase + rva;
+    for (const s of this.segments) {
+      if (addr >= s.vaddr && addr < s.vaddr + s.fileSize) return { offset: s.offset + (addr - s.vaddr), avail: s.vaddr + s.fileSize - addr };
+    }
+    return null;
   }
 
   async linkage(): Promise<Linkage> {
     const needed: string[] = [];
-    if (this.importDir.rva !== 0 && this.importDir.size !== 0) {
-      const off = this.rvaToOffset(this.importDir.rva);
-      if (off === null) throw new FormatError('PE import directory', 0, `RVA 0x${this.importDir.rva.toString(16)} is not in any section`);
-      // IMAGE_IMPORT_DESCRIPTOR: 20 bytes each, ended by an all-zero entry (Size is often not exact).
-      for (let i = 0; i < MAX_IMPORTS; i++) {
-        const d = new Bytes(await readExact(this.source, off + i * 20, 20, 'PE import descriptor'), 'little', 'PE import descriptor', off + i * 20);
-        const nameRva = d.u32(12);
-        if (nameRva === 0 && d.u32(0) === 0 && d.u32(16) === 0) break;
-        needed.push(await this.cstringAtRva(nameRva, 'PE import name'));
+    const { rva } = this.importDir;
+    if (rva !== 0) {
+      const what = 'PE import directory';
+      const at = this.rvaExtent(rva);
+      if (at === null) throw new FormatError(what, 0, `RVA ${hex(rva)} has no file bytes in any section`);
+      // IMAGE_IMPORT_DESCRIPTOR array, ended by an all-zero entry; the directory's Size is not
+      // reliable (linkers disagree on whether it counts the terminator), so the section end bounds it.
+      const n = Math.min(MAX_IMPORTS, Math.floor(at.avail / IMPORT_DESCRIPTOR_SIZE));
+      const d = new Bytes(await readExact(this.source, at.offset, n * IMPORT_DESCRIPTOR_SIZE, what), 'little', what, at.offset);
+      let ended = false;
+      for (let i = 0; i < n; i++) {
+        const p = i * IMPORT_DESCRIPTOR_SIZE;
+        const nameRva = d.u32(p + 12);
+        if (nameRva === 0) {
+          ended = true;
+          break;
+        }
+        const name = this.rvaExtent(nameRva);
+        if (name === null) throw new FormatError(what, at.offset + p + 12, `DLL name RVA ${hex(nameRva)} has no file bytes in any section`);
+        const len = Math.min(MAX_NAME, name.avail);
+        needed.push(new Bytes(await readExact(this.source, name.offset, len, 'PE import DLL name'), 'little', 'PE import DLL name', name.offset).cstring(0));
       }
+      if (!ended) throw new FormatError(what, at.offset, 'no terminating descriptor before the end of its section');
     }
     return { static: needed.length === 0, interpreter: null, needed, rpath: [], runpath: [], versionNeeds: [] };
   }
 }
 
-function symbolName(b: Bytes, p: number, strtab: StringTable | null): string {
-  if (b.u32(p) === 0) {
-    const off = b.u32(p + 4);
-    return strtab && off < strtab.data.length ? strtab.at(off) : '';
-  }
-  return b.cstring(p, 8);
+/** The whole COFF string table: a u32 byte length (counting itself), then NUL-terminated names. */
+async function readStringTable(src: ByteSource, ref: StringTableRef | null, user: number): Promise<StringTable> {
+  const what = 'PE COFF string table';
+  if (ref === null) throw new FormatError(what, user, 'long name but the file has no symbol table (so no string table)');
+  const len = new Bytes(await readExact(src, ref.offset, 4, what), 'little', what, ref.offset).u32(0);
+  if (len < 4) throw new FormatError(what, ref.offset, `bad size ${len}`);
+  return new StringTable(await readExact(src, ref.offset, len, what), what, ref.offset);
+}
+
+/**
+ * A long section name "/123" is a decimal offset into the string table. Only the few bytes of
+ * that one name are read: the string table also holds every long symbol name.
+ */
+async function longSectionName(src: ByteSource, ref: StringTableRef, off: number): Promise<string | null> {
+  if (ref.offset + 4 > src.size) return null;
+  const len = new Bytes(await src.read(ref.offset, 4), 'little', 'PE COFF string table', ref.offset).u32(0);
+  if (off < 4 || off >= len || ref.offset + len > src.size) return null;
+  const start = ref.offset + off;
+  const b = await src.read(start, Math.min(len - off, 256));
+  return new Bytes(b, 'little', 'PE COFF string table', start).cstring(0);
 }
 
 export async function openPE(src: ByteSource): Promise<ObjectFile> {
-  const dos = new Bytes(await readExact(src, 0, 64, 'DOS header'), 'little', 'DOS header');
+  const dos = new Bytes(await readExact(src, 0, DOS_HEADER_SIZE, 'DOS header'), 'little', 'DOS header');
+  if (dos.u16(0) !== 0x5a4d) throw new FormatError('DOS header', 0, 'missing MZ signature');
   const peOff = dos.u32(0x3c);
-  const sig = new Bytes(await readExact(src, peOff, 24, 'PE header'), 'little', 'PE header', peOff);
-  if (sig.u32(0) !== 0x00004550) throw new FormatError('PE header', peOff, 'missing PE signature (an MS-DOS program?)');
-  const machine = sig.u16(4);
-  const nsect = sig.u16(6);
-  const symOff = sig.u32(12);
-  const nsyms = sig.u32(16);
-  const optSize = sig.u16(20);
-  const chars = sig.u16(22);
-  if (nsect > MAX_SECTIONS) throw new FormatError('PE COFF header', peOff + 6, `implausible section count ${nsect}`);
-  if (nsyms > MAX_SYMBOLS) throw new FormatError('PE COFF header', peOff + 16, `implausible symbol count ${nsyms}`);
-  const optOff = peOff + 24;
+  const coff = new Bytes(await readExact(src, peOff, 4 + COFF_HEADER_SIZE, 'PE header'), 'little', 'PE header', peOff);
+  if (coff.u32(0) !== 0x00004550) throw new FormatError('PE header', peOff, 'missing PE signature (an MS-DOS program?)');
+  const machine = coff.u16(4);
+  const nsect = coff.u16(6);
+  const symOff = coff.u32(12);
+  const nsyms = coff.u32(16);
+  const optSize = coff.u16(20);
+  const chars = coff.u16(22);
+  const warnings: string[] = [];
+
+  const optOff = peOff + 4 + COFF_HEADER_SIZE;
   const opt = new Bytes(await readExact(src, optOff, optSize, 'PE optional header'), 'little', 'PE optional header', optOff);
   const magic = optSize >= 2 ? opt.u16(0) : 0;
-  if (magic !== 0x10b && magic !== 0x20b) throw new FormatError('PE optional header', optOff, `bad magic 0x${magic.toString(16)}`);
-  const is64 = magic === 0x20b;
+  if (magic !== IMAGE_NT_OPTIONAL_HDR32_MAGIC && magic !== IMAGE_NT_OPTIONAL_HDR64_MAGIC) {
+    throw new FormatError('PE optional header', optOff, optSize < 2 ? 'missing (a COFF object, not an image)' : `bad magic ${hex(magic)}`);
+  }
+  const bits = magic === IMAGE_NT_OPTIONAL_HDR64_MAGIC ? 64 : 32;
+  if (optSize < OPTIONAL_HEADER_MIN[bits]) throw new FormatError('PE optional header', optOff, `size ${optSize} too small for PE32${bits === 64 ? '+' : ''}`);
   const entryRva = opt.u32(16);
-  const imageBase = is64 ? opt.u64(24) : opt.u32(28);
-  const ndirs = opt.u32(is64 ? 108 : 92);
-  const dirBase = is64 ? 112 : 96;
+  const imageBase = bits === 64 ? opt.u64(24) : opt.u32(28);
+  const dirBase = bits === 64 ? 112 : 96;
+  // NumberOfRvaAndSizes may claim more entries than the header holds; only those present count.
+  const ndirs = Math.min(opt.u32(dirBase - 4), Math.floor((optSize - dirBase) / 8));
   const importDir = { rva: 0, size: 0 };
-  if (ndirs > IMAGE_DIRECTORY_ENTRY_IMPORT && dirBase + 16 <= optSize) {
-    importDir.rva = opt.u32(dirBase + 8);
-    importDir.size = opt.u32(dirBase + 12);
+  if (ndirs > IMAGE_DIRECTORY_ENTRY_IMPORT) {
+    importDir.rva = opt.u32(dirBase + 8 * IMAGE_DIRECTORY_ENTRY_IMPORT);
+    importDir.size = opt.u32(dirBase + 8 * IMAGE_DIRECTORY_ENTRY_IMPORT + 4);
   }
 
-  // The COFF string table follows the symbol table; long section names (/123) point into it.
-  let strtab: StringTable | null = null;
+  // The COFF string table follows the symbol table. Go writes one even when linking internally:
+  // section names longer than 8 bytes (.zdebug_info) are stored there as "/4".
+  let strtab: StringTableRef | null = null;
+  const symtab = { offset: 0, count: 0 };
   if (symOff !== 0) {
+    if (nsyms > MAX_SYMBOLS) throw new FormatError('PE COFF header', peOff + 16, `implausible symbol count ${nsyms}`);
     const strOff = symOff + nsyms * COFF_SYMBOL_SIZE;
-    if (strOff + 4 <= src.size) {
-      const len = new Bytes(await src.read(strOff, 4), 'little', 'PE string table', strOff).u32(0);
-      if (len >= 4 && strOff + len <= src.size) strtab = new StringTable(await src.read(strOff, len), 'PE string table', strOff);
-      else throw new FormatError('PE string table', strOff, `size ${len} runs past the end of the file`);
-    }
+    if (strOff > src.size) warnings.push(`truncated: file ends at offset ${hex(src.size)} but the COFF symbol table extends to ${hex(strOff)}`);
+    symtab.offset = symOff;
+    symtab.count = nsyms;
+    strtab = { offset: strOff };
   }
 
   const shOff = optOff + optSize;
-  const sh = new Bytes(await readExact(src, shOff, nsect * 40, 'PE section table'), 'little', 'PE section table', shOff);
+  const sh = new Bytes(await readExact(src, shOff, nsect * SECTION_HEADER_SIZE, 'PE section table'), 'little', 'PE section table', shOff);
   const sections: PeSection[] = [];
   const segments: Segment[] = [];
-  const warnings: string[] = [];
+  const past: string[] = [];
+  let need = 0;
   for (let i = 0; i < nsect; i++) {
-    const p = i * 40;
+    const p = i * SECTION_HEADER_SIZE;
     let name = sh.cstring(p, 8);
-    if (name.startsWith('/') && strtab) {
-      const n = Number(name.slice(1));
-      if (Number.isInteger(n) && n < strtab.data.length) name = strtab.at(n);
+    if (/^\/\d{1,7}$/.test(name)) {
+      const long = strtab ? await longSectionName(src, strtab, Number(name.slice(1))) : null;
+      if (long === null) warnings.push(`corrupt: section ${i} long name ${name} is not in the COFF string table`);
+      else name = long;
     }
     const vsize = sh.u32(p + 8);
     const rva = sh.u32(p + 12);
     const rawSize = sh.u32(p + 16);
     const rawOff = sh.u32(p + 20);
     const c = sh.u32(p + 36);
-    let fileSize = c & IMAGE_SCN_CNT_UNINITIALIZED_DATA ? 0 : vsize > 0 ? Math.min(rawSize, vsize) : rawSize;
+    // SizeOfRawData is rounded up to FileAlignment; the bytes past VirtualSize are padding the
+    // loader does not map. Uninitialized data (.bss) has no file bytes whatever its raw size says.
+    let fileSize = c & IMAGE_SCN_CNT_UNINITIALIZED_DATA || rawOff === 0 ? 0 : vsize > 0 ? Math.min(rawSize, vsize) : rawSize;
     if (fileSize > 0 && rawOff + fileSize > src.size) {
-      warnings.push(`truncated: file ends at offset 0x${src.size.toString(16)} but section ${name} extends to 0x${(rawOff + fileSize).toString(16)}`);
+      past.push(name);
+      need = Math.max(need, rawOff + fileSize);
       fileSize = Math.max(0, src.size - rawOff);
     }
     const addr = imageBase + rva;
     const exec = !!(c & (IMAGE_SCN_MEM_EXECUTE | IMAGE_SCN_CNT_CODE));
     const write = !!(c & IMAGE_SCN_MEM_WRITE);
+    const memSize = vsize || rawSize;
     sections.push({
       name,
       segment: '',
       addr,
       rva,
-      size: vsize || rawSize,
+      size: memSize,
       offset: rawOff,
       fileSize,
       flags: { alloc: rva !== 0 && !(c & IMAGE_SCN_MEM_DISCARDABLE), write, exec },
       characteristics: c,
     });
     if (fileSize > 0 && rva !== 0)
-      segments.push({ type: 'load', name, vaddr: addr, memSize: vsize || rawSize, offset: rawOff, fileSize, r: !!(c & IMAGE_SCN_MEM_READ), w: write, x: exec });
+      segments.push({ type: 'load', name: '', vaddr: addr, memSize, offset: rawOff, fileSize, r: !!(c & IMAGE_SCN_MEM_READ), w: write, x: exec });
   }
-  const arch = MACHINES[machine] ?? `unknown(0x${machine.toString(16)})`;
+  if (past.length) {
+    const what = past.length > 3 ? `${past.slice(0, 3).join(', ')} and ${past.length - 3} more` : past.join(', ');
+    warnings.push(
+      `truncated: file ends at offset ${hex(src.size)} but section${past.length > 1 ? 's' : ''} ${what} extend to ${hex(need)} (${need} bytes needed)`,
+    );
+  }
+
+  const arch = MACHINES[machine] ?? `unknown(${hex(machine)})`;
   const kind: Kind = chars & IMAGE_FILE_DLL ? 'shared' : 'executable';
-  const pe = new PeFile(
-    src,
-    arch,
-    is64 ? 64 : 32,
-    kind,
-    entryRva ? imageBase + entryRva : 0,
-    imageBase,
-    sections,
-    segments,
-    { offset: symOff, count: nsyms },
-    strtab,
-    importDir,
-  );
+  const pe = new PeFile(src, arch, bits, kind, entryRva ? imageBase + entryRva : 0, imageBase, sections, segments, symtab, strtab, importDir);
   pe.warnings.push(...warnings);
-  pe.headers.push([0, shOff + nsect * 40]);
+  pe.headers.push([0, shOff + nsect * SECTION_HEADER_SIZE]);
   return pe;
 }
