@@ -134,3 +134,93 @@ describe('licence classification', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('goready licenses', () => {
+  const run = async (target: string, env: Record<string, string>, ...args: string[]) => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const r = spawnSync(process.execPath, [CLI, 'licenses', target, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const WANT: Record<string, string> = {
+    'example.com/depsapp': 'MIT',
+    'example.com/color/v2': 'MPL-2.0',
+    'example.com/generic': 'BSD-3-Clause',
+    'example.com/localutil': 'MIT',
+    'example.com/oldlog': 'Apache-2.0',
+    'example.com/util': 'ISC',
+    'example.com/yaml.v3': 'Apache-2.0 AND MIT',
+  };
+
+  it("a binary's modules, from the module cache (extracted trees), a replace to another module, and --source for local ones", async () => {
+    const { entry, CORPUS } = await import('./helpers/corpus.js');
+    const { join } = await import('node:path');
+    const r = await run(
+      entry('linux-amd64-deps').file,
+      { GOMODCACHE: join(CORPUS, '.cache', 'gopath', 'pkg', 'mod') },
+      '--format',
+      'json',
+      '--source',
+      join(CORPUS, '.cache', 'src', 'deps', 'app'),
+    );
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(Object.fromEntries(rep.modules.map((m: { path: string; expression: string }) => [m.path, m.expression]))).toEqual(WANT);
+    expect(rep.modules.find((m: { path: string }) => m.path === 'example.com/generic').found.source).toBe('modcache');
+  });
+
+  it('cached module zips work when the extracted tree is gone, and module paths are case-escaped', async () => {
+    const { entry, CORPUS } = await import('./helpers/corpus.js');
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cache = mkdtempSync(join(tmpdir(), 'goready-modcache-'));
+    cpSync(join(CORPUS, '.cache', 'gopath', 'pkg', 'mod', 'cache'), join(cache, 'cache'), { recursive: true });
+    const r = await run(entry('linux-amd64-deps').file, { GOMODCACHE: cache }, '--format', 'json', '--allow-unknown');
+    const rep = JSON.parse(r.stdout);
+    const generic = rep.modules.find((m: { path: string }) => m.path === 'example.com/generic');
+    expect(generic.found.source).toBe('modcache-zip');
+    expect(generic.expression).toBe('BSD-3-Clause');
+    const { escapePath } = await import('../src/license/modules.js');
+    expect(escapePath('github.com/BurntSushi/toml')).toBe('github.com/!burnt!sushi/toml');
+  });
+
+  it("a source tree with vendor/modules.txt: the Go toolchain's own cmd tree", async () => {
+    const r = await run('/usr/lib/go-1.19/src/cmd', { GOMODCACHE: '/nonexistent' }, '--format', 'json', '--allow-unknown');
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    const by = Object.fromEntries(rep.modules.map((m: { path: string; expression: string }) => [m.path, m.expression]));
+    expect(by['github.com/google/pprof']).toBe('Apache-2.0');
+    expect(by['golang.org/x/mod']).toBe('BSD-3-Clause');
+    expect(rep.modules.filter((m: { found: { source: string } | null }) => m.found?.source === 'vendor').length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('policy: --deny and --allow expressions and a config file; violations exit 1, unknowns fail unless allowed', async () => {
+    const { entry, CORPUS } = await import('./helpers/corpus.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const env = { GOMODCACHE: join(CORPUS, '.cache', 'gopath', 'pkg', 'mod') };
+    const bin = entry('linux-amd64-deps').file;
+    const src = join(CORPUS, '.cache', 'src', 'deps', 'app');
+    const denied = await run(bin, env, '--source', src, '--deny', 'MPL-2.0', '--format', 'json');
+    expect(denied.code).toBe(1);
+    expect(
+      JSON.parse(denied.stdout)
+        .modules.filter((m: { violation: string | null }) => m.violation)
+        .map((m: { path: string }) => m.path),
+    ).toEqual(['example.com/color/v2']);
+    expect((await run(bin, env, '--source', src, '--allow', 'MIT OR Apache-2.0 OR BSD-3-Clause OR ISC OR MPL-2.0')).code).toBe(0);
+    expect((await run(bin, env, '--source', src, '--allow', 'MIT OR Apache-2.0')).code).toBe(1);
+    // Without --source the main module and the local replacement have no licence on this machine.
+    expect((await run(bin, env)).code).toBe(1);
+    expect((await run(bin, env, '--allow-unknown')).code).toBe(0);
+    const cfg = join(mkdtempSync(join(tmpdir(), 'goready-policy-')), 'policy.json');
+    writeFileSync(cfg, JSON.stringify({ deny: 'ISC', allowUnknown: true }));
+    expect((await run(bin, env, '--config', cfg)).code).toBe(1);
+    writeFileSync(cfg, JSON.stringify({ dney: 'ISC' }));
+    const bad = await run(bin, env, '--config', cfg);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown key dney/);
+  });
+});

@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync, type WriteStream, writeFileSync } from
 import { Command, CommanderError, Option } from 'commander';
 import { isMalformed } from '../inspect.js';
 import { FileSource } from '../io/file.js';
+import { type LicensePolicy, type LicensesReport, licenses, readPolicy, renderLicenses } from '../license/licenses.js';
 import type { InspectReport } from '../model.js';
 import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
@@ -133,6 +134,33 @@ async function runSize(binary: string, flags: SizeFlags): Promise<number> {
   return exceeded.length ? 1 : 0;
 }
 
+interface LicenseFlags {
+  format: 'text' | 'json' | 'markdown';
+  source?: string;
+  allow?: string;
+  deny?: string;
+  allowUnknown?: boolean;
+  config?: string;
+  out?: string;
+}
+
+async function runLicenses(target: string, flags: LicenseFlags): Promise<number> {
+  let r: LicensesReport;
+  try {
+    const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
+    if (flags.allow) policy.allow = flags.allow;
+    if (flags.deny) policy.deny = flags.deny;
+    if (flags.allowUnknown) policy.allowUnknown = true;
+    r = await licenses(target, policy, flags.source ? { source: flags.source } : {});
+  } catch (e) {
+    fail(errorText(e));
+  }
+  const text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderLicenses(r, flags.format);
+  if (flags.out) writeFileSync(flags.out, text);
+  else process.stdout.write(text);
+  return r.violations ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('goready')
@@ -170,6 +198,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (binary: string, flags: SizeFlags) => {
       code = await runSize(binary, flags);
+    });
+
+  program
+    .command('licenses')
+    .description("Each module's licence, found offline (vendor/, --source, module cache) and classified against the SPDX list")
+    .argument('<target>', 'a Go binary (modules from its build info) or a source tree (go.mod, vendor/modules.txt)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--source <dir>', 'a source tree to find the main module and local replacements in')
+    .option('--allow <expr>', 'SPDX expression of what may ship, e.g. "MIT OR Apache-2.0 OR BSD-3-Clause"')
+    .option('--deny <expr>', 'SPDX expression of what must not ship')
+    .option('--allow-unknown', 'do not fail on modules whose licence was not found or not recognised')
+    .option('--config <file>', 'policy file: {"allow": "...", "deny": "...", "allowUnknown": false}')
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (target: string, flags: LicenseFlags) => {
+      code = await runLicenses(target, flags);
     });
 
   try {
