@@ -1,6 +1,7 @@
 import { FormatError, UnsupportedError } from './errors.js';
 import { readGoBuildId } from './go/buildid.js';
 import { readBuildInfo } from './go/buildinfo.js';
+import { cryptoFacts } from './go/crypto.js';
 import { type BuildInfoData, ModinfoError, parseModinfo } from './go/modinfo.js';
 import { findPclntab, readPclntab } from './go/pclntab.js';
 import { packageOf } from './go/pkgname.js';
@@ -166,7 +167,13 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
       buildId,
       universal,
     },
-    go: { isGo, version: stripExperiments(version), versionSource: version ? (ver?.source ?? null) : null, experiments: experimentsOf(version) },
+    go: {
+      isGo,
+      version: stripExperiments(version),
+      versionSource: version ? (ver?.source ?? null) : null,
+      experiments: experimentsOf(version),
+      crypto: cryptoFacts(experimentsOf(version), buildInfo?.settings ?? []),
+    },
     buildInfo,
     pclntab,
     linkage: { ...linkage, minGlibc: minGlibc(linkage.versionNeeds) },

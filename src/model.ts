@@ -1,3 +1,4 @@
+import type { CryptoFacts } from './go/crypto.js';
 import type { BuildInfoData } from './go/modinfo.js';
 import type { Format, Kind, Linkage } from './object/types.js';
 
@@ -37,6 +38,8 @@ export interface GoFacts {
   versionSource: VersionSource | null;
   /** GOEXPERIMENTs recorded in the version string (`go1.20 X:boringcrypto`). */
   experiments: string[];
+  /** BoringCrypto, GOFIPS140 and fips140 GODEBUG, from the version string and build settings. */
+  crypto: CryptoFacts;
 }
 
 export interface PclntabFacts {

@@ -9,6 +9,7 @@ import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
 import { renderSizeHtml } from '../report/size-html.js';
 import { renderSizeText, type SizeView } from '../report/size-text.js';
+import { sbom } from '../sbom/sbom.js';
 import type { SizeReport } from '../size/attribute.js';
 import { diffSizes, renderDiff } from '../size/diff.js';
 import { size } from '../size/size.js';
@@ -213,6 +214,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (target: string, flags: LicenseFlags) => {
       code = await runLicenses(target, flags);
+    });
+
+  program
+    .command('sbom')
+    .description('A CycloneDX 1.6 or SPDX 2.3 SBOM of a Go binary: modules with purls, hashes, replacements, licences, toolchain, build settings')
+    .argument('<binary>', 'the Go binary')
+    .addOption(new Option('-f, --format <format>', 'SBOM format').choices(['cyclonedx', 'spdx']).default('cyclonedx'))
+    .option('--source <dir>', 'the source tree, for the main module and local replacements')
+    .option('--no-licenses', 'do not look up licence files')
+    .option('-o, --out <file>', 'write the SBOM to FILE')
+    .action(async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; out?: string }) => {
+      let text: string;
+      try {
+        text = await sbom(binary, { format: flags.format, licenses: flags.licenses, lookup: flags.source ? { source: flags.source } : {} });
+      } catch (e) {
+        fail(errorText(e));
+      }
+      if (flags.out) writeFileSync(flags.out, text);
+      else process.stdout.write(text);
     });
 
   try {

@@ -25,6 +25,15 @@ export function renderInspectText(r: InspectReport, opts: { functions?: boolean 
       `\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'a string scan'})`,
     );
   }
+  const c = r.go.crypto;
+  if (c.boringcrypto || c.gofips140 || c.fips140Godebug) {
+    const parts = [
+      c.boringcrypto ? 'BoringCrypto (GOEXPERIMENT=boringcrypto)' : '',
+      c.gofips140 ? `GOFIPS140=${c.gofips140}` : '',
+      c.fips140Godebug ? `GODEBUG fips140=${c.fips140Godebug}` : '',
+    ];
+    lines.push(`\tcrypto\t${parts.filter(Boolean).join(', ')}`);
+  }
   if (r.pclntab) {
     const p = r.pclntab;
     lines.push(`\tpclntab\t${p.format}, ${p.functionCount} functions (located by ${p.locatedBy} at ${hex(p.offset)})`);

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv as Ajv7 } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { deriveMainVersion, h1ToSha256 } from '../src/sbom/model.js';
+import { sbom } from '../src/sbom/sbom.js';
+import { CORPUS, corpus, entry } from './helpers/corpus.js';
+
+/** The official schemas: CycloneDX 1.6 as shipped in @cyclonedx/cyclonedx-library, SPDX 2.3 from spdx/spdx-spec. */
+const cdxDir = join(import.meta.dirname, '..', 'node_modules', '@cyclonedx', 'cyclonedx-library', 'res', 'schema');
+const load = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
+const ajv = new Ajv7({ allErrors: true, strict: false, validateFormats: true });
+addFormats.default(ajv);
+// The bom schema refers to its siblings by their file names; register them under those.
+const withId = (f: string, id: string) => ({ ...load(join(cdxDir, f)), $id: id });
+ajv.addSchema(withId('spdx.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json'));
+ajv.addSchema(withId('jsf-0.82.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json'));
+const validateCdx = ajv.compile(load(join(cdxDir, 'bom-1.6.SNAPSHOT.schema.json')));
+const validateSpdx = ajv.compile(load(join(import.meta.dirname, 'data', 'schemas', 'spdx-schema-2.3.json')));
+
+const lookup = { modcache: join(CORPUS, '.cache', 'gopath', 'pkg', 'mod'), source: join(CORPUS, '.cache', 'src', 'deps', 'app') };
+
+describe('goready sbom: schema-valid CycloneDX 1.6 and SPDX 2.3 for every Go binary with build info', () => {
+  for (const e of corpus().filter((x) => x.isGo && x.source !== 'misc' && !x.name.includes('@0.28.2'))) {
+    it(e.name, async () => {
+      const cdx = JSON.parse(await sbom(e.file, { format: 'cyclonedx', lookup }));
+      expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
+      const spdx = JSON.parse(await sbom(e.file, { format: 'spdx', lookup }));
+      expect(validateSpdx(spdx), ajv.errorsText(validateSpdx.errors)).toBe(true);
+    });
+  }
+});
+
+describe('goready sbom content', () => {
+  it('modules with purls (case kept), SHA-256 from h1, replacements, licences, toolchain, build settings, derived version', async () => {
+    const cdx = JSON.parse(await sbom(entry('linux-amd64-deps').file, { format: 'cyclonedx', lookup }));
+    const main = cdx.metadata.component;
+    expect(main.name).toBe('example.com/depsapp');
+    // (devel) main module: the version comes from -ldflags -X main.version=1.2.3, marked as derived.
+    expect(main.version).toBe('v1.2.3');
+    expect(main.properties).toContainEqual({ name: 'goready:version:derived', value: 'ldflags' });
+    expect(main.properties).toContainEqual({ name: 'goready:build:-tags', value: 'netgo,osusergo' });
+    const by = Object.fromEntries(cdx.components.map((c: { name: string }) => [c.name, c]));
+    const yaml = by['example.com/yaml.v3'];
+    expect(yaml.purl).toBe('pkg:golang/example.com/yaml.v3@v1.5.0');
+    expect(yaml.licenses).toEqual([{ expression: 'Apache-2.0 AND MIT', acknowledgement: 'concluded' }]);
+    const sum = (yaml.properties as { name: string; value: string }[]).find((p) => p.name === 'goready:go:h1')?.value as string;
+    expect(yaml.hashes).toEqual([{ alg: 'SHA-256', content: Buffer.from(sum.slice(3), 'base64').toString('hex') }]);
+    const old = by['example.com/oldlog'];
+    expect(old.properties).toContainEqual({ name: 'goready:go:replace:path', value: 'example.com/newlog' });
+    expect(old.licenses).toEqual([{ license: { id: 'Apache-2.0', acknowledgement: 'concluded' } }]);
+    expect(by.stdlib.version).toBe('v1.19.8');
+    expect(cdx.dependencies.find((d: { ref: string }) => d.ref === main['bom-ref']).dependsOn).toHaveLength(cdx.components.length);
+  });
+
+  it('SPDX: packages, purls, checksums, concluded licences, DESCRIBES and DEPENDS_ON', async () => {
+    const doc = JSON.parse(await sbom(entry('linux-amd64-deps').file, { format: 'spdx', lookup }));
+    const color = doc.packages.find((p: { name: string }) => p.name === 'example.com/color/v2');
+    expect(color.licenseConcluded).toBe('MPL-2.0');
+    expect(color.externalRefs[0].referenceLocator).toBe('pkg:golang/example.com/color/v2@v2.1.0');
+    expect(color.checksums[0].algorithm).toBe('SHA256');
+    expect(doc.relationships.filter((r: { relationshipType: string }) => r.relationshipType === 'DEPENDS_ON')).toHaveLength(doc.packages.length - 1);
+  });
+
+  it('cgo: linked C libraries; boringcrypto: the crypto mode is stated', async () => {
+    const cgo = JSON.parse(await sbom(entry('linux-amd64-cgo').file, { format: 'cyclonedx', lookup }));
+    expect(cgo.components.some((c: { name: string }) => c.name === 'libc.so.6')).toBe(true);
+    const boring = JSON.parse(await sbom(entry('linux-amd64-boring').file, { format: 'cyclonedx', lookup }));
+    expect(boring.metadata.component.properties).toContainEqual({ name: 'goready:crypto:boringcrypto', value: 'true' });
+    expect(boring.components.find((c: { name: string }) => c.name === 'stdlib').properties).toContainEqual({
+      name: 'goready:go:experiment',
+      value: 'boringcrypto',
+    });
+  });
+
+  it('a binary without build info has nothing to describe: a clear error', async () => {
+    await expect(sbom(entry('@esbuild/linux-x64@0.28.2/esbuild').file, { format: 'cyclonedx' })).rejects.toThrow(/no build info/);
+  });
+
+  it('version derivation and h1 conversion', () => {
+    expect(
+      deriveMainVersion('example.com/x', [
+        { key: 'vcs.revision', value: '0123456789abcdef0123' },
+        { key: 'vcs.time', value: '2024-03-05T07:08:09Z' },
+        { key: 'vcs.modified', value: 'true' },
+      ]),
+    ).toEqual({ version: 'v0.0.0-20240305070809-0123456789ab+dirty', from: 'vcs' });
+    expect(deriveMainVersion('example.com/x', [{ key: '-ldflags', value: '-s -X example.com/x/internal/build.Version=2.0.1' }])).toEqual({
+      version: 'v2.0.1',
+      from: 'ldflags',
+    });
+    expect(deriveMainVersion('example.com/x', [{ key: '-ldflags', value: '-X other.org/y.Version=9' }])).toBeNull();
+    expect(h1ToSha256('h1:T5/4wzBzQ+LmCaD7J54S97v4g/HZSNJgbCd7czPnO+M=')).toBe(
+      Buffer.from('T5/4wzBzQ+LmCaD7J54S97v4g/HZSNJgbCd7czPnO+M=', 'base64').toString('hex'),
+    );
+  });
+});
