@@ -70,7 +70,7 @@ describe('versions without build info', () => {
       const raw = await readBuildInfo(obj);
       if (raw) {
         const v = await findGoVersion(obj, null);
-        expect(v.version, e.name).toBe(raw.goVersion.split(' ')[0]);
+        expect(v.version, e.name).toBe(raw.goVersion);
         expect(v.source, e.name).toBe(obj.format === 'elf' && e.stripped ? 'symbol' : v.source);
         n++;
       }
