@@ -32,15 +32,15 @@ const MAX_IMPORTS = 65536;
 /** DLL names are short; the loader itself limits them to MAX_PATH. */
 const MAX_NAME = 260;
 
-const MACHINES: Record<number, string> = {
-  332: '386',
-  34404: 'amd64',
-  448: 'arm',
-  452: 'arm',
-  43620: 'arm64',
-  20580: 'riscv64',
-  25188: 'loong64',
-};
+const MACHINES = new Map<number, string>([
+  [0x14c, '386'], // IMAGE_FILE_MACHINE_I386
+  [0x8664, 'amd64'], // IMAGE_FILE_MACHINE_AMD64
+  [0x1c0, 'arm'], // IMAGE_FILE_MACHINE_ARM
+  [0x1c4, 'arm'], // IMAGE_FILE_MACHINE_ARMNT (Thumb-2, what Go's windows/arm writes)
+  [0xaa64, 'arm64'], // IMAGE_FILE_MACHINE_ARM64
+  [0x5064, 'riscv64'], // IMAGE_FILE_MACHINE_RISCV64
+  [0x6264, 'loong64'], // IMAGE_FILE_MACHINE_LOONGARCH64
+]);
 
 interface PeSection extends Section {
   /** Relative virtual address (addr − ImageBase). */
@@ -226,8 +226,16 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
   const entryRva = opt.u32(16);
   const imageBase = bits === 64 ? opt.u64(24) : opt.u32(28);
   const dirBase = bits === 64 ? 112 : 96;
-  // NumberOfRvaAndSizes may claim more entries than the header holds; only those present count.
-  const ndirs = Math.min(opt.u32(dirBase - 4), Math.floor((optSize - dirBase) / 8));
+  // As debug/pe: the data directories fill the rest of the optional header exactly. A size that
+  // disagrees would put the section table somewhere else than the writer meant.
+  const ndirs = opt.u32(dirBase - 4);
+  if (ndirs * 8 !== optSize - dirBase) {
+    throw new FormatError(
+      'PE optional header',
+      optOff + dirBase - 4,
+      `${ndirs} data directories do not fill the ${optSize - dirBase} bytes after the fixed fields`,
+    );
+  }
   const importDir = { rva: 0, size: 0 };
   if (ndirs > IMAGE_DIRECTORY_ENTRY_IMPORT) {
     importDir.rva = opt.u32(dirBase + 8 * IMAGE_DIRECTORY_ENTRY_IMPORT);
@@ -299,7 +307,7 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
     );
   }
 
-  const arch = MACHINES[machine] ?? `unknown(${hex(machine)})`;
+  const arch = MACHINES.get(machine) ?? `unknown(${hex(machine)})`;
   const kind: Kind = chars & IMAGE_FILE_DLL ? 'shared' : 'executable';
   const pe = new PeFile(src, arch, bits, kind, entryRva ? imageBase + entryRva : 0, imageBase, sections, segments, symtab, strtab, importDir);
   pe.warnings.push(...warnings);
