@@ -76,10 +76,8 @@ export function normalize(text: string): string[] {
   // Words hyphenated across a line break are one word.
   t = t.replace(/(\w)-\n\s*(\w)/g, '$1$2');
   for (const [re, to] of EQUIVALENT) t = t.replace(re, to);
-  // Keep version numbers (2.0, 1.1) whole; every other non-word character separates words.
-  t = t.replace(/(\d)\.(\d)/g, '$1\u0000$2');
-  t = t.replace(/[^a-z0-9\u0000]+/g, ' ').replace(/\u0000/g, '.');
-  return t.split(' ').filter((w) => w.length > 0);
+  // Version numbers (2.0, 1.1) are one word; every other non-word character separates words.
+  return t.match(/\d+(?:\.\d+)+|[a-z0-9]+/g) ?? [];
 }
 
 function bigrams(words: string[]): Map<string, number> {
@@ -114,9 +112,9 @@ export function buildIndex(texts: Record<string, string>, deprecated: Iterable<s
   const lists = new Map<string, number[]>();
   entries.forEach((e, i) => {
     for (const [g, c] of e.grams) {
-      let l = lists.get(g);
-      if (!l) lists.set(g, (l = []));
-      l.push(i, c);
+      const l = lists.get(g);
+      if (l) l.push(i, c);
+      else lists.set(g, [i, c]);
     }
   });
   const postings = new Map<string, Int32Array>();
