@@ -96,3 +96,22 @@ describe('goready sbom content', () => {
     );
   });
 });
+
+describe('linked C libraries on a host: Debian package and licence', () => {
+  it('the cgo fixture on this host: libc.so.6 from libc6 (as dpkg -S says), LGPL-2.1-or-later; in licenses and in both SBOMs', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { licenses } = await import('../src/license/licenses.js');
+    const rep = await licenses(entry('linux-amd64-cgo').file, { allowUnknown: true }, {}, '/');
+    const libc = rep.linked?.find((l) => l.name === 'libc.so.6');
+    const owner = execFileSync('dpkg', ['-S', libc?.path as string], { encoding: 'utf8' }).split(':')[0];
+    expect(libc?.package?.split(':')[0]).toBe(owner);
+    expect(libc?.license).toBe('LGPL-2.1-or-later');
+    const cdx = JSON.parse(await sbom(entry('linux-amd64-cgo').file, { format: 'cyclonedx', hostRoot: '/' }));
+    expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
+    const c = cdx.components.find((x: { name: string }) => x.name === 'libc.so.6');
+    expect(c.properties).toContainEqual({ name: 'goready:linked:debian-package', value: libc?.package });
+    const spdx = JSON.parse(await sbom(entry('linux-amd64-cgo').file, { format: 'spdx', hostRoot: '/' }));
+    expect(validateSpdx(spdx), ajv.errorsText(validateSpdx.errors)).toBe(true);
+    expect(spdx.packages.find((p: { name: string }) => p.name === 'libc.so.6').licenseConcluded).toBe('LGPL-2.1-or-later');
+  });
+});

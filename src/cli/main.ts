@@ -142,7 +142,14 @@ interface LicenseFlags {
   deny?: string;
   allowUnknown?: boolean;
   config?: string;
+  host?: string;
   out?: string;
+}
+
+/** --host local → '/', a directory → that root. */
+function hostRoot(host: string | undefined): string | null {
+  if (host === undefined) return null;
+  return host === 'local' ? '/' : host;
 }
 
 async function runLicenses(target: string, flags: LicenseFlags): Promise<number> {
@@ -152,7 +159,7 @@ async function runLicenses(target: string, flags: LicenseFlags): Promise<number>
     if (flags.allow) policy.allow = flags.allow;
     if (flags.deny) policy.deny = flags.deny;
     if (flags.allowUnknown) policy.allowUnknown = true;
-    r = await licenses(target, policy, flags.source ? { source: flags.source } : {});
+    r = await licenses(target, policy, flags.source ? { source: flags.source } : {}, hostRoot(flags.host));
   } catch (e) {
     fail(errorText(e));
   }
@@ -211,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--deny <expr>', 'SPDX expression of what must not ship')
     .option('--allow-unknown', 'do not fail on modules whose licence was not found or not recognised')
     .option('--config <file>', 'policy file: {"allow": "...", "deny": "...", "allowUnknown": false}')
+    .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a directory holding a root filesystem)')
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (target: string, flags: LicenseFlags) => {
       code = await runLicenses(target, flags);
@@ -223,11 +231,17 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'SBOM format').choices(['cyclonedx', 'spdx']).default('cyclonedx'))
     .option('--source <dir>', 'the source tree, for the main module and local replacements')
     .option('--no-licenses', 'do not look up licence files')
+    .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a root directory)')
     .option('-o, --out <file>', 'write the SBOM to FILE')
-    .action(async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; out?: string }) => {
+    .action(async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; host?: string; out?: string }) => {
       let text: string;
       try {
-        text = await sbom(binary, { format: flags.format, licenses: flags.licenses, lookup: flags.source ? { source: flags.source } : {} });
+        text = await sbom(binary, {
+          format: flags.format,
+          licenses: flags.licenses,
+          lookup: flags.source ? { source: flags.source } : {},
+          hostRoot: hostRoot(flags.host),
+        });
       } catch (e) {
         fail(errorText(e));
       }

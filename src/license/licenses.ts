@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import satisfies from 'spdx-satisfies';
 import { inspectFile } from '../node.js';
 import { classify, type LicenseMatch } from './classify.js';
+import { type LinkedLibrary, linkedLibraries } from './clibs.js';
 import { spdxIndex } from './corpus.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
 
@@ -30,6 +31,8 @@ export interface ModuleLicense {
 export interface LicensesReport {
   target: string;
   modules: ModuleLicense[];
+  /** With a host root: the C libraries the binary links, their Debian packages and licences. */
+  linked?: LinkedLibrary[];
   violations: number;
 }
 
@@ -84,8 +87,14 @@ function check(m: ModuleLicense, policy: LicensePolicy): string | null {
 }
 
 /** Licences of a binary's modules (from its build info) or of a source tree (go.mod, vendor/modules.txt). */
-export async function licenses(target: string, policy: LicensePolicy = {}, lookup: LookupOptions = {}): Promise<LicensesReport> {
+export async function licenses(
+  target: string,
+  policy: LicensePolicy = {},
+  lookup: LookupOptions = {},
+  hostRoot: string | null = null,
+): Promise<LicensesReport> {
   let refs: (ModuleRef & { main: boolean })[];
+  let linked: LinkedLibrary[] | undefined;
   const opts: LookupOptions = { ...lookup };
   if (statSync(target).isDirectory()) {
     const tree = modulesOfTree(target);
@@ -94,6 +103,7 @@ export async function licenses(target: string, policy: LicensePolicy = {}, looku
     refs = [...(tree.main ? [{ path: tree.main, version: '', main: true }] : []), ...tree.modules.map((m) => ({ ...m, main: false }))];
   } else {
     const [r] = await inspectFile(target);
+    if (r && hostRoot) linked = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, hostRoot);
     const bi = r?.buildInfo;
     if (!bi) throw new Error(`${target}: no build info, so no module list (${r?.go.isGo ? 'a Go binary built without it' : 'not a Go binary'})`);
     refs = [];
@@ -122,7 +132,9 @@ export async function licenses(target: string, policy: LicensePolicy = {}, looku
     m.violation = check(m, policy);
     return m;
   });
-  return { target, modules, violations: modules.filter((m) => m.violation).length };
+  const report: LicensesReport = { target, modules, violations: modules.filter((m) => m.violation).length };
+  if (linked) report.linked = linked;
+  return report;
 }
 
 /** Policy from a JSON config file: {"allow": "...", "deny": "...", "allowUnknown": false}. */
@@ -147,6 +159,8 @@ export function renderLicenses(r: LicensesReport, format: 'text' | 'markdown'): 
   const w0 = Math.max(...rows.map((x) => (x[0] as string).length), 6);
   const w1 = Math.max(...rows.map((x) => (x[1] as string).length), 7);
   const lines = rows.map((x) => `${(x[0] as string).padEnd(w0)}  ${(x[1] as string).padEnd(w1)}  ${x[3]}  ${x[2]}`.trimEnd());
+  for (const l of r.linked ?? [])
+    lines.push(`linked ${l.name}: ${l.path ?? 'not found on the host'}${l.package ? ` from ${l.package}` : ''}${l.license ? `, ${l.license}` : ''}`);
   lines.push(`${r.modules.length} modules, ${r.violations} policy violations`);
   return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,8 @@ export interface SbomModel {
   crypto: CryptoFacts;
   /** Libraries the binary loads at run time (ELF NEEDED, PE DLLs, Mach-O dylibs). */
   linked: string[];
+  /** With a host: where each linked library is, its Debian package and licence. */
+  linkedDetails?: { name: string; path: string | null; package: string | null; license: string | null }[];
   goos: string | null;
   goarch: string;
 }

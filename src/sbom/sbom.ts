@@ -1,4 +1,5 @@
 /** Node-only: `goready sbom` — inspect the binary, find licences offline, write CycloneDX or SPDX. */
+import { linkedLibraries } from '../license/clibs.js';
 import { licenses } from '../license/licenses.js';
 import type { LookupOptions } from '../license/modules.js';
 import { inspectFile } from '../node.js';
@@ -11,6 +12,8 @@ export interface SbomOptions {
   licenses?: boolean;
   lookup?: LookupOptions;
   timestamp?: Date;
+  /** A root filesystem ('/' for this host) to find the linked C libraries' packages and licences in. */
+  hostRoot?: string | null;
 }
 
 export async function sbom(file: string, opts: SbomOptions): Promise<string> {
@@ -22,5 +25,6 @@ export async function sbom(file: string, opts: SbomOptions): Promise<string> {
     for (const m of rep.modules) found.set(m.path, m.expression);
   }
   const model = sbomModel(r, found);
+  if (opts.hostRoot) model.linkedDetails = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, opts.hostRoot);
   return opts.format === 'spdx' ? toSPDX(model, opts.timestamp) : toCycloneDX(model, opts.timestamp);
 }

@@ -62,6 +62,10 @@ export function toCycloneDX(s: SbomModel, timestamp: Date = new Date()): string 
   for (const lib of s.linked) {
     const c = new CDX.Models.Component(CDX.Enums.ComponentType.Library, lib, { bomRef: `linked:${lib}` });
     c.properties.add(new CDX.Models.Property(P('linked'), 'dynamic'));
+    const d = s.linkedDetails?.find((x) => x.name === lib);
+    if (d?.path) c.properties.add(new CDX.Models.Property(P('linked:path'), d.path));
+    if (d?.package) c.properties.add(new CDX.Models.Property(P('linked:debian-package'), d.package));
+    addLicense(c, d?.license ?? null);
     bom.components.add(c);
     main.dependencies.add(c.bomRef);
   }
@@ -79,7 +83,7 @@ export function toSPDX(s: SbomModel, timestamp: Date = new Date(), namespaceSeed
   const pkg = (m: SbomModule, primary: boolean) => {
     const id = spdxId(`Package-${m.path}-${m.version || 'unknown'}`);
     refs.push(id);
-    for (const r of (m.licenseConcluded ?? '').match(/LicenseRef-[0-9a-f]+/g) ?? []) extracted.add(r);
+    for (const r of (m.licenseConcluded ?? '').match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) extracted.add(r);
     const p: Record<string, unknown> = {
       SPDXID: id,
       name: m.path,
@@ -112,6 +116,23 @@ export function toSPDX(s: SbomModel, timestamp: Date = new Date(), namespaceSeed
     ].join('; '),
   };
   for (const d of s.deps) packages.push(pkg(d, false));
+  for (const lib of s.linked) {
+    const d = s.linkedDetails?.find((x) => x.name === lib);
+    const id = spdxId(`Linked-${lib}`);
+    refs.push(id);
+    for (const r of (d?.license ?? '').match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) extracted.add(r);
+    packages.push({
+      SPDXID: id,
+      name: lib,
+      versionInfo: 'NOASSERTION',
+      downloadLocation: 'NOASSERTION',
+      filesAnalyzed: false,
+      licenseConcluded: d?.license ?? 'NOASSERTION',
+      licenseDeclared: 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+      comment: `dynamically linked${d?.path ? ` from ${d.path}` : ''}${d?.package ? `, Debian package ${d.package}` : ''}`,
+    });
+  }
   const doc: Record<string, unknown> = {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',

@@ -1,0 +1,139 @@
+/**
+ * Node-only: the C libraries a binary links (ELF NEEDED), resolved on a Debian-style root (the
+ * local host, or later an unpacked image), with the Debian package that ships each one (dpkg's file
+ * lists) and that package's licence (its DEP-5 copyright file).
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LinkedLibrary {
+  /** The NEEDED name, e.g. libc.so.6. */
+  name: string;
+  /** Where the loader would find it under the root; null when it is not there. */
+  path: string | null;
+  /** The Debian package that installed it. */
+  package: string | null;
+  /** SPDX expression from the package's copyright file (its `Files: *` licence), when it has one. */
+  license: string | null;
+}
+
+/** Debian's multiarch triplets for GOARCH names. */
+const TRIPLET: Record<string, string> = {
+  amd64: 'x86_64-linux-gnu',
+  arm64: 'aarch64-linux-gnu',
+  '386': 'i386-linux-gnu',
+  arm: 'arm-linux-gnueabihf',
+  ppc64le: 'powerpc64le-linux-gnu',
+  s390x: 's390x-linux-gnu',
+  riscv64: 'riscv64-linux-gnu',
+  mips64le: 'mips64el-linux-gnuabi64',
+};
+
+/** DEP-5 short names (Debian's copyright-format spec) → SPDX ids. */
+const DEBIAN_SPDX: Record<string, string> = {
+  Expat: 'MIT',
+  'GPL-2': 'GPL-2.0-only',
+  'GPL-2+': 'GPL-2.0-or-later',
+  'GPL-3': 'GPL-3.0-only',
+  'GPL-3+': 'GPL-3.0-or-later',
+  'LGPL-2': 'LGPL-2.0-only',
+  'LGPL-2+': 'LGPL-2.0-or-later',
+  'LGPL-2.1': 'LGPL-2.1-only',
+  'LGPL-2.1+': 'LGPL-2.1-or-later',
+  'LGPL-3': 'LGPL-3.0-only',
+  'LGPL-3+': 'LGPL-3.0-or-later',
+  'BSD-2-clause': 'BSD-2-Clause',
+  'BSD-3-clause': 'BSD-3-Clause',
+  'BSD-4-clause': 'BSD-4-Clause',
+  'Apache-2.0': 'Apache-2.0',
+  ISC: 'ISC',
+  Zlib: 'Zlib',
+  'MPL-2.0': 'MPL-2.0',
+  'public-domain': 'LicenseRef-public-domain',
+};
+
+function spdxOf(debian: string): string {
+  return debian
+    .split(/\s+(and|or)\s+|\s*,\s*/i)
+    .filter((x) => x && !/^(and|or)$/i.test(x))
+    .map((x) => DEBIAN_SPDX[x] ?? DEBIAN_SPDX[x.replace(/~.*$/, '')] ?? `LicenseRef-Debian-${x.replace(/[^A-Za-z0-9.-]/g, '-')}`)
+    .join(/\bor\b/i.test(debian) ? ' OR ' : ' AND ');
+}
+
+/**
+ * The first licence notice in a free-form copyright file (older packages such as libc6 are not
+ * DEP-5): the GNU family with version and "or any later version", the GCC runtime exception,
+ * public domain.
+ */
+function firstNotice(text: string): string | null {
+  const t = text.replace(/\s+/g, ' ');
+  const found: [number, string][] = [];
+  for (const m of t.matchAll(
+    /GNU (Lesser|Library|Affero)? ?General Public License[^.]{0,120}?version (\d(?:\.\d)?)( of the License)?(,? or \(?at your option\)? any later version)?/gi,
+  )) {
+    const kind = (m[1] ?? '').toLowerCase();
+    const family = kind === 'affero' ? 'AGPL' : kind ? 'LGPL' : 'GPL';
+    const v = (m[2] as string).includes('.') ? (m[2] as string) : `${m[2]}.0`;
+    let id = `${family}-${v}-${m[4] ? 'or-later' : 'only'}`;
+    if (/GCC Runtime Library Exception/i.test(t)) id += ' WITH GCC-exception-3.1';
+    found.push([m.index ?? 0, id]);
+  }
+  const pd = /\bpublic domain\b/i.exec(t);
+  if (pd) found.push([pd.index, 'LicenseRef-public-domain']);
+  found.sort((a, b) => a[0] - b[0]);
+  return found[0]?.[1] ?? null;
+}
+
+/**
+ * The licence of a Debian package's upstream code, from its copyright file: the `Files: *`
+ * paragraph of a DEP-5 file, else the first licence notice of a free-form one.
+ */
+export function debianPackageLicense(root: string, pkg: string): string | null {
+  const f = join(root, 'usr/share/doc', pkg.replace(/:.*$/, ''), 'copyright');
+  if (!existsSync(f)) return null;
+  const text = readFileSync(f, 'utf8');
+  for (const para of text.split(/\n\s*\n/)) {
+    if (!/^Files:\s*\*\s*$/m.test(para)) continue;
+    const m = /^License:\s*(.+)$/m.exec(para);
+    if (m) return spdxOf((m[1] as string).trim());
+  }
+  return firstNotice(text);
+}
+
+/** path → package, from dpkg's file lists under the root (read once). */
+function dpkgOwners(root: string): Map<string, string> {
+  const dir = join(root, 'var/lib/dpkg/info');
+  const owners = new Map<string, string>();
+  if (!existsSync(dir)) return owners;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.list')) continue;
+    const pkg = f.slice(0, -5);
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line.includes('.so')) owners.set(line, pkg);
+  }
+  return owners;
+}
+
+/** Resolves NEEDED names like the loader's default search (RUNPATH first), then finds owners and licences. */
+export function linkedLibraries(needed: string[], arch: string, runpath: string[] = [], root = '/'): LinkedLibrary[] {
+  const triplet = TRIPLET[arch];
+  const dirs = [...runpath, ...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : []), '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+  const owners = needed.length ? dpkgOwners(root) : new Map<string, string>();
+  return needed.map((name) => {
+    let path: string | null = null;
+    for (const d of dirs) {
+      const p = join(root, d, name);
+      if (existsSync(p)) {
+        path = join(d, name);
+        break;
+      }
+    }
+    let pkg: string | null = null;
+    if (path) {
+      // dpkg records the path it unpacked; with merged /usr the loader's path may be the other one.
+      const real = realpathSync(join(root, path)).slice(root === '/' ? 0 : root.length) || path;
+      const alt = path.startsWith('/usr/') ? path.slice(4) : `/usr${path}`;
+      pkg = owners.get(path) ?? owners.get(alt) ?? owners.get(real) ?? owners.get(real.startsWith('/usr/') ? real.slice(4) : `/usr${real}`) ?? null;
+    }
+    return { name, path, package: pkg, license: pkg ? debianPackageLicense(root, pkg) : null };
+  });
+}
