@@ -10,6 +10,7 @@ import { openFat, openMachO } from '../src/object/macho.js';
 import { openObject } from '../src/object/open.js';
 import type { ObjectFile } from '../src/object/types.js';
 import { CORPUS, corpus, GO, run } from './helpers/corpus.js';
+import { randomDamage } from './helpers/damage.js';
 
 /**
  * The Mach-O reader against Go's debug/macho (through test/tools/pemacho) and `go tool nm`, on real
@@ -484,16 +485,8 @@ describe('hostile Mach-O input', () => {
       [b.readUInt32LE(symtab + 8), 4000],
       [b.readUInt32LE(symtab + 16), 4000],
     ];
-    let seed = 987654;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
     const outcomes = { ok: 0, error: 0 };
-    for (let i = 0; i < 600; i++) {
-      const x = Buffer.from(b);
-      const [start, len] = regions[i % regions.length]!;
-      for (let k = 0; k < 1 + rand(4); k++) x[start + rand(len)] = rand(256);
+    for (const x of randomDamage(b, regions, 600, 987654)) {
       try {
         for (const { obj } of await openObject(new BytesSource(x))) {
           await obj.symbols();

@@ -10,6 +10,7 @@ import { openObject } from '../src/object/open.js';
 import { openPE } from '../src/object/pe.js';
 import type { ObjectFile } from '../src/object/types.js';
 import { CORPUS, corpus, GO, run } from './helpers/corpus.js';
+import { randomDamage } from './helpers/damage.js';
 
 /**
  * The PE reader against two independent readers of the same real files: Go's debug/pe (through
@@ -407,16 +408,8 @@ describe('hostile PE input', () => {
       [symOff, 2000],
       [idata.offset, idata.fileSize],
     ];
-    let seed = 12345;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
     const outcomes = { ok: 0, error: 0 };
-    for (let i = 0; i < 600; i++) {
-      const x = Buffer.from(b);
-      const [start, len] = regions[i % regions.length]!;
-      for (let k = 0; k < 1 + rand(4); k++) x[start + rand(len)] = rand(256);
+    for (const x of randomDamage(b, regions, 600, 12345)) {
       outcomes[await expectOnlyOwnErrors(new BytesSource(x))]++;
     }
     expect(outcomes.ok + outcomes.error).toBe(600);
