@@ -72,12 +72,6 @@ export function defaultScanRoots(): string[] {
   });
 }
 
-export interface WalkResult {
-  reports: InspectReport[];
-  /** One-line errors, each naming the file and the reason. */
-  errors: string[];
-}
-
 /**
  * Inspects files and directories. Files named explicitly are always reported (a non-Go executable
  * is a valid answer); in directories only Go binaries and files with a diagnosis worth seeing are.

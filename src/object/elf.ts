@@ -196,19 +196,15 @@ export class ElfFile implements ObjectFile {
       }
     }
     const w = this.ptr;
-    for (const t of tables) {
+    // Only RELA tables carry the addend; REL keeps it in place, so the raw word is already right.
+    for (const t of tables.filter((x) => x.rela)) {
       const ent = t.rela ? 3 * w : 2 * w;
       const b = await this.table(t.off, t.size - (t.size % ent), 'ELF relocation table');
       for (let i = 0; i + ent <= b.length; i += ent) {
         const where = b.word(i, w);
         const info = w === 8 ? b.u64Lossy(i + 8) : b.u32(i + 4);
         const type = w === 8 ? info % 0x100000000 : info & 0xff;
-        if (type !== relative) continue;
-        if (t.rela) {
-          map.set(where, w === 8 ? b.u64Lossy(i + 16) : b.u32(i + 8));
-        } else {
-          // REL keeps the addend in place: the raw word is already right.
-        }
+        if (type === relative) map.set(where, w === 8 ? b.u64Lossy(i + 16) : b.u32(i + 8));
       }
     }
     return map;
