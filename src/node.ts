@@ -118,6 +118,7 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
 export function errorText(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file or directory';
     if (code === 'EACCES') return 'permission denied';
     if (code === 'EISDIR') return 'is a directory';
     return e.message;

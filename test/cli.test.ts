@@ -149,3 +149,15 @@ describe('goready inspect: diagnosis of damaged and disguised binaries', () => {
     oneLineError(goready(['inspect', f]), /ELF section header table at offset 0x[0-9a-f]+/);
   });
 });
+
+describe('size, licenses and sbom: bad input is one line and exit 2', () => {
+  for (const [args, pattern] of [
+    [['size', '/nonexistent'], /^goready: \/nonexistent: no such file or directory$/],
+    [['size', '/etc/hostname'], /^goready: \/etc\/hostname: not an executable/],
+    [['licenses', '/bin/ls'], /^goready: \/bin\/ls: no build info/],
+    [['sbom', '/etc/hostname'], /^goready: \/etc\/hostname: not an executable/],
+    [['size', '/bin/ls', '--top', '0'], /^goready: --top: not a positive integer: 0$/],
+  ] as [string[], RegExp][]) {
+    it(args.join(' '), () => oneLineError(goready(args), pattern));
+  }
+});

@@ -243,7 +243,8 @@ export async function main(argv: string[]): Promise<number> {
           hostRoot: hostRoot(flags.host),
         });
       } catch (e) {
-        fail(errorText(e));
+        const msg = errorText(e);
+        fail(msg.startsWith(binary) ? msg : `${binary}: ${msg}`);
       }
       if (flags.out) writeFileSync(flags.out, text);
       else process.stdout.write(text);
