@@ -214,6 +214,7 @@ go_fixture linux-amd64-cshared       cshared  linux   amd64    true  c-shared  "
 go_fixture linux-amd64-race          hello    linux   amd64    true  exe       "" -- -race
 go_fixture linux-amd64-v3            hello    linux   amd64    false exe       "" GOAMD64=v3 --
 go_fixture linux-amd64-boring        boring   linux   amd64    true  exe       "" GOEXPERIMENT=boringcrypto --
+go_fixture linux-amd64-embed         embed    linux   amd64    false exe       "" --
 go_fixture linux-amd64-http          http     linux   amd64    false exe       "" --
 go_fixture linux-amd64-deps          deps/app linux   amd64    false exe       "" \
   GOPROXY="file://$CACHE/proxy" -- -tags=netgo,osusergo "-ldflags=-X main.version=1.2.3"

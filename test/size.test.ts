@@ -141,3 +141,21 @@ describe('goready size CLI: diff, budgets, advice', () => {
     expect(r.advice?.some((a) => a.id === 'GR-SIZE-003')).toBe(false);
   });
 });
+
+describe('goready size: go:embed', () => {
+  it('embed.FS files are found through their table and charged to the embedding package, byte-exact', async () => {
+    const { statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const r = await sizeOf(entry('linux-amd64-embed').file);
+    const dir = join(import.meta.dirname, '..', 'fixtures', 'src', 'embed');
+    expect(r.embeds).toEqual([
+      { variable: 'main.content', file: 'static/big.txt', bytes: statSync(join(dir, 'static', 'big.txt')).size },
+      { variable: 'main.content', file: 'static/small.txt', bytes: statSync(join(dir, 'static', 'small.txt')).size },
+    ]);
+    const main = r.packages.find((p) => p.name === 'main');
+    expect(main?.dataBytes).toBeGreaterThan(32296);
+    expect(r.attributedBytes).toBe(r.fileSize);
+    // Binaries without embed.FS report none.
+    expect((await sizeOf(entry('linux-amd64').file)).embeds).toEqual([]);
+  });
+});

@@ -1,7 +1,9 @@
 import type { BuildInfoData } from '../go/modinfo.js';
 import { findPclntab, type PclnFunction, readPclntab } from '../go/pclntab.js';
 import { packageOf } from '../go/pkgname.js';
+import { Bytes, latin1OrUtf8 } from '../io/bytes.js';
 import type { ObjectFile, Section, Sym } from '../object/types.js';
+import { readVA } from '../object/types.js';
 import type { SizeAdvice } from './advice.js';
 
 /**
@@ -31,6 +33,8 @@ export interface SizeReport {
   /** Per-section unattributed remainders, so nothing hides in a total. */
   unattributed: { section: string; bytes: number }[];
   functions?: { name: string; package: string; bytes: number }[];
+  /** go:embed files found through their embed.FS tables (`<var>.files` symbols), charged to the embedding package. */
+  embeds: { variable: string; file: string; bytes: number }[];
   /** True when function sizes and data came without a symbol table (stripped binary). */
   stripped: boolean;
   /** Advice that applies to this binary, with savings measured from it (filled by `size`). */
@@ -125,6 +129,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): P
 
   // Data: symbols with sizes (ELF), or up to the next symbol (PE, Mach-O).
   const syms: Sym[] = (await obj.hasSymbols()) ? await obj.symbols() : [];
+
   const dataSyms = syms.filter((s) => s.kind !== 'func' && s.section >= 0 && !(obj.sections[s.section] as Section).flags.exec);
   dataSyms.sort((a, b) => a.value - b.value);
   for (let i = 0; i < dataSyms.length; i++) {
@@ -141,6 +146,22 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): P
     claims.push({ start: off, end: off + size, pkg: dataPackage(s.name), code: false });
   }
 
+  // go:embed file contents have no symbols of their own (they sit inside the span of a marker such as
+  // go.string.*); an embed.FS's table (`<var>.files`) points at them, and those ranges win.
+  const embeds = await embeddedFiles(obj, syms);
+  for (const e of embeds) {
+    const start = e.offset;
+    const end = e.offset + e.bytes;
+    for (let i = claims.length - 1; i >= 0; i--) {
+      const c = claims[i] as Claim;
+      if (c.end <= start || c.start >= end) continue;
+      const parts: Claim[] = [];
+      if (c.start < start) parts.push({ ...c, end: start });
+      if (c.end > end) parts.push({ ...c, start: end });
+      claims.splice(i, 1, ...parts);
+    }
+    claims.push({ start, end, pkg: packageOf(e.variable) || '<compiler>', code: false });
+  }
   claims.sort((a, b) => a.start - b.start || b.end - a.end);
 
   const pkgs = new Map<string, PackageSize>();
@@ -246,9 +267,44 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): P
     sections: [...sectionBytes].map(([name, v]) => ({ name, ...v })),
     unattributed: [...unattributed].map(([section, bytes]) => ({ section, bytes })).sort((a, b) => b.bytes - a.bytes),
     stripped: syms.length === 0,
+    embeds: embeds.map(({ variable, file, bytes }) => ({ variable, file, bytes })),
   };
   if (opts.functions) report.functions = [...fnBytes].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.bytes - a.bytes);
   return report;
+}
+
+/**
+ * The files of every embed.FS: the compiler emits `<var>.files` = []embed.file{name, data string;
+ * hash [16]byte} in read-only data. Each entry's data string is the file's content.
+ */
+async function embeddedFiles(obj: ObjectFile, syms: Sym[]): Promise<{ variable: string; file: string; offset: number; bytes: number }[]> {
+  const out: { variable: string; file: string; offset: number; bytes: number }[] = [];
+  const w = obj.bits / 8;
+  const entry = 4 * w + 16;
+  for (const s of syms) {
+    if (!s.name.endsWith('.files') || s.kind === 'func') continue;
+    const hdr = await readVA(obj, s.value, 3 * w);
+    if (!hdr) continue;
+    const h = new Bytes(hdr, obj.endian, 'embed.FS files');
+    const ptr = (await obj.readPointer(s.value)) ?? h.word(0, w);
+    const n = h.word(w, w);
+    if (n === 0 || n > 1_000_000) continue;
+    const table = await readVA(obj, ptr, n * entry);
+    if (!table) continue;
+    const t = new Bytes(table, obj.endian, 'embed.FS files');
+    for (let i = 0; i < n; i++) {
+      const at = i * entry;
+      const nameLen = t.word(at + w, w);
+      const dataLen = t.word(at + 3 * w, w);
+      if (dataLen === 0 || nameLen === 0 || nameLen > 4096) continue;
+      const nameBytes = await readVA(obj, (await obj.readPointer(ptr + at)) ?? t.word(at, w), nameLen);
+      const dataAddr = (await obj.readPointer(ptr + at + 2 * w)) ?? t.word(at + 2 * w, w);
+      const offset = obj.vaToOffset(dataAddr);
+      if (!nameBytes || offset === null || offset + dataLen > obj.source.size) continue;
+      out.push({ variable: s.name.slice(0, -'.files'.length), file: latin1OrUtf8(nameBytes), offset, bytes: dataLen });
+    }
+  }
+  return out;
 }
 
 function sectionName(s: Section): string {
