@@ -6,11 +6,12 @@
 // bound and a heap bound; anything else — another exception, a hang, running out of memory — is a
 // failure, printed with the seed that reproduces it.
 //
-//   node scripts/fuzz.mjs [--count N] [--seed S] [--timeout-ms T] [--heap-mb M] [--corpus DIR]
+//   node scripts/fuzz.mjs [--count N] [--seed S] [--timeout-ms T] [--heap-mb M] [--corpus DIR] [--seeds NAME,…]
+//   node scripts/fuzz.mjs --count 1 --seed S --seeds NAME --write FILE   (the input a FAIL line names)
 //
 // Inputs are not materialised: an overlay source applies the mutations to the ranges the readers
 // ask for, so a 100 MB seed costs no copies.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -87,39 +88,40 @@ function mutations(seed, size, hot) {
   return { ops, size: Math.max(0, newSize) };
 }
 
+/** The seed file with the mutations applied to whatever range a reader asks for. */
+class OverlaySource {
+  constructor(base, m) {
+    this.base = base;
+    this.m = m;
+    this.size = m.size;
+  }
+  read(offset, length) {
+    const end = Math.min(this.size, offset + length);
+    if (!(offset >= 0) || offset >= end) return Promise.resolve(new Uint8Array(0));
+    const out = this.base.slice(offset, end);
+    for (const op of this.m.ops) {
+      if (op.from !== undefined) {
+        for (let i = 0; i < op.len; i++) {
+          const at = op.off + i;
+          if (at >= offset && at < end) out[at - offset] = this.base[op.from + i] ?? 0;
+        }
+      } else {
+        for (let i = 0; i < op.bytes.length; i++) {
+          const at = op.off + i;
+          if (at >= offset && at < end) out[at - offset] = op.xor ? out[at - offset] ^ op.bytes[i] : op.bytes[i];
+        }
+      }
+    }
+    return Promise.resolve(out);
+  }
+}
+
 /** Fuzzes inside a worker so a hang can be cut off and the heap is capped. */
 async function worker() {
   const lib = await import(resolve(here, '..', 'dist', 'index.js'));
   const { inspect, FormatError, UnsupportedError } = lib;
   const seeds = workerData.seeds.map((p) => new Uint8Array(readFileSync(p)));
   const hot = workerData.hot;
-
-  class OverlaySource {
-    constructor(base, m) {
-      this.base = base;
-      this.m = m;
-      this.size = m.size;
-    }
-    read(offset, length) {
-      const end = Math.min(this.size, offset + length);
-      if (!(offset >= 0) || offset >= end) return Promise.resolve(new Uint8Array(0));
-      const out = this.base.slice(offset, end);
-      for (const op of this.m.ops) {
-        if (op.from !== undefined) {
-          for (let i = 0; i < op.len; i++) {
-            const at = op.off + i;
-            if (at >= offset && at < end) out[at - offset] = this.base[op.from + i] ?? 0;
-          }
-        } else {
-          for (let i = 0; i < op.bytes.length; i++) {
-            const at = op.off + i;
-            if (at >= offset && at < end) out[at - offset] = op.xor ? out[at - offset] ^ op.bytes[i] : op.bytes[i];
-          }
-        }
-      }
-      return Promise.resolve(out);
-    }
-  }
 
   parentPort.on('message', async ({ id, seedIndex, seed }) => {
     const base = seeds[seedIndex];
@@ -178,6 +180,16 @@ async function main() {
   const files = seeds.map((e) => join(corpusDir, e.path));
   const hot = [];
   for (const f of files) hot.push(await hotSpots(f));
+
+  // --write FILE: materialise input 0 (seed --seed, first seed file) to reproduce a failure by hand.
+  const out = arg('write', '');
+  if (out) {
+    const base = new Uint8Array(readFileSync(files[0]));
+    const src = new OverlaySource(base, mutations(seed0 >>> 0, base.length, hot[0]));
+    writeFileSync(out, await src.read(0, src.size));
+    console.log(`fuzz: wrote ${out} (${src.size} bytes) from ${files[0]}`);
+    return;
+  }
 
   console.log(`fuzz: ${count} inputs from ${files.length} seeds, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms, heap ${heapMb} MB`);
   const started = Date.now();

@@ -140,27 +140,50 @@ async function plausible(obj: ObjectFile, loc: PclnLocation): Promise<boolean> {
   }
 }
 
+/** The parts of [a, b) that no range in `done` covers. */
+function uncovered(a: number, b: number, done: [number, number][]): [number, number][] {
+  let parts: [number, number][] = [[a, b]];
+  for (const [x, y] of done) {
+    const next: [number, number][] = [];
+    for (const [p, q] of parts) {
+      if (y <= p || x >= q) {
+        next.push([p, q]);
+        continue;
+      }
+      if (p < x) next.push([p, x]);
+      if (y < q) next.push([y, q]);
+    }
+    parts = next;
+  }
+  return parts;
+}
+
 /** Magic scan over loaded, non-executable data (every loaded region if that finds nothing). */
 async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
   const regions = obj.segments.filter((s) => s.type === 'load' && s.fileSize > 0);
   const ordered = [...regions.filter((s) => !s.x), ...regions.filter((s) => s.x)];
+  // Every file byte is scanned once, however many (possibly overlapping, possibly crafted) segments map it.
+  const done: [number, number][] = [];
   for (const r of ordered) {
     const end = Math.min(obj.source.size, r.offset + r.fileSize);
-    for (let pos = r.offset; pos < end; pos += SCAN_CHUNK) {
-      const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, end - pos));
-      // Find the magic natively (the table has the file's byte order), then check the whole header.
-      for (const needle of MAGIC_NEEDLES[obj.endian]) {
-        for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
-          if ((pos + at - r.offset) % 4 !== 0 || at + 8 > chunk.length) continue;
-          if (!header8(chunk, at, obj.bits)) continue;
-          const offset = pos + at;
-          const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
-          if (await plausible(obj, loc)) {
-            try {
-              await readPclntab(obj, loc, { validateOnly: true });
-              return loc;
-            } catch (e) {
-              if (!(e instanceof FormatError)) throw e;
+    for (const [from, to] of uncovered(r.offset, end, done)) {
+      done.push([from, to]);
+      for (let pos = from; pos < to; pos += SCAN_CHUNK) {
+        const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
+        // Find the magic natively (the table has the file's byte order), then check the whole header.
+        for (const needle of MAGIC_NEEDLES[obj.endian]) {
+          for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
+            if ((pos + at - r.offset) % 4 !== 0 || at + 8 > chunk.length) continue;
+            if (!header8(chunk, at, obj.bits)) continue;
+            const offset = pos + at;
+            const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
+            if (await plausible(obj, loc)) {
+              try {
+                await readPclntab(obj, loc, { validateOnly: true });
+                return loc;
+              } catch (e) {
+                if (!(e instanceof FormatError)) throw e;
+              }
             }
           }
         }
@@ -195,8 +218,12 @@ async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number
  */
 async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
   if (!pclnAddr) return null;
+  // A budget over all sections: crafted files can list the same bytes thousands of times.
+  let budget = 128 << 20;
   for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
-    const raw = await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20));
+    if (budget <= 0) break;
+    const raw = await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20, budget));
+    budget -= raw.length;
     const data = new Bytes(raw, obj.endian, 'moduledata search', s.offset);
     // Arbitrary data: read words without the 2^53 guard; a miss is simply not moduledata.
     const word = (o: number) => (p === 8 ? data.u64Lossy(o) : data.u32(o));

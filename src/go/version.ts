@@ -88,17 +88,27 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
   }
   if (candidates.length === 0) return { version: null, source: null };
 
-  // The runtime.buildVersion header {ptr, len} in data gives the exact string and length.
+  // The runtime.buildVersion header {ptr, len} in data gives the exact string and length. A few
+  // candidates are looked for natively; many (a damaged or unusual file) in one pass over the words,
+  // so the cost never grows with candidates × data size.
+  const byAddr = new Map(candidates.map((c) => [c.addr, c]));
+  let dataBudget = MAX_SCAN;
   for (const s of writableData(obj)) {
-    const data = await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20));
+    if (dataBudget <= 0) break;
+    const data = await obj.source.read(s.offset, Math.min(s.fileSize, 16 << 20, dataBudget));
+    dataBudget -= data.length;
     const b = new Bytes(data, obj.endian, 'data', s.offset);
-    for (const c of candidates) {
-      for (const i of findWord(data, c.addr, ptr, obj.endian)) {
-        if (i + 2 * ptr > data.length) continue;
-        const len = ptr === 8 ? b.u64Lossy(i + ptr) : b.u32(i + ptr);
-        const v = c.text.slice(0, len);
-        if (len > 0 && len <= c.text.length && isGoVersion(v)) return { version: v, source: 'symbol' };
-      }
+    const word = (i: number) => (ptr === 8 ? b.u64Lossy(i) : b.u32(i));
+    const hits: number[] =
+      byAddr.size <= 8
+        ? [...byAddr.keys()].flatMap((a) => findWord(data, a, ptr, obj.endian))
+        : [...Array(Math.floor(data.length / ptr)).keys()].map((k) => k * ptr).filter((i) => byAddr.has(word(i)));
+    for (const i of hits) {
+      const c = byAddr.get(word(i));
+      if (!c || i + 2 * ptr > data.length) continue;
+      const len = word(i + ptr);
+      const v = c.text.slice(0, len);
+      if (len > 0 && len <= c.text.length && isGoVersion(v)) return { version: v, source: 'symbol' };
     }
   }
   // Otherwise the most specific version string found (a patch release beats a bare minor).
