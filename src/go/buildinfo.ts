@@ -26,19 +26,26 @@ export interface RawBuildInfo {
  * Where to start looking, as debug/buildinfo's DataStart: the build info section if there is one,
  * else the first writable data region. Returns the file range to search.
  */
-function dataRegion(obj: ObjectFile): { offset: number; size: number } | null {
+interface Region {
+  offset: number;
+  size: number;
+  /** Virtual address of `offset`. */
+  addr: number;
+}
+
+function dataRegion(obj: ObjectFile): Region | null {
   const sec = findSection(obj, '.go.buildinfo', '__go_buildinfo');
-  if (sec && sec.fileSize > 0) return { offset: sec.offset, size: sec.fileSize };
+  if (sec && sec.fileSize > 0) return { offset: sec.offset, size: sec.fileSize, addr: sec.addr };
   if (obj.format === 'pe') {
     const data = obj.sections.find((s) => s.flags.write && !s.flags.exec && s.fileSize > 0 && s.addr !== 0);
-    return data ? { offset: data.offset, size: data.fileSize } : null;
+    return data ? { offset: data.offset, size: data.fileSize, addr: data.addr } : null;
   }
   const seg = obj.segments.find((s) => s.type === 'load' && s.w && !s.x && s.fileSize > 0 && (obj.format !== 'macho' || s.r));
-  return seg ? { offset: seg.offset, size: seg.fileSize } : null;
+  return seg ? { offset: seg.offset, size: seg.fileSize, addr: seg.vaddr } : null;
 }
 
 /** Finds the 16-aligned magic in the region, reading 1 MiB at a time (the magic never straddles a chunk). */
-async function findHeader(obj: ObjectFile, region: { offset: number; size: number }): Promise<Bytes | null> {
+async function findHeader(obj: ObjectFile, region: Region): Promise<Bytes | null> {
   const end = Math.min(obj.source.size, region.offset + region.size);
   // Alignment is relative to the virtual address, which shares its low bits with the file offset in Go's layouts.
   for (let pos = region.offset; pos < end; pos += CHUNK) {
@@ -70,15 +77,37 @@ function uvarint(b: Bytes, off: number): { value: number; next: number } {
   throw new FormatError(b.what, b.base + off, 'varint overflows');
 }
 
-/** Reads a Go string header {ptr, len} at addr and then the bytes it points at. */
+/** A pointer-sized word that may hold any value (a wild pointer is not an error, only unusable). */
+function lossyWord(b: Bytes, off: number, ptr: number): number {
+  return ptr === 8 ? b.u64Lossy(off) : b.u32(off);
+}
+
+/** A pointer as the loader would see it; null when it cannot be an address in this file. */
+async function relocated(obj: ObjectFile, addr: number): Promise<number | null> {
+  if (!Number.isSafeInteger(addr)) return null;
+  try {
+    return await obj.readPointer(addr);
+  } catch (e) {
+    if (e instanceof FormatError) return null;
+    throw e;
+  }
+}
+
+/**
+ * Reads a Go string header {ptr, len} at addr and then the bytes it points at, as debug/buildinfo's
+ * readString: null (Go: "") when any part is outside the file or the length is implausible.
+ */
 async function readGoString(obj: ObjectFile, addr: number, ptr: number, max: number, le: boolean): Promise<string | null> {
+  if (!Number.isSafeInteger(addr)) return null;
   const hdr = await readVA(obj, addr, 2 * ptr);
   if (!hdr) return null;
   const h = new Bytes(hdr, le ? 'little' : 'big', 'Go string header');
-  const data = await obj.readPointer(addr);
-  const len = h.word(ptr, ptr);
+  const native = ptr === obj.bits / 8 && (le ? 'little' : 'big') === obj.endian;
+  const data = native ? await relocated(obj, addr) : lossyWord(h, 0, ptr);
+  const len = lossyWord(h, ptr, ptr);
   if (data === null || len > max) return null;
   if (len === 0) return '';
+  if (!Number.isSafeInteger(data)) return null;
   const b = await readVA(obj, data, len);
   return b ? latin1OrUtf8(b) : null;
 }
@@ -118,11 +147,54 @@ export async function readBuildInfo(obj: ObjectFile): Promise<RawBuildInfo | nul
     if (ptrSize !== 4 && ptrSize !== 8) throw new FormatError('Go build info', h.base + 14, `bad pointer size ${ptrSize}`);
     const le = (flags & 1) === 0;
     const hb = new Bytes(h.data, le ? 'little' : 'big', 'Go build info', h.base);
-    const verAddr = hb.word(16, ptrSize);
-    const modAddr = hb.word(16 + ptrSize, ptrSize);
+    // The two pointers are relocated in a PIE: read them as the loader would when the header
+    // agrees with the file on word size and byte order.
+    const va = region.addr + (h.base - region.offset);
+    const native = ptrSize === obj.bits / 8 && (le ? 'little' : 'big') === obj.endian;
+    const ptrAt = async (off: number) => (native ? await relocated(obj, va + off) : null) ?? lossyWord(hb, off, ptrSize);
+    const verAddr = await ptrAt(16);
+    const modAddr = await ptrAt(16 + ptrSize);
     goVersion = (await readGoString(obj, verAddr, ptrSize, MAX_VERSION, le)) ?? '';
     mod = (await readGoString(obj, modAddr, ptrSize, MAX_MODINFO, le)) ?? '';
   }
   if (!goVersion) return null;
   return { goVersion, modinfo: stripSentinels(mod), format, offset: h.base };
+}
+
+/** cmd/go's sentinels around modinfo (cmd/go/internal/modload infoStart, infoEnd). */
+const INFO_START = Uint8Array.from([0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6]);
+const INFO_END = Uint8Array.from([0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2]);
+const MAX_SENTINEL_SCAN = 256 << 20;
+
+/** Read-only data to search for modinfo: named read-only sections, else the read-only segments. */
+function readOnlyRegions(obj: ObjectFile): Region[] {
+  const secs = obj.sections.filter((s) => s.fileSize > 0 && !s.flags.write && !s.flags.exec && s.addr !== 0);
+  if (secs.length) return secs.map((s) => ({ offset: s.offset, size: s.fileSize, addr: s.addr }));
+  return obj.segments.filter((s) => s.type === 'load' && !s.w && s.fileSize > 0).map((s) => ({ offset: s.offset, size: s.fileSize, addr: s.vaddr }));
+}
+
+/**
+ * The fallback for binaries without a build info header (gccgo, whose cmd/go passes modinfo to
+ * runtime.setmodinfo from generated code, and gc toolchains before the header): the module info
+ * framed by cmd/go's 16-byte sentinels, found in read-only data the way rsc/goversion does.
+ * Returns the text between the sentinels and the file offset of the start sentinel, or null.
+ */
+export async function findModinfoSentinels(obj: ObjectFile): Promise<{ modinfo: string; offset: number } | null> {
+  let budget = MAX_SENTINEL_SCAN;
+  for (const r of readOnlyRegions(obj)) {
+    const end = Math.min(obj.source.size, r.offset + r.size);
+    for (let pos = r.offset; pos < end && budget > 0; pos += CHUNK) {
+      // Chunks overlap by a sentinel's length so a sentinel is never cut in two.
+      const chunk = await obj.source.read(pos, Math.min(CHUNK + INFO_START.length - 1, end - pos));
+      budget -= chunk.length;
+      for (let i = indexOf(chunk, INFO_START); i >= 0 && i < CHUNK; i = indexOf(chunk, INFO_START, i + 1)) {
+        const start = pos + i + INFO_START.length;
+        const text = await obj.source.read(start, Math.min(MAX_MODINFO + INFO_END.length, end - start));
+        const j = indexOf(text, INFO_END);
+        // Like debug/buildinfo, accept only framed text that ends its last line.
+        if (j > 0 && text[j - 1] === 0x0a) return { modinfo: latin1OrUtf8(text.subarray(0, j)), offset: pos + i };
+      }
+    }
+  }
+  return null;
 }

@@ -38,13 +38,12 @@ export function parseModinfo(data: string): BuildInfoData {
     if (elem.length !== 2 && elem.length !== 3) throw new ModinfoError(lineNum, `expected 2 or 3 columns; got ${elem.length}`);
     return { path: elem[0] as string, version: elem[1] as string, sum: elem[2] ?? '' };
   };
-  let rest = data;
-  while (rest.length > 0) {
-    const nl = rest.indexOf('\n');
+  for (let pos = 0; pos < data.length; ) {
+    const nl = data.indexOf('\n', pos);
     // Go stops at a final line without a newline.
     if (nl < 0) break;
-    const line = rest.slice(0, nl);
-    rest = rest.slice(nl + 1);
+    const line = data.slice(pos, nl);
+    pos = nl + 1;
     if (line.startsWith('path\t')) {
       bi.path = line.slice(5);
     } else if (line.startsWith('mod\t')) {
@@ -62,6 +61,7 @@ export function parseModinfo(data: string): BuildInfoData {
     } else if (line.startsWith('build\t')) {
       bi.settings.push(parseSetting(line.slice(6), lineNum));
     }
+    // Any other line (Go's own `go` line included) is skipped, as Go skips it.
     lineNum++;
   }
   return bi;
@@ -81,7 +81,8 @@ function parseSetting(kv: string, lineNum: number): { key: string; value: string
       throw new ModinfoError(lineNum, 'invalid quoted key in build line');
     }
     if (kv.length === rawKey.length) throw new ModinfoError(lineNum, "build line missing '=' after quoted key");
-    if (kv[rawKey.length] !== '=') throw new ModinfoError(lineNum, 'unexpected character after quoted key');
+    if (kv[rawKey.length] !== '=') throw new ModinfoError(lineNum, `unexpected character after quoted key: '${kv[rawKey.length]}'`);
+    // A prefix QuotedPrefix accepted always unquotes.
     key = unquote(rawKey);
     raw = kv.slice(rawKey.length + 1);
   } else {
@@ -104,18 +105,25 @@ function parseSetting(kv: string, lineNum: number): { key: string; value: string
   return { key, value };
 }
 
-/** runtime/debug.BuildInfo.String without the go line: the lines `go version -m` prints under the file name. */
-export function formatModinfo(bi: BuildInfoData): string[] {
+/**
+ * runtime/debug.BuildInfo.String without the go line: the lines `go version -m` prints under the
+ * file name (before its tab indent). Every Go release's String writes an empty line after each `=>`
+ * line (the replacement's newline and then the replaced module's); `{ exact: true }` keeps it, so
+ * the lines are byte for byte what `go version -m` prints. By default it is left out.
+ */
+export function formatModinfo(bi: BuildInfoData, opts: { exact?: boolean } = {}): string[] {
   const out: string[] = [];
   if (bi.path) out.push(`path\t${bi.path}`);
   const mod = (word: string, m: Module) => {
     if (m.replace) {
       out.push(`${word}\t${m.path}\t${m.version}`);
       mod('=>', m.replace);
+      if (opts.exact) out.push('');
     } else {
       out.push(`${word}\t${m.path}\t${m.version}\t${m.sum}`);
     }
   };
+  // Go prints the main module unless it is the zero Module.
   if (bi.main && (bi.main.path || bi.main.version || bi.main.sum || bi.main.replace)) mod('mod', bi.main);
   for (const d of bi.deps) mod('dep', d);
   for (const s of bi.settings) out.push(`build\t${quoteKey(s.key) ? quote(s.key) : s.key}=${quoteValue(s.value) ? quote(s.value) : s.value}`);

@@ -17,6 +17,22 @@ export function isGoVersion(s: string): boolean {
 }
 
 /**
+ * Splits the experiments off a version string as Go writes them: `go1.20 X:boringcrypto,arenas`
+ * → `go1.20` and [boringcrypto, arenas]. Other strings come back whole with no experiments.
+ */
+export function splitGoVersion(v: string): { version: string; experiments: string[] } {
+  const i = v.indexOf(' X:');
+  if (i < 0) return { version: v, experiments: [] };
+  return {
+    version: v.slice(0, i),
+    experiments: v
+      .slice(i + 3)
+      .split(',')
+      .filter(Boolean),
+  };
+}
+
+/**
  * The Go toolchain version, from the most exact source available: the build info; the
  * runtime.buildVersion string (through its symbol); else a scan of read-only data for go1.x
  * strings, preferring one that a Go string header in data points at with the exact length.
@@ -82,7 +98,8 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
     const b = await obj.source.read(s.offset, n);
     for (let i = indexOf(b, GO1); i >= 0; i = indexOf(b, GO1, i + 4)) {
       const m = PREFIX.exec(latin1OrUtf8(b.subarray(i, i + 40)));
-      if (m) candidates.push({ addr: s.addr + i, text: latin1OrUtf8(b.subarray(i, i + 60)) });
+      // Long enough for a version with a list of experiments after it.
+      if (m) candidates.push({ addr: s.addr + i, text: latin1OrUtf8(b.subarray(i, i + 256)) });
     }
     if (budget <= 0) break;
   }
