@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { collect } from '../host/collect.js';
+import { HOST_SCRIPT } from '../host/script.js';
+import { readSnapshot } from '../host/snapshot.js';
+import { sshSnapshot } from '../host/ssh.js';
+import { errorText } from '../node.js';
+
+interface HostFlags {
+  out?: string;
+  unit?: string;
+  script?: boolean;
+  ssh?: string;
+  sshOption?: string[];
+  validate?: string[];
+}
+
+function emit(text: string, out: string | undefined): void {
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text);
+  } catch (e) {
+    throw new Error(`${out}: ${errorText(e)}`);
+  }
+}
+
+/**
+ * `goready host [--out FILE] [--unit NAME]`: a snapshot of this host; `--script`: the sh script that
+ * takes one elsewhere; `--ssh TARGET`: that script run over ssh; `--validate FILE...`: checks snapshot files.
+ */
+export function registerHost(program: Command): void {
+  program
+    .command('host')
+    .description(
+      'Snapshot this Linux host (or one reached by ssh) as JSON (schema/host-snapshot.schema.json): kernel, distro, libc and its symbol versions, libraries, CPU level, limits, cgroup, seccomp, sysctls, TCP counters and listeners, container hints',
+    )
+    .option('-o, --out <file>', 'write the snapshot (or with --script, the script) to FILE')
+    .option('--unit <name>', 'add the limits systemd gives this unit (systemctl show NAME)')
+    .option('--script', 'print the POSIX sh collector instead, for hosts without Node: goready host --script | ssh HOST sh -s -- [--unit NAME] > host.json')
+    .option('--ssh <target>', 'snapshot another host: runs the sh collector through ssh -o BatchMode=yes; TARGET is [user@]host or ssh://[user@]host[:port]')
+    .option(
+      '--ssh-option <key=value>',
+      'with --ssh: an ssh -o option, e.g. IdentityFile=~/.ssh/id_ed25519, UserKnownHostsFile=FILE, StrictHostKeyChecking=accept-new (repeatable)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option('--validate <file...>', 'check snapshot files against the schema instead (one line per file; exit 2 on the first bad one)')
+    .action(async (flags: HostFlags, cmd: Command) => {
+      const modes = [flags.script, flags.ssh !== undefined, flags.validate !== undefined].filter(Boolean).length;
+      if (modes > 1) cmd.error('error: --script, --ssh and --validate are alternatives');
+      if (flags.sshOption && flags.ssh === undefined) cmd.error('error: --ssh-option goes with --ssh');
+      if (flags.validate) {
+        if (flags.unit !== undefined || flags.out !== undefined) cmd.error('error: --validate takes only snapshot files');
+        for (const f of flags.validate) {
+          const s = readSnapshot(f);
+          process.stdout.write(`${f}: valid host snapshot (collector ${s.collector}, host ${s.hostname ?? '?'}, ${s.collectedAt})\n`);
+        }
+        return;
+      }
+      if (flags.script) {
+        if (flags.unit !== undefined) cmd.error('error: --unit is an argument of the script: goready host --script | sh -s -- --unit NAME');
+        emit(HOST_SCRIPT, flags.out);
+        return;
+      }
+      const snapshot =
+        flags.ssh !== undefined
+          ? await sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
+          : await collect({ unit: flags.unit ?? null });
+      emit(`${JSON.stringify(snapshot, null, 2)}\n`, flags.out);
+    });
+}
