@@ -1,0 +1,111 @@
+/**
+ * Layer compression: detection from the media type and the magic bytes, and push-based streaming
+ * decoders (fflate for gzip, fzstd for zstd). Pure: no Node APIs.
+ */
+import { Gunzip } from 'fflate';
+import { Decompress as Unzstd } from 'fzstd';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+/** What the magic bytes say: gzip (1f 8b), zstd (28 b5 2f fd), or null (anything else: a plain tar or garbage). */
+export function sniffCompression(first: Uint8Array): Compression | null {
+  if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) return 'gzip';
+  if (first.length >= 4 && first[0] === 0x28 && first[1] === 0xb5 && first[2] === 0x2f && first[3] === 0xfd) return 'zstd';
+  return null;
+}
+
+/** What an OCI or Docker layer media type says; null when there is none or it names no compression we know. */
+export function mediaTypeCompression(mediaType: string | null): Compression | null {
+  if (!mediaType) return null;
+  if (/[+.]gzip$/.test(mediaType) || mediaType === 'application/vnd.docker.image.rootfs.diff.tar.gzip') return 'gzip';
+  if (/[+.]zstd$/.test(mediaType)) return 'zstd';
+  if (/\.tar$/.test(mediaType) || mediaType === 'application/vnd.docker.image.rootfs.diff.tar') return 'none';
+  return null;
+}
+
+/**
+ * Decides a layer's compression from both: the magic bytes win when they name a compression (docker
+ * save writes gzip layers as "layer.tar" with no media type at all); a media type that promises a
+ * compression the bytes do not have is an error (returned as a message).
+ */
+export function layerCompression(mediaType: string | null, first: Uint8Array): Compression | string {
+  const sniffed = sniffCompression(first);
+  const declared = mediaTypeCompression(mediaType);
+  if (sniffed) return sniffed;
+  if (declared === 'gzip' || declared === 'zstd') {
+    return `media type ${mediaType} says ${declared} but the blob does not start with the ${declared} magic bytes`;
+  }
+  return 'none';
+}
+
+export interface Decoder {
+  /** Pushes compressed bytes; decompressed output goes to the callback given at creation, in bounded chunks. */
+  push(chunk: Uint8Array): void;
+  /** The input ended: throws when the compressed stream is incomplete. */
+  end(): void;
+}
+
+/**
+ * Input is fed to fflate in slices this large: fflate inflates a whole push at once, so the output of
+ * one push is at most ~1032 times this (deflate's best ratio): 4 MiB. (Throughput does not depend on it.)
+ */
+const GZIP_SLICE = 4 << 10;
+
+/** A streaming decoder for one layer. Errors thrown by the decoders are rethrown with a one-line message. */
+export function createDecoder(kind: Compression, ondata: (chunk: Uint8Array) => void): Decoder {
+  if (kind === 'none') {
+    return { push: (c) => ondata(c), end: () => {} };
+  }
+  if (kind === 'gzip') {
+    let fed = 0;
+    let finished = false;
+    const g = new Gunzip((data, final) => {
+      if (data.length) ondata(data);
+      if (final) finished = true;
+    });
+    const wrap = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        throw new Error(`corrupt gzip data near compressed offset ${fed}: ${(e as Error).message}`);
+      }
+    };
+    return {
+      push(chunk) {
+        for (let i = 0; i < chunk.length; i += GZIP_SLICE) {
+          const s = chunk.subarray(i, i + GZIP_SLICE);
+          wrap(() => g.push(s, false));
+          fed += s.length;
+        }
+      },
+      end() {
+        wrap(() => g.push(new Uint8Array(0), true));
+        if (!finished) throw new Error(`corrupt gzip data: the stream ends at compressed offset ${fed} before its end`);
+      },
+    };
+  }
+  let fed = 0;
+  let finished = false;
+  const z = new Unzstd((data, final) => {
+    if (data.length) ondata(data);
+    if (final) finished = true;
+  });
+  const wrap = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      const m = (e as Error).message;
+      throw new Error(`corrupt zstd data near compressed offset ${fed}: ${m === 'unexpected EOF' ? 'the stream ends before its end' : m}`);
+    }
+  };
+  return {
+    push(chunk) {
+      wrap(() => z.push(chunk, false));
+      fed += chunk.length;
+    },
+    end() {
+      wrap(() => z.push(new Uint8Array(0), true));
+      if (!finished) throw new Error(`corrupt zstd data: the stream ends at compressed offset ${fed} before its end`);
+    },
+  };
+}
