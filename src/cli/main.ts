@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 import { createWriteStream, readFileSync, type WriteStream, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { runChecks } from '../checks/registry.js';
-import { atLeast, SEVERITIES, type Severity } from '../findings/model.js';
 import { isMalformed } from '../inspect.js';
 import { FileSource } from '../io/file.js';
 import { type LicensePolicy, type LicensesReport, licenses, readPolicy, renderLicenses } from '../license/licenses.js';
 import type { InspectReport } from '../model.js';
-import { defaultScanRoots, errorText, inspectFile, inspectPaths } from '../node.js';
-import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../report/findings.js';
+import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
 import { renderSizeHtml } from '../report/size-html.js';
 import { renderSizeText, type SizeView } from '../report/size-text.js';
@@ -16,6 +13,9 @@ import { sbom } from '../sbom/sbom.js';
 import type { SizeReport } from '../size/attribute.js';
 import { diffSizes, renderDiff } from '../size/diff.js';
 import { size } from '../size/size.js';
+import { registerCheck } from './check.js';
+import { registerDiff } from './diff.js';
+import { registerHost } from './host.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (later verbs), 2 bad input or usage. */
 const EXIT_BAD_INPUT = 2;
@@ -253,41 +253,12 @@ export async function main(argv: string[]): Promise<number> {
       else process.stdout.write(text);
     });
 
-  program
-    .command('check')
-    .description('Findings for a Go binary (so far the checks that need only the binary: build mode, target OS, crypto)')
-    .argument('<binary>', 'the Go binary')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'sarif']).default('text'))
-    .option('--skip <ids>', 'comma-separated finding IDs to leave out')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
-    .option('-o, --out <file>', 'write the report to FILE')
-    .action(async (binary: string, flags: { format: 'text' | 'json' | 'markdown' | 'sarif'; skip?: string; failOn?: Severity; out?: string }) => {
-      let reports: InspectReport[];
-      try {
-        reports = await inspectFile(binary);
-      } catch (e) {
-        fail(`${binary}: ${errorText(e)}`);
-      }
-      const skip = new Set(
-        (flags.skip ?? '')
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      );
-      const findings = reports.flatMap((r) => runChecks(r, skip));
-      const text =
-        flags.format === 'json'
-          ? `${JSON.stringify(findings, null, 2)}\n`
-          : flags.format === 'markdown'
-            ? renderFindingsMarkdown(findings)
-            : flags.format === 'sarif'
-              ? renderSarif(findings, '0.1.0')
-              : renderFindingsText(findings, { color: !flags.out && process.stdout.isTTY });
-      if (flags.out) writeFileSync(flags.out, text);
-      else process.stdout.write(text);
-      const failOn = flags.failOn;
-      code = failOn && findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
-    });
+  registerCheck(program, fail, (c) => {
+    code = c;
+  });
+
+  registerDiff(program, fail);
+  registerHost(program);
 
   try {
     await program.parseAsync(argv);
