@@ -215,6 +215,8 @@ go_fixture linux-amd64-race          hello    linux   amd64    true  exe       "
 go_fixture linux-amd64-v3            hello    linux   amd64    false exe       "" GOAMD64=v3 --
 go_fixture linux-amd64-boring        boring   linux   amd64    true  exe       "" GOEXPERIMENT=boringcrypto --
 go_fixture linux-amd64-embed         embed    linux   amd64    false exe       "" --
+go_fixture linux-amd64-embed-stripped embed   linux   amd64    false exe       linux-amd64-embed -- "${S[@]}"
+go_fixture linux-amd64-embed-pie-stripped embed linux  amd64    false pie       "" -- "${S[@]}"
 go_fixture linux-amd64-http          http     linux   amd64    false exe       "" --
 go_fixture linux-amd64-deps          deps/app linux   amd64    false exe       "" \
   GOPROXY="file://$CACHE/proxy" -- -tags=netgo,osusergo "-ldflags=-X main.version=1.2.3"

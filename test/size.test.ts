@@ -158,4 +158,20 @@ describe('goready size: go:embed', () => {
     // Binaries without embed.FS report none.
     expect((await sizeOf(entry('linux-amd64').file)).embeds).toEqual([]);
   });
+  it('stripped binaries: the tables are found by their shape, with the same files and bytes, charged to <embed>', async () => {
+    const full = (await sizeOf(entry('linux-amd64-embed').file)).embeds;
+    for (const name of ['linux-amd64-embed-stripped', 'linux-amd64-embed-pie-stripped']) {
+      const r = await sizeOf(entry(name).file);
+      expect(r.embeds, name).toEqual(full.map((e) => ({ ...e, variable: '<embed>' })));
+      expect(r.packages.find((p) => p.name === '<embed>')?.dataBytes, name).toBe(full.reduce((n, e) => n + e.bytes, 0));
+      expect(r.attributedBytes, name).toBe(r.fileSize);
+    }
+    // A real stripped binary nobody here built: lefthook embeds its templates (//go:embed *).
+    const lefthook = await sizeOf(entry('lefthook-linux-x64@2.0.16/lefthook').file);
+    expect(lefthook.embeds.map((e) => e.file)).toContain('hook.tmpl');
+    // No table shape is found in stripped binaries without embed.FS.
+    for (const name of ['linux-amd64-stripped', 'linux-amd64-pie-stripped', 'windows-amd64-stripped', 'linux-s390x-stripped']) {
+      expect((await sizeOf(entry(name).file)).embeds, name).toEqual([]);
+    }
+  });
 });

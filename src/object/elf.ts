@@ -166,7 +166,7 @@ export class ElfFile implements ObjectFile {
   }
 
   /** R_*_RELATIVE relocations (address → addend) of a PIE or shared object, read once. */
-  private relocations(): Promise<Map<number, number>> {
+  relocations(): Promise<Map<number, number>> {
     this.relocCache ??= this.loadRelocations();
     return this.relocCache;
   }

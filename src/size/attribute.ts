@@ -2,6 +2,7 @@ import type { BuildInfoData } from '../go/modinfo.js';
 import { findPclntab, type PclnFunction, readPclntab } from '../go/pclntab.js';
 import { packageOf } from '../go/pkgname.js';
 import { Bytes, latin1OrUtf8 } from '../io/bytes.js';
+import type { ElfFile } from '../object/elf.js';
 import type { ObjectFile, Section, Sym } from '../object/types.js';
 import { readVA } from '../object/types.js';
 import type { SizeAdvice } from './advice.js';
@@ -148,7 +149,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): P
 
   // go:embed file contents have no symbols of their own (they sit inside the span of a marker such as
   // go.string.*); an embed.FS's table (`<var>.files`) points at them, and those ranges win.
-  const embeds = await embeddedFiles(obj, syms);
+  const embeds = syms.length ? await embeddedFiles(obj, syms) : await scannedEmbeds(obj);
   for (const e of embeds) {
     const start = e.offset;
     const end = e.offset + e.bytes;
@@ -160,7 +161,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): P
       if (c.end > end) parts.push({ ...c, start: end });
       claims.splice(i, 1, ...parts);
     }
-    claims.push({ start, end, pkg: packageOf(e.variable) || '<compiler>', code: false });
+    claims.push({ start, end, pkg: e.variable === '<embed>' ? '<embed>' : packageOf(e.variable) || '<compiler>', code: false });
   }
   claims.sort((a, b) => a.start - b.start || b.end - a.end);
 
@@ -305,6 +306,107 @@ async function embeddedFiles(obj: ObjectFile, syms: Sym[]): Promise<{ variable: 
     }
   }
   return out;
+}
+
+/** Sections that never hold an embed.FS table; the rest of the read-only and data sections are scanned. */
+const NOT_EMBED =
+  /^(\.gopclntab|__gopclntab|\.gosymtab|__gosymtab|\.typelink|__typelink|\.itablink|__itablink|\.go\.buildinfo|__go_buildinfo|\.noptrbss|\.bss|\.tbss|\.debug_.*|\.zdebug_.*|__debug_.*|\.symtab|\.strtab|\.dynsym|\.dynstr|\.rela?\..*|\.gnu\..*|\.note.*|\.eh_frame.*)$/;
+const EMBED_SCAN_MAX = 1_000_000;
+
+/**
+ * The embed.FS tables of a binary without symbols. cmd/compile writes `<var>.files` as one
+ * read-only symbol: a slice header pointing just past itself ({base+3w, n, n}) and then the n
+ * entries. So a word equal to its own address + 3 words, followed by two equal counts, is a
+ * candidate (in a PIE the word is a RELATIVE relocation's addend); the entries must then all be
+ * valid names in embed's sort order with data inside the file. The embedding variable is unknown,
+ * so the files are charged to `<embed>`.
+ */
+async function scannedEmbeds(obj: ObjectFile): Promise<{ variable: string; file: string; offset: number; bytes: number }[]> {
+  const w = obj.bits / 8;
+  const candidates: number[] = [];
+  const relocs = obj.format === 'elf' ? await (obj as ElfFile).relocations() : new Map<number, number>();
+  if (relocs.size) {
+    for (const [addr, addend] of relocs) if (addend === addr + 3 * w) candidates.push(addr);
+  } else {
+    const CHUNK = 1 << 20;
+    for (const sec of obj.sections) {
+      if (sec.flags.exec || !sec.flags.alloc || sec.fileSize < 3 * w || NOT_EMBED.test(sec.name)) continue;
+      for (let pos = 0; pos + 3 * w <= sec.fileSize; pos += CHUNK) {
+        const len = Math.min(CHUNK, sec.fileSize - pos);
+        const buf = await obj.source.read(sec.offset + pos, len);
+        const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        const le = obj.endian === 'little';
+        for (let i = 0; i + w <= buf.length; i += w) {
+          const want = sec.addr + pos + i + 3 * w;
+          // Compared as 32-bit halves: arbitrary data words can exceed 2^53.
+          const hit =
+            w === 4
+              ? dv.getUint32(i, le) === want
+              : dv.getUint32(i + (le ? 0 : 4), le) === want % 2 ** 32 && dv.getUint32(i + (le ? 4 : 0), le) === Math.floor(want / 2 ** 32);
+          if (hit) candidates.push(want - 3 * w);
+          if (candidates.length > EMBED_SCAN_MAX) return [];
+        }
+      }
+    }
+  }
+  const out: { variable: string; file: string; offset: number; bytes: number }[] = [];
+  const entry = 4 * w + 16;
+  for (const at of candidates) {
+    const hdr = await readVA(obj, at + w, 2 * w);
+    if (!hdr) continue;
+    const n = safeWord(hdr, 0, w, obj.endian);
+    if (n <= 0 || n !== safeWord(hdr, w, w, obj.endian) || n > 100_000) continue;
+    const table = await readVA(obj, at + 3 * w, n * entry);
+    if (!table) continue;
+    const word = (off: number) => safeWord(table, off, w, obj.endian);
+    const files: { file: string; offset: number; bytes: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = at + 3 * w + i * entry;
+      const nameLen = word(i * entry + w);
+      const dataLen = word(i * entry + 3 * w);
+      if (nameLen <= 0 || nameLen > 4096 || dataLen < 0) break;
+      const nameBytes = await readVA(obj, (await obj.readPointer(e)) ?? word(i * entry), nameLen);
+      if (!nameBytes) break;
+      const name = latin1OrUtf8(nameBytes);
+      // Names are slash-separated relative paths; directories end in "/" and have no data.
+      if (!/^[^\0/][^\0]*$/.test(name) || name.includes('//') || (name.endsWith('/') && dataLen !== 0)) break;
+      let offset = 0;
+      if (dataLen > 0) {
+        const o = obj.vaToOffset((await obj.readPointer(e + 2 * w)) ?? word(i * entry + 2 * w));
+        if (o === null || o + dataLen > obj.source.size) break;
+        offset = o;
+      }
+      files.push({ file: name, offset, bytes: dataLen });
+    }
+    if (files.length !== n || !embedSorted(files.map((f) => f.file))) continue;
+    for (const f of files) if (f.bytes > 0) out.push({ variable: '<embed>', ...f });
+  }
+  return out;
+}
+
+/** A pointer-sized word, or -1 when it does not fit a safe integer (data that is not a table). */
+function safeWord(b: Uint8Array, off: number, w: number, endian: 'little' | 'big'): number {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = endian === 'little';
+  if (w === 4) return dv.getUint32(off, le);
+  const lo = dv.getUint32(off + (le ? 0 : 4), le);
+  const hi = dv.getUint32(off + (le ? 4 : 0), le);
+  return hi >= 2 ** 21 ? -1 : hi * 2 ** 32 + lo;
+}
+
+/** embed's order (embed.go sortSearch): by directory, then by element, each compared as strings. */
+function embedSorted(names: string[]): boolean {
+  const split = (name: string) => {
+    const trimmed = name.endsWith('/') ? name.slice(0, -1) : name;
+    const i = trimmed.lastIndexOf('/');
+    return i < 0 ? ['.', trimmed] : [trimmed.slice(0, i), trimmed.slice(i + 1)];
+  };
+  for (let i = 1; i < names.length; i++) {
+    const [ad, ae] = split(names[i - 1] as string) as [string, string];
+    const [bd, be] = split(names[i] as string) as [string, string];
+    if (ad > bd || (ad === bd && ae >= be)) return false;
+  }
+  return true;
 }
 
 function sectionName(s: Section): string {
