@@ -111,9 +111,20 @@ download "$OUT/debs/musl" bookworm $MUSL_PKGS
 unpack() { # ROOTFS DEBDIR
   mkdir -p "$1"
   local d
-  for d in "$2"/*.deb; do dpkg-deb -x "$d" "$1"; done
-  # Documentation is of no use to the tests; keep the images small.
-  rm -rf "$1/usr/share/doc" "$1/usr/share/man" "$1/usr/share/info" "$1/usr/share/lintian" "$1/usr/share/locale"
+  local d pkg list
+  mkdir -p "$1/var/lib/dpkg/info"
+  for d in "$2"/*.deb; do
+    dpkg-deb -x "$d" "$1"
+    # What dpkg itself records on install: the package's paths in var/lib/dpkg/info/PKG[:ARCH].list
+    # (Multi-Arch: same packages carry the architecture), which goready licenses maps libraries with.
+    pkg=$(dpkg-deb -f "$d" Package)
+    if [ "$(dpkg-deb -f "$d" Multi-Arch)" = same ]; then pkg="$pkg:$(dpkg-deb -f "$d" Architecture)"; fi
+    list="$1/var/lib/dpkg/info/$pkg.list"
+    dpkg-deb --fsys-tarfile "$d" | tar -t | sed -e 's#^\./#/#' -e 's#/$##' -e 's#^$#/.#' >"$list"
+  done
+  # Documentation is of no use to the tests, but the copyright files are (licences); keep the images small.
+  find "$1/usr/share/doc" -type f ! -name copyright -delete 2>/dev/null || true
+  rm -rf "$1/usr/share/man" "$1/usr/share/info" "$1/usr/share/lintian" "$1/usr/share/locale"
 }
 
 # bookworm: merged /usr like a debootstrapped bookworm (/bin, /sbin, /lib, /lib64 -> usr/...).

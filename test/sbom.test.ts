@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv as Ajv7 } from 'ajv';
@@ -5,7 +6,9 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { deriveMainVersion, h1ToSha256 } from '../src/sbom/model.js';
 import { sbom } from '../src/sbom/sbom.js';
+import { goready } from './helpers/cli.js';
 import { CORPUS, corpus, entry } from './helpers/corpus.js';
+import { buildImages, type TestImage } from './helpers/images.js';
 
 /** The official schemas: CycloneDX 1.6 as shipped in @cyclonedx/cyclonedx-library, SPDX 2.3 from spdx/spdx-spec. */
 const cdxDir = join(import.meta.dirname, '..', 'node_modules', '@cyclonedx', 'cyclonedx-library', 'res', 'schema');
@@ -114,4 +117,32 @@ describe('linked C libraries on a host: Debian package and licence', () => {
     expect(validateSpdx(spdx), ajv.errorsText(validateSpdx.errors)).toBe(true);
     expect(spdx.packages.find((p: { name: string }) => p.name === 'libc.so.6').licenseConcluded).toBe('LGPL-2.1-or-later');
   });
+  it('inside container images: the package that ships each library and its licence, from the image, through the CLI', () => {
+    const images = buildImages();
+    for (const name of ['bookworm', 'bullseye'] as const) {
+      const im = images[name] as TestImage;
+      const r = goready(['licenses', entry('linux-amd64-cgo').file, '--image', im.file, '--format', 'json', '--allow-unknown']);
+      expect(r.stderr, name).toBe('');
+      const libc6 = im.libc6 as string;
+      // The package name and architecture the .deb in the image declares, as dpkg would record them.
+      const pkg = `${execFileSync('dpkg-deb', ['-f', libc6, 'Package'], { encoding: 'utf8' }).trim()}:${execFileSync('dpkg-deb', ['-f', libc6, 'Architecture'], { encoding: 'utf8' }).trim()}`;
+      expect(JSON.parse(r.stdout).linked, name).toEqual([
+        { name: 'libc.so.6', path: '/lib/x86_64-linux-gnu/libc.so.6', package: pkg, license: 'LGPL-2.1-or-later' },
+      ]);
+      const cdx = JSON.parse(goready(['sbom', entry('linux-amd64-cgo').file, '--image', im.file]).stdout);
+      expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
+      expect(cdx.components.find((x: { name: string }) => x.name === 'libc.so.6').properties).toContainEqual({
+        name: 'goready:linked:debian-package',
+        value: pkg,
+      });
+    }
+    // musl has no dpkg records: the library is reported unresolved, not guessed.
+    const musl = JSON.parse(
+      goready(['licenses', entry('linux-amd64-cgo').file, '--image', (images.musl as TestImage).file, '--format', 'json', '--allow-unknown']).stdout,
+    );
+    expect(musl.linked).toEqual([{ name: 'libc.so.6', path: null, package: null, license: null }]);
+    const both = goready(['licenses', entry('linux-amd64-cgo').file, '--image', (images.musl as TestImage).file, '--host', 'local']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--host and --image: give one of them/);
+  }, 120_000);
 });

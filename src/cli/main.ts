@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createWriteStream, readFileSync, type WriteStream, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { openImage } from '../image/image.js';
 import { isMalformed } from '../inspect.js';
 import { FileSource } from '../io/file.js';
 import { type LicensePolicy, type LicensesReport, licenses, readPolicy, renderLicenses } from '../license/licenses.js';
@@ -146,7 +147,23 @@ interface LicenseFlags {
   allowUnknown?: boolean;
   config?: string;
   host?: string;
+  image?: string;
   out?: string;
+}
+
+/**
+ * Runs `fn` with the root filesystem C libraries are looked up in: --image FILE (the image's files,
+ * extracted to a temp dir for the call), else --host (local → '/', or a root directory), else none.
+ */
+async function withRoot<T>(flags: { host?: string; image?: string }, fn: (root: string | null) => Promise<T>): Promise<T> {
+  if (flags.image && flags.host) throw new Error('--host and --image: give one of them');
+  if (!flags.image) return fn(hostRoot(flags.host));
+  const image = await openImage(flags.image);
+  try {
+    return await fn(image.root);
+  } finally {
+    await image.close();
+  }
 }
 
 /** --host local → '/', a directory → that root. */
@@ -162,7 +179,7 @@ async function runLicenses(target: string, flags: LicenseFlags): Promise<number>
     if (flags.allow) policy.allow = flags.allow;
     if (flags.deny) policy.deny = flags.deny;
     if (flags.allowUnknown) policy.allowUnknown = true;
-    r = await licenses(target, policy, flags.source ? { source: flags.source } : {}, hostRoot(flags.host));
+    r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root));
   } catch (e) {
     fail(errorText(e));
   }
@@ -222,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--allow-unknown', 'do not fail on modules whose licence was not found or not recognised')
     .option('--config <file>', 'policy file: {"allow": "...", "deny": "...", "allowUnknown": false}')
     .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a directory holding a root filesystem)')
+    .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (target: string, flags: LicenseFlags) => {
       code = await runLicenses(target, flags);
@@ -235,23 +253,28 @@ export async function main(argv: string[]): Promise<number> {
     .option('--source <dir>', 'the source tree, for the main module and local replacements')
     .option('--no-licenses', 'do not look up licence files')
     .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a root directory)')
+    .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
     .option('-o, --out <file>', 'write the SBOM to FILE')
-    .action(async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; host?: string; out?: string }) => {
-      let text: string;
-      try {
-        text = await sbom(binary, {
-          format: flags.format,
-          licenses: flags.licenses,
-          lookup: flags.source ? { source: flags.source } : {},
-          hostRoot: hostRoot(flags.host),
-        });
-      } catch (e) {
-        const msg = errorText(e);
-        fail(msg.startsWith(binary) ? msg : `${binary}: ${msg}`);
-      }
-      if (flags.out) writeFileSync(flags.out, text);
-      else process.stdout.write(text);
-    });
+    .action(
+      async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; host?: string; image?: string; out?: string }) => {
+        let text: string;
+        try {
+          text = await withRoot(flags, (root) =>
+            sbom(binary, {
+              format: flags.format,
+              licenses: flags.licenses,
+              lookup: flags.source ? { source: flags.source } : {},
+              hostRoot: root,
+            }),
+          );
+        } catch (e) {
+          const msg = errorText(e);
+          fail(msg.startsWith(binary) ? msg : `${binary}: ${msg}`);
+        }
+        if (flags.out) writeFileSync(flags.out, text);
+        else process.stdout.write(text);
+      },
+    );
 
   registerCheck(program, fail, (c) => {
     code = c;

@@ -61,7 +61,15 @@ function wantedWhileStreaming(path: string[]): boolean {
   if (FIXED_FILES.includes(p)) return true;
   const dir = joinPath(path.slice(0, -1));
   if (dir === '/etc/ld.so.conf.d') return true;
+  if (isPackageRecord(path)) return true;
   return isLibDir(dir) && LIBRARY.test(path[path.length - 1] as string);
+}
+
+/** dpkg's file lists and the packages' copyright files: which package ships a library, under which licence. */
+function isPackageRecord(path: string[]): boolean {
+  const name = path[path.length - 1] as string;
+  if (path.length === 5 && path[0] === 'var' && path[1] === 'lib' && path[2] === 'dpkg' && path[3] === 'info') return name.endsWith('.list');
+  return path.length === 5 && path[0] === 'usr' && path[1] === 'share' && path[2] === 'doc' && name === 'copyright';
 }
 
 /** Members of the (uncompressed) image tarball, indexed by name, read by positioned reads. */
@@ -337,6 +345,8 @@ function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Se
   for (const base of ['/lib', '/usr/lib']) for (const n of children(base)) if (TRIPLET.test(n)) dirs.add(`${base}/${n}`);
   for (const d of ldSoConfDirs(tree)) dirs.add(d);
   for (const d of dirs) for (const n of children(d)) if (LIBRARY.test(n)) add(`${d === '/' ? '' : d}/${n}`);
+  for (const n of children('/var/lib/dpkg/info')) if (n.endsWith('.list')) add(`/var/lib/dpkg/info/${n}`);
+  for (const n of children('/usr/share/doc')) add(`/usr/share/doc/${n}/copyright`);
   const libs = new Set(needed.keys());
   for (const { path, node } of tree.walk()) {
     if (node.kind === 'file' && node.mode & 0o111 && node.content.elf) needed.set(joinPath(path), node);
