@@ -10,6 +10,7 @@ import { HOST_SCRIPT } from '../src/host/script.js';
 import { type HostSnapshot, readSnapshot, SYSCTLS, validateSnapshot } from '../src/host/snapshot.js';
 import { parseSshTarget, sshSnapshot } from '../src/host/ssh.js';
 import { CLI, goready } from './helpers/cli.js';
+import { entry } from './helpers/corpus.js';
 
 const CI = !!process.env.CI;
 const DATA = join(import.meta.dirname, 'data', 'hosts');
@@ -480,6 +481,25 @@ describe('goready host --ssh against a real sshd on localhost', () => {
       // sshd is a child of this process: same machine, limits, cgroup and affinity.
       expectAgree(got, before, after, 'ssh');
       expect(got.listening?.some((l) => l.port === port && l.address === '127.0.0.1')).toBe(true);
+    },
+    60_000,
+  );
+
+  it.skipIf(!have)(
+    'goready check --host ssh://… judges the binary on the snapshot taken over ssh',
+    () => {
+      const target = `ssh://root@127.0.0.1:${port}`;
+      const bin = entry('linux-amd64-http').file;
+      const ssh = goready(['check', bin, '--host', target, '--format', 'json', ...opts().flatMap((o) => ['--ssh-option', o])]);
+      expect(ssh.stderr).toBe('');
+      expect(ssh.code).toBe(0);
+      const local = goready(['check', bin, '--host', 'local', '--format', 'json']);
+      // Same machine: the same findings, named after their target.
+      const ids = (out: string) => (JSON.parse(out) as { id: string }[]).map((f) => f.id);
+      expect(ids(ssh.stdout)).toEqual(ids(local.stdout));
+      expect(goready(['check', bin, '--host', 'ssh://root@127.0.0.1:1', ...opts().flatMap((o) => ['--ssh-option', o])]).stderr).toMatch(
+        /^goready: ssh:\/\/root@127\.0\.0\.1:1: /,
+      );
     },
     60_000,
   );

@@ -21,6 +21,7 @@ interface CheckFlags {
   platform?: string;
   env?: string[];
   unit?: string;
+  sshOption?: string[];
   skip?: string;
   failOn?: Severity;
   config?: string;
@@ -61,9 +62,9 @@ export function readConfig(file: string): CheckConfig {
 }
 
 /** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
-async function snapshotOf(spec: string, unit: string | null): Promise<HostSnapshot> {
+async function snapshotOf(spec: string, unit: string | null, sshOptions: string[]): Promise<HostSnapshot> {
   if (spec === 'local') return collect({ unit });
-  if (spec.startsWith('ssh://')) return sshSnapshot(spec, { unit });
+  if (spec.startsWith('ssh://')) return sshSnapshot(spec, { unit, sshOptions });
   return readSnapshot(spec);
 }
 
@@ -123,6 +124,10 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
       v,
     ])
     .option('--unit <name>', 'with --host local or ssh: add the systemd unit limits (LimitNOFILE, TasksMax, MemoryMax, CPUQuota)')
+    .option('--ssh-option <KEY=VALUE>', 'with --host ssh://…: passed to ssh as -o KEY=VALUE; repeatable', (v, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      v,
+    ])
     .addOption(new Option('-f, --format <format>', 'output format (default text)').choices(['text', 'json', 'markdown', 'sarif']))
     .option('--skip <ids>', 'comma-separated finding IDs to leave out')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
@@ -168,7 +173,7 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
         const snaps: HostSnapshot[] = [];
         for (const s of specs) {
           try {
-            snaps.push(await snapshotOf(s, flags.unit ?? null));
+            snaps.push(await snapshotOf(s, flags.unit ?? null, flags.sshOption ?? []));
           } catch (e) {
             const msg = errorText(e);
             throw new Error(msg.startsWith(s) ? msg : `${s}: ${msg}`);
