@@ -113,6 +113,19 @@ describe('GR-LIBC / GR-LINK on this machine', () => {
     expect((await finding('linux-amd64-cgo', target(bare), 'GR-LINK-002')).evidence[0]).toMatch(/^NEEDED libc\.so\.6: not in /);
     expect(await ids('linux-amd64', target(bare))).toEqual([]);
   });
+  it('GR-LINK-002 is not judged when a RUNPATH directory outside the collected search path could hold the library', async () => {
+    const bare = variant((h) => {
+      if (h.libraries) h.libraries.files = h.libraries.files.filter((f) => !f.path.endsWith('/libc.so.6'));
+    }, quiet());
+    const { binary, code } = await bin('linux-amd64-cgo');
+    const withRunpath = (runpath: string[]) => ({ ...binary, linkage: { ...binary.linkage, runpath } });
+    const run = (runpath: string[]) => runChecks({ binary: withRunpath(runpath), code, target: target(bare) }).map((f) => f.id);
+    expect(run([])).toContain('GR-LINK-002');
+    expect(run(['/opt/app/lib'])).not.toContain('GR-LINK-002');
+    expect(run(['$ORIGIN/../lib'])).not.toContain('GR-LINK-002');
+    // A RUNPATH entry that is one of the search directories is covered by the snapshot.
+    expect(run([bare.libraries?.searchPaths[0] as string])).toContain('GR-LINK-002');
+  });
   it('GR-LIBC-002 for a glibc binary on a musl system, with no duplicate loader finding', async () => {
     const musl = variant((h) => {
       h.libc = { family: 'musl', version: '1.2.3', file: '/lib/ld-musl-x86_64.so.1', banner: null, versionDefs: null, libseccomp: null };

@@ -48,9 +48,10 @@ export function libcChecks({ binary: r, target }: CheckInput): Finding[] {
   }
 
   const runpath = [...r.linkage.runpath, ...(r.linkage.runpath.length ? [] : r.linkage.rpath)];
-  // $ORIGIN and relative entries depend on where the binary is installed; a library that only
-  // such an entry could provide is not judged.
-  const unknowable = runpath.some((p) => !p.startsWith('/') || p.includes('$'));
+  // $ORIGIN and relative entries depend on where the binary is installed, and a snapshot lists only
+  // the loader's search directories: a library that a RUNPATH entry outside them could provide is
+  // not judged.
+  const unknowable = runpath.some((p) => !p.startsWith('/') || p.includes('$') || !libs.searchPaths.includes(p.replace(/\/+$/, '')));
   const missing: string[] = [];
   for (const soname of r.linkage.needed) {
     if (mismatch) break;
