@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { levelOf } from '../checks/cpu.js';
 import { FileSource } from '../io/file.js';
 import { ElfFile, openElf } from '../object/elf.js';
 import { VER_FLG_BASE, versionDefs } from '../object/verdef.js';
@@ -215,21 +216,11 @@ export function libDirs(arch: string | null): string[] {
 }
 
 /**
- * Highest x86-64 microarchitecture level (GOAMD64 v1–v4) that /proc/cpuinfo flags meet: the
- * CPUID bits Go's runtime checks at startup (runtime/asm_amd64.s) and the psABI levels, under the
- * names Linux prints (sse3 is "pni", lzcnt is "abm"; osxsave is hidden by most kernels, so the
- * kernel's "xsave" stands for it — the kernel clears avx/avx512 when it has not enabled their state).
+ * Highest x86-64 microarchitecture level (GOAMD64 v1–v4) that /proc/cpuinfo flags meet: the CPUID
+ * bits Go's runtime checks at startup, as the CPU check (GR-CPU-002) reads them.
  */
 export function x86Level(flags: readonly string[]): 'v1' | 'v2' | 'v3' | 'v4' {
-  const has = (...names: string[]) => names.some((n) => flags.includes(n));
-  const all = (groups: string[][]) => groups.every((g) => has(...g));
-  const v2 = [['cx16'], ['lahf_lm'], ['popcnt'], ['pni', 'sse3'], ['sse4_1'], ['sse4_2'], ['ssse3']];
-  const v3 = [['avx'], ['avx2'], ['bmi1'], ['bmi2'], ['f16c'], ['fma'], ['abm', 'lzcnt'], ['movbe'], ['osxsave', 'xsave']];
-  const v4 = [['avx512f'], ['avx512bw'], ['avx512cd'], ['avx512dq'], ['avx512vl']];
-  if (!all(v2)) return 'v1';
-  if (!all(v3)) return 'v2';
-  if (!all(v4)) return 'v3';
-  return 'v4';
+  return `v${levelOf(flags)}` as 'v1' | 'v2' | 'v3' | 'v4';
 }
 
 // ---------- a root filesystem ----------
