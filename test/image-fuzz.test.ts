@@ -77,7 +77,9 @@ beforeAll(() => {
 describe('fuzz: tar reader', () => {
   it('2,000 mutated layers (pushed in random chunk sizes) end in entries or a TarError', () => {
     const outer = (images.musl as TestImage).file;
-    const members = execFileSync('tar', ['-tf', outer], { encoding: 'utf8' }).split('\n').filter((m) => m.endsWith('layer.tar'));
+    const members = execFileSync('tar', ['-tf', outer], { encoding: 'utf8' })
+      .split('\n')
+      .filter((m) => m.endsWith('layer.tar'));
     const layers = members.map((m) => new Uint8Array(execFileSync('tar', ['-xOf', outer, m], { maxBuffer: 1 << 28 })));
     expect(layers.length).toBeGreaterThan(0);
     let clean = 0;
