@@ -10,6 +10,10 @@ import { type InspectOptions, inspect } from './inspect.js';
 import { FileSource } from './io/file.js';
 import type { InspectReport } from './model.js';
 
+export { collect, describeRoot } from './host/collect.js';
+export { readSnapshot, validateSnapshot } from './host/snapshot.js';
+export { sshSnapshot } from './host/ssh.js';
+export { type ImageTarget, openImage } from './image/image.js';
 export { FileSource } from './io/file.js';
 
 /** Inspects one file on disk. */

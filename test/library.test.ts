@@ -48,6 +48,33 @@ describe('library', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the browser entry point bundles for the browser: no Node built-in is reachable from it', async () => {
+    const { build } = await import('esbuild');
+    const r = await build({
+      entryPoints: [join(import.meta.dirname, '..', 'src', 'index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(r.errors).toEqual([]);
+    const code = r.outputFiles[0]?.text ?? '';
+    expect(code).toContain('GR-LIBC-001');
+    expect(code).not.toMatch(/from ["']node:/);
+  });
+
+  it('the checks run from the library on a snapshot and a report', async () => {
+    const { runChecks, codeFacts } = await import('../src/index.js');
+    const { readSnapshot } = await import('../src/node.js');
+    const [r] = await inspectFile(entry('linux-amd64-http').file, { functions: true });
+    if (!r) throw new Error('no report');
+    const host = readSnapshot(join(import.meta.dirname, 'data', 'hosts', 'debian12-constrained-sh.json'));
+    const code = codeFacts((r.functions ?? []).map((f) => f.name));
+    const ids = runChecks({ binary: r, code, target: { name: 'c', host, before: null, env: {} } }).map((f) => f.id);
+    expect(ids).toContain('GR-NET-001');
+  });
+
   it('a Blob (as in a browser page) gives the same report as the file', async () => {
     const e = entry('linux-amd64-cgo');
     const bytes = readFileSync(e.file);
