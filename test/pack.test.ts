@@ -28,5 +28,13 @@ describe('npm pack', () => {
       encoding: 'utf8',
     });
     expect(lib.trim()).toBe('function');
+    // The snapshot schema ships in the package: a host snapshot validates and a check runs from it.
+    const snap = join(import.meta.dirname, 'data', 'hosts', 'debian12-constrained-sh.json');
+    expect(execFileSync('npx', ['--no-install', 'goready', 'host', '--validate', snap], { cwd: app, encoding: 'utf8' })).toMatch(/valid host snapshot/);
+    const check = execFileSync('npx', ['--no-install', 'goready', 'check', entry('linux-amd64-http').file, '--host', snap, '--format', 'json'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(check).map((f: { id: string }) => f.id)).toContain('GR-NET-001');
   }, 300_000);
 });
