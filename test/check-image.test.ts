@@ -58,6 +58,21 @@ describe('goready check --image', () => {
     expect(f[0]?.title).toContain('debian12-constrained-sh.json + image bullseye.tar');
     JSON.parse(readFileSync(constrained, 'utf8'));
   });
+  it('text output groups several binaries by binary and ends with a summary', () => {
+    const r = goready(['check', entry('linux-amd64-cgo').file, entry('linux-amd64-race').file, '--image', img('bullseye')]);
+    const heads = r.stdout.split('\n').filter((l) => !l.startsWith('  '));
+    expect(heads).toEqual([
+      `== ${entry('linux-amd64-cgo').file}`,
+      'FATAL GR-LIBC-001 image bullseye.tar lacks symbol versions GLIBC_2.32, GLIBC_2.34',
+      '',
+      `== ${entry('linux-amd64-race').file}`,
+      'FATAL GR-LIBC-001 image bullseye.tar lacks symbol versions GLIBC_2.34, GLIBC_2.32',
+      'HIGH GR-BUILD-001 Built with the race detector',
+      '',
+      '3 findings in 2 binaries: 2 fatal, 1 high',
+      '',
+    ]);
+  });
   it('a bad image: one line, exit 2', () => {
     const r = goready(['check', entry('linux-amd64').file, '--image', entry('linux-amd64').file]);
     expect(r.code).toBe(2);

@@ -1,10 +1,25 @@
-import { bySeverity, type Finding, type Severity } from '../findings/model.js';
+import { bySeverity, type Finding, SEVERITIES, type Severity } from '../findings/model.js';
 
 const COLOR: Record<Severity, string> = { fatal: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 
-/** Grouped by severity, most severe first; colours only when asked (a TTY). */
+/**
+ * Grouped by severity, most severe first, and by subject when there are several (an image's
+ * binaries), with a summary line; colours only when asked (a TTY).
+ */
 export function renderFindingsText(findings: Finding[], opts: { color?: boolean } = {}): string {
   if (!findings.length) return 'no findings\n';
+  const subjects = [...new Set(findings.map((f) => f.subject))];
+  if (subjects.length > 1) {
+    const parts = subjects.map(
+      (s) =>
+        `== ${s}\n${renderFindingsText(
+          findings.filter((f) => f.subject === s),
+          opts,
+        )}`,
+    );
+    const counts = SEVERITIES.map((sev) => [sev, findings.filter((f) => f.severity === sev).length] as const).filter(([, n]) => n > 0);
+    return `${parts.join('\n')}\n${findings.length} findings in ${subjects.length} binaries: ${counts.map(([sev, n]) => `${n} ${sev}`).join(', ')}\n`;
+  }
   const lines: string[] = [];
   for (const f of [...findings].sort(bySeverity)) {
     const sev = opts.color ? `${COLOR[f.severity]}${f.severity.toUpperCase()}\x1b[0m` : f.severity.toUpperCase();
