@@ -314,6 +314,33 @@ describe('snapshots captured for real by the sh script (test/data/hosts)', () =>
     expect(await ids('linux-amd64-cgo', t)).toEqual(['GR-LIBC-002']);
     expect(await ids('linux-amd64', t)).toEqual([]);
   });
+  it('a QEMU VM with the qemu64 CPU (x86-64-v1, no AVX2; hpet clock; 512 MiB): GOAMD64=v3 refuses to start', async () => {
+    const t = target(snap('qemu-x86_64-qemu64-sh.json'), { name: 'qemu64' });
+    const f = await finding('linux-amd64-v3', t, 'GR-CPU-002');
+    expect(f.severity).toBe('fatal');
+    expect(f.fix).toContain('This program can only be run on AMD64 processors with v3 microarchitecture support.');
+    expect(f.evidence[1]).toMatch(/QEMU Virtual CPU version 2\.5\+ supports up to v1; missing flags .*\bavx2\b/);
+    expect(await ids('linux-amd64', t)).not.toContain('GR-CPU-002');
+    // The emulated machine offers no tsc clocksource, and its small memory gives small thread limits.
+    expect(await ids('linux-amd64', t)).toEqual(['GR-LIMIT-002', 'GR-LIMIT-004', 'GR-CLOCK-001']);
+    // A static busybox system: a cgo binary has neither its loader nor libc.so.6.
+    expect((await ids('linux-amd64-cgo', t)).filter((i) => /LINK|LIBC/.test(i))).toEqual(['GR-LINK-001', 'GR-LINK-002']);
+  });
+  it('a QEMU VM with a Cortex-A53 (ARMv8.0, no LSE atomics): only an LSE build is refused', async () => {
+    const t = target(snap('qemu-arm64-cortex-a53-sh.json'), { name: 'a53' });
+    expect((await ids('linux-arm64', t)).filter((i) => i.startsWith('GR-CPU'))).toEqual([]);
+    const { binary, code } = await bin('linux-arm64');
+    const lse = {
+      ...binary,
+      buildInfo: binary.buildInfo && { ...binary.buildInfo, settings: [...binary.buildInfo.settings, { key: 'GOARM64', value: 'v8.0,lse' }] },
+    };
+    expect(
+      runChecks({ binary: lse, code, target: t })
+        .filter((f) => f.id.startsWith('GR-CPU'))
+        .map((f) => f.id),
+    ).toEqual(['GR-CPU-004']);
+    expect(await ids('linux-amd64', t)).toContain('GR-CPU-001');
+  });
   it('this machine as captured: nothing for the fixtures', async () => {
     const t = target(snap('debian12-sh.json'));
     for (const name of ['linux-amd64', 'linux-amd64-cgo', 'linux-amd64-v3', 'linux-amd64-race']) {
