@@ -35,6 +35,7 @@ describe('library', () => {
     // the host collector.
     const nodeOnly = new Set([
       join(src, 'node.ts'),
+      join(src, 'files.ts'),
       join(src, 'io', 'file.ts'),
       ...['corpus.ts', 'modules.ts', 'licenses.ts', 'clibs.ts'].map((f) => join(src, 'license', f)),
       // The container image reader's file access (temp dirs, positioned reads, digests); tar, manifest and tree parsing stay pure.

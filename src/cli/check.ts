@@ -3,13 +3,10 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import { codeFacts, type Target } from '../checks/facts.js';
 import { runChecks } from '../checks/registry.js';
+import { errorText, inspectFile } from '../files.js';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../findings/model.js';
-import { collect } from '../host/collect.js';
-import { type HostSnapshot, readSnapshot } from '../host/snapshot.js';
-import { sshSnapshot } from '../host/ssh.js';
-import { openImage } from '../image/image.js';
+import type { HostSnapshot } from '../host/snapshot.js';
 import type { InspectReport } from '../model.js';
-import { errorText, inspectFile } from '../node.js';
 import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../report/findings.js';
 
 type Format = 'text' | 'json' | 'markdown' | 'sarif';
@@ -63,9 +60,9 @@ export function readConfig(file: string): CheckConfig {
 
 /** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
 async function snapshotOf(spec: string, unit: string | null, sshOptions: string[]): Promise<HostSnapshot> {
-  if (spec === 'local') return collect({ unit });
-  if (spec.startsWith('ssh://')) return sshSnapshot(spec, { unit, sshOptions });
-  return readSnapshot(spec);
+  if (spec === 'local') return (await import('../host/collect.js')).collect({ unit });
+  if (spec.startsWith('ssh://')) return (await import('../host/ssh.js')).sshSnapshot(spec, { unit, sshOptions });
+  return (await import('../host/snapshot.js')).readSnapshot(spec);
 }
 
 /** The image's filesystem facts over the host's run-time facts. */
@@ -164,9 +161,11 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
         fail(errorText(e));
       }
 
-      const image = flags.image
-        ? await openImage(flags.image, flags.platform ? { platform: flags.platform } : {}).catch((e: unknown) => fail(errorText(e)))
-        : null;
+      const { openImage } = flags.image ? await import('../image/image.js') : { openImage: null };
+      const image =
+        flags.image && openImage
+          ? await openImage(flags.image, flags.platform ? { platform: flags.platform } : {}).catch((e: unknown) => fail(errorText(e)))
+          : null;
       try {
         // Without --host, an image is checked on its own; a binary against this machine.
         const specs = hostSpecs.length ? hostSpecs : image ? [] : ['local'];

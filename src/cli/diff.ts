@@ -3,9 +3,9 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import { codeFacts } from '../checks/facts.js';
 import { runChecks } from '../checks/registry.js';
+import { errorText, inspectFile } from '../files.js';
 import { diffHosts, renderHostDiffMarkdown, renderHostDiffText } from '../host/diff.js';
-import { readSnapshot } from '../host/snapshot.js';
-import { errorText, inspectFile } from '../node.js';
+import type { HostSnapshot } from '../host/snapshot.js';
 
 /** `goready diff A.json B.json [--binary FILE]`: what differs between two hosts, findings that change first. */
 export function registerDiff(program: Command, fail: (msg: string) => never): void {
@@ -18,8 +18,9 @@ export function registerDiff(program: Command, fail: (msg: string) => never): vo
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (a: string, b: string, flags: { binary?: string; format: 'text' | 'json' | 'markdown'; out?: string }) => {
-      let sa: ReturnType<typeof readSnapshot>;
-      let sb: ReturnType<typeof readSnapshot>;
+      const { readSnapshot } = await import('../host/snapshot.js');
+      let sa: HostSnapshot;
+      let sb: HostSnapshot;
       try {
         sa = readSnapshot(a);
         sb = readSnapshot(b);
@@ -38,7 +39,7 @@ export function registerDiff(program: Command, fail: (msg: string) => never): vo
         if (!r) fail(`${flags.binary}: no binary`);
         const code = r.functions?.length ? codeFacts(r.functions.map((f) => f.name)) : null;
         delete r.functions;
-        const on = (host: typeof sa, name: string) => runChecks({ binary: r, code, target: { name, host, before: null, env: {} } });
+        const on = (host: HostSnapshot, name: string) => runChecks({ binary: r, code, target: { name, host, before: null, env: {} } });
         findings = { binary: flags.binary, a: on(sa, basename(a)), b: on(sb, basename(b)) };
       }
       const d = diffHosts(sa, sb, { a, b }, findings);

@@ -1,10 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { collect } from '../host/collect.js';
-import { HOST_SCRIPT } from '../host/script.js';
-import { readSnapshot } from '../host/snapshot.js';
-import { sshSnapshot } from '../host/ssh.js';
-import { errorText } from '../node.js';
+import { errorText } from '../files.js';
 
 interface HostFlags {
   out?: string;
@@ -54,20 +50,20 @@ export function registerHost(program: Command): void {
       if (flags.validate) {
         if (flags.unit !== undefined || flags.out !== undefined) cmd.error('error: --validate takes only snapshot files');
         for (const f of flags.validate) {
-          const s = readSnapshot(f);
+          const s = (await import('../host/snapshot.js')).readSnapshot(f);
           process.stdout.write(`${f}: valid host snapshot (collector ${s.collector}, host ${s.hostname ?? '?'}, ${s.collectedAt})\n`);
         }
         return;
       }
       if (flags.script) {
         if (flags.unit !== undefined) cmd.error('error: --unit is an argument of the script: goready host --script | sh -s -- --unit NAME');
-        emit(HOST_SCRIPT, flags.out);
+        emit((await import('../host/script.js')).HOST_SCRIPT, flags.out);
         return;
       }
       const snapshot =
         flags.ssh !== undefined
-          ? await sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
-          : await collect({ unit: flags.unit ?? null });
+          ? await (await import('../host/ssh.js')).sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
+          : await (await import('../host/collect.js')).collect({ unit: flags.unit ?? null });
       emit(`${JSON.stringify(snapshot, null, 2)}\n`, flags.out);
     });
 }

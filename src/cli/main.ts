@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 import { createWriteStream, readFileSync, type WriteStream, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { openImage } from '../image/image.js';
+import { defaultScanRoots, errorText, inspectPaths } from '../files.js';
 import { isMalformed } from '../inspect.js';
 import { FileSource } from '../io/file.js';
-import { type LicensePolicy, type LicensesReport, licenses, readPolicy, renderLicenses } from '../license/licenses.js';
+import type { LicensePolicy, LicensesReport } from '../license/licenses.js';
 import type { InspectReport } from '../model.js';
-import { defaultScanRoots, errorText, inspectPaths } from '../node.js';
 import { renderInspectText } from '../report/inspect-text.js';
-import { renderSizeHtml } from '../report/size-html.js';
-import { renderSizeText, type SizeView } from '../report/size-text.js';
-import { sbom } from '../sbom/sbom.js';
+import type { SizeView } from '../report/size-text.js';
 import type { SizeReport } from '../size/attribute.js';
-import { diffSizes, renderDiff } from '../size/diff.js';
-import { size } from '../size/size.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerHost } from './host.js';
+
+// Each command loads what it needs when it runs (await import), so start-up stays the cost of
+// commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (later verbs), 2 bad input or usage. */
 const EXIT_BAD_INPUT = 2;
@@ -100,6 +98,7 @@ async function loadSize(path: string, functions: boolean): Promise<SizeReport> {
       if (typeof r.fileSize !== 'number' || !Array.isArray(r.packages) || !Array.isArray(r.modules)) fail(`${path}: not a goready size report`);
       return r;
     }
+    const { size } = await import('../size/size.js');
     return await size(src, { path, functions });
   } catch (e) {
     fail(`${path}: ${errorText(e)}`);
@@ -125,6 +124,9 @@ async function runSize(binary: string, flags: SizeFlags): Promise<number> {
   const r = await loadSize(binary, !!flags.functions || !!flags.vs || flags.format === 'html');
   let text: string;
   let exceeded: string[] = [];
+  const { diffSizes, renderDiff } = await import('../size/diff.js');
+  const { renderSizeText } = await import('../report/size-text.js');
+  const { renderSizeHtml } = await import('../report/size-html.js');
   if (flags.vs) {
     const d = diffSizes(await loadSize(flags.vs, true), r);
     text = flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, flags.format === 'markdown' ? 'markdown' : 'text', top);
@@ -158,6 +160,7 @@ interface LicenseFlags {
 async function withRoot<T>(flags: { host?: string; image?: string }, fn: (root: string | null) => Promise<T>): Promise<T> {
   if (flags.image && flags.host) throw new Error('--host and --image: give one of them');
   if (!flags.image) return fn(hostRoot(flags.host));
+  const { openImage } = await import('../image/image.js');
   const image = await openImage(flags.image);
   try {
     return await fn(image.root);
@@ -173,6 +176,7 @@ function hostRoot(host: string | undefined): string | null {
 }
 
 async function runLicenses(target: string, flags: LicenseFlags): Promise<number> {
+  const { licenses, readPolicy, renderLicenses } = await import('../license/licenses.js');
   let r: LicensesReport;
   try {
     const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
@@ -259,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
       async (binary: string, flags: { format: 'cyclonedx' | 'spdx'; source?: string; licenses: boolean; host?: string; image?: string; out?: string }) => {
         let text: string;
         try {
+          const { sbom } = await import('../sbom/sbom.js');
           text = await withRoot(flags, (root) =>
             sbom(binary, {
               format: flags.format,

@@ -11,9 +11,9 @@ import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, rena
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspectFile } from '../files.js';
 import { describeRoot } from '../host/collect.js';
 import type { HostSnapshot, ImageInfo } from '../host/snapshot.js';
-import { inspectFile } from '../node.js';
 import { createDecoder, layerCompression } from './decompress.js';
 import { type ArchiveReader, type LayerRef, parsePlatform, selectImage } from './manifest.js';
 import { imageSnapshot } from './snapshot.js';

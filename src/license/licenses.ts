@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import satisfies from 'spdx-satisfies';
-import { inspectFile } from '../node.js';
+import { inspectFile } from '../files.js';
 import { classify, type LicenseMatch } from './classify.js';
 import { type LinkedLibrary, linkedLibraries } from './clibs.js';
 import { spdxIndex } from './corpus.js';

@@ -1,8 +1,9 @@
 /** Node-only: `goready sbom` — inspect the binary, find licences offline, write CycloneDX or SPDX. */
+
+import { inspectFile } from '../files.js';
 import { linkedLibraries } from '../license/clibs.js';
 import { licenses } from '../license/licenses.js';
 import type { LookupOptions } from '../license/modules.js';
-import { inspectFile } from '../node.js';
 import { sbomModel } from './model.js';
 import { toCycloneDX, toSPDX } from './write.js';
 
