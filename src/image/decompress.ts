@@ -51,61 +51,45 @@ export interface Decoder {
  */
 const GZIP_SLICE = 4 << 10;
 
+/** What fflate's Gunzip and fzstd's Decompress both are: push input, get output through a callback. */
+interface PushDecoder {
+  push(chunk: Uint8Array, final?: boolean): void;
+}
+
 /** A streaming decoder for one layer. Errors thrown by the decoders are rethrown with a one-line message. */
 export function createDecoder(kind: Compression, ondata: (chunk: Uint8Array) => void): Decoder {
   if (kind === 'none') {
     return { push: (c) => ondata(c), end: () => {} };
   }
-  if (kind === 'gzip') {
-    let fed = 0;
-    let finished = false;
-    const g = new Gunzip((data, final) => {
-      if (data.length) ondata(data);
-      if (final) finished = true;
-    });
-    const wrap = (f: () => void) => {
-      try {
-        f();
-      } catch (e) {
-        throw new Error(`corrupt gzip data near compressed offset ${fed}: ${(e as Error).message}`);
-      }
-    };
-    return {
-      push(chunk) {
-        for (let i = 0; i < chunk.length; i += GZIP_SLICE) {
-          const s = chunk.subarray(i, i + GZIP_SLICE);
-          wrap(() => g.push(s, false));
-          fed += s.length;
-        }
-      },
-      end() {
-        wrap(() => g.push(new Uint8Array(0), true));
-        if (!finished) throw new Error(`corrupt gzip data: the stream ends at compressed offset ${fed} before its end`);
-      },
-    };
-  }
   let fed = 0;
   let finished = false;
-  const z = new Unzstd((data, final) => {
+  const sink = (data: Uint8Array, final?: boolean) => {
     if (data.length) ondata(data);
     if (final) finished = true;
-  });
+  };
+  // fzstd already emits block by block, so its input needs no slicing.
+  const [d, slice]: [PushDecoder, number] = kind === 'gzip' ? [new Gunzip(sink), GZIP_SLICE] : [new Unzstd(sink), Number.POSITIVE_INFINITY];
   const wrap = (f: () => void) => {
     try {
       f();
     } catch (e) {
       const m = (e as Error).message;
-      throw new Error(`corrupt zstd data near compressed offset ${fed}: ${m === 'unexpected EOF' ? 'the stream ends before its end' : m}`);
+      throw new Error(
+        `corrupt ${kind} data near compressed offset ${fed}: ${kind === 'zstd' && m === 'unexpected EOF' ? 'the stream ends before its end' : m}`,
+      );
     }
   };
   return {
     push(chunk) {
-      wrap(() => z.push(chunk, false));
-      fed += chunk.length;
+      for (let i = 0; i < chunk.length; i += slice) {
+        const s = chunk.subarray(i, i + slice);
+        wrap(() => d.push(s, false));
+        fed += s.length;
+      }
     },
     end() {
-      wrap(() => z.push(new Uint8Array(0), true));
-      if (!finished) throw new Error(`corrupt zstd data: the stream ends at compressed offset ${fed} before its end`);
+      wrap(() => d.push(new Uint8Array(0), true));
+      if (!finished) throw new Error(`corrupt ${kind} data: the stream ends at compressed offset ${fed} before its end`);
     },
   };
 }
