@@ -1,17 +1,17 @@
 /** The browser-safe library: no Node APIs below this entry point. */
 
-export { type CheckInput, type CodeFacts, codeFacts, type Target } from './checks/facts.js';
-export { runChecks } from './checks/registry.js';
-export { FormatError, UnsupportedError } from './errors.js';
-export { atLeast, type Finding, SEVERITIES, type Severity } from './findings/model.js';
-export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './go/modinfo.js';
-export { packageOf } from './go/pkgname.js';
-export { diffHosts, type HostDiff } from './host/diff.js';
-export type { HostSnapshot } from './host/snapshot.js';
-export { type InspectOptions, inspect, isMalformed } from './inspect.js';
-export { BlobSource, type ByteSource, BytesSource, SubSource } from './io/source.js';
-export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './model.js';
-export { openObject } from './object/open.js';
-export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './object/types.js';
-export { renderFindingsMarkdown, renderFindingsText, renderSarif } from './report/findings.js';
-export { renderInspectText } from './report/inspect-text.js';
+export { diffHosts, type HostDiff } from './core/analyses/host-diff.js';
+export { atLeast, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
+export { runChecks } from './core/checks/registry.js';
+export { FormatError, UnsupportedError } from './core/errors.js';
+export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './core/facts/binary.js';
+export type { HostSnapshot } from './core/facts/host.js';
+export { type InspectOptions, inspect, isMalformed } from './core/facts/inspect.js';
+export { type CheckInput, type CodeFacts, codeFacts, type Target } from './core/facts/target.js';
+export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './core/go/modinfo.js';
+export { packageOf } from './core/go/pkgname.js';
+export { BlobSource, type ByteSource, BytesSource, SubSource } from './core/io/source.js';
+export { openObject } from './core/object/open.js';
+export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './core/object/types.js';
+export { renderFindingsMarkdown, renderFindingsText, renderSarif } from './core/render/findings.js';
+export { renderInspectText } from './core/render/inspect-text.js';

@@ -1,6 +1,6 @@
 /** The Node entry point (`goready/node`): files and directories, host snapshots, ssh, container images. */
-export * from './files.js';
-export { collect, describeRoot } from './host/collect.js';
-export { readSnapshot, validateSnapshot } from './host/snapshot.js';
-export { sshSnapshot } from './host/ssh.js';
-export { type ImageTarget, openImage } from './image/image.js';
+export * from './node/files/inspect.js';
+export { collect, describeRoot } from './node/host/collect.js';
+export { readSnapshot, validateSnapshot } from './node/host/snapshot-file.js';
+export { sshSnapshot } from './node/host/ssh.js';
+export { type ImageTarget, openImage } from './node/image/open.js';

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../src/errors.js';
-import { readGoBuildId } from '../src/go/buildid.js';
-import { findModinfoSentinels, readBuildInfo } from '../src/go/buildinfo.js';
-import { formatModinfo, ModinfoError, parseModinfo } from '../src/go/modinfo.js';
-import { findGoVersion, splitGoVersion } from '../src/go/version.js';
-import { inspect } from '../src/inspect.js';
-import { FileSource } from '../src/io/file.js';
-import { BytesSource } from '../src/io/source.js';
-import { openObject } from '../src/object/open.js';
-import type { ObjectFile } from '../src/object/types.js';
+import { FormatError } from '../src/core/errors.js';
+import { inspect } from '../src/core/facts/inspect.js';
+import { readGoBuildId } from '../src/core/go/buildid.js';
+import { findModinfoSentinels, readBuildInfo } from '../src/core/go/buildinfo.js';
+import { formatModinfo, ModinfoError, parseModinfo } from '../src/core/go/modinfo.js';
+import { findGoVersion, splitGoVersion } from '../src/core/go/version.js';
+import { BytesSource } from '../src/core/io/source.js';
+import { openObject } from '../src/core/object/open.js';
+import type { ObjectFile } from '../src/core/object/types.js';
+import { FileSource } from '../src/node/files/source.js';
 import { corpus, entry, GO, run } from './helpers/corpus.js';
 import { randomDamage } from './helpers/damage.js';
 

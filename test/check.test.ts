@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { runChecks } from '../src/checks/registry.js';
+import { runChecks } from '../src/core/checks/registry.js';
 import { inspectFile } from '../src/node.js';
 import { goready } from './helpers/cli.js';
 import { corpus, entry } from './helpers/corpus.js';

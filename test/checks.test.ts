@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CheckInput, type CodeFacts, codeFacts, type Target } from '../src/checks/facts.js';
-import { runChecks } from '../src/checks/registry.js';
-import { collect } from '../src/host/collect.js';
-import { type HostSnapshot, readSnapshot } from '../src/host/snapshot.js';
-import type { InspectReport } from '../src/model.js';
+import { runChecks } from '../src/core/checks/registry.js';
+import type { InspectReport } from '../src/core/facts/binary.js';
+import type { HostSnapshot } from '../src/core/facts/host.js';
+import { type CheckInput, type CodeFacts, codeFacts, type Target } from '../src/core/facts/target.js';
+import { collect } from '../src/node/host/collect.js';
+import { readSnapshot } from '../src/node/host/snapshot-file.js';
 import { inspectFile } from '../src/node.js';
 import { entry } from './helpers/corpus.js';
 

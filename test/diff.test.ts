@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '../src/host/collect.js';
-import { diffHosts } from '../src/host/diff.js';
-import type { HostSnapshot } from '../src/host/snapshot.js';
+import { diffHosts } from '../src/core/analyses/host-diff.js';
+import type { HostSnapshot } from '../src/core/facts/host.js';
+import { collect } from '../src/node/host/collect.js';
 import { goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
 

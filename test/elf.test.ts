@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../src/errors.js';
-import { FileSource } from '../src/io/file.js';
-import { BytesSource } from '../src/io/source.js';
-import { openElf } from '../src/object/elf.js';
-import { minGlibc } from '../src/object/glibc.js';
+import { FormatError } from '../src/core/errors.js';
+import { BytesSource } from '../src/core/io/source.js';
+import { minGlibc } from '../src/core/linux/glibc.js';
+import { openElf } from '../src/core/object/elf.js';
+import { FileSource } from '../src/node/files/source.js';
 import { corpus, run } from './helpers/corpus.js';
 
 /** System ELF files nobody here built: dynamic C programs and glibc itself. */

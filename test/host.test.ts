@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, describeRoot, goarch, RootFs } from '../src/host/collect.js';
-import { HOST_SCRIPT } from '../src/host/script.js';
-import { type HostSnapshot, readSnapshot, SYSCTLS, validateSnapshot } from '../src/host/snapshot.js';
-import { parseSshTarget, sshSnapshot } from '../src/host/ssh.js';
+import { type HostSnapshot, SYSCTLS } from '../src/core/facts/host.js';
+import { collect, describeRoot, goarch, RootFs } from '../src/node/host/collect.js';
+import { HOST_SCRIPT } from '../src/node/host/script.js';
+import { readSnapshot, validateSnapshot } from '../src/node/host/snapshot-file.js';
+import { parseSshTarget, sshSnapshot } from '../src/node/host/ssh.js';
 import { CLI, goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
 
@@ -584,7 +585,7 @@ describe('a constrained environment made for real: netns, cgroup v1 limits, ulim
       const nodeScript = join(tmp, 'collect.mjs');
       writeFileSync(
         nodeScript,
-        `import { collect } from ${JSON.stringify(join(import.meta.dirname, '..', 'dist', 'host', 'collect.js'))};\nprocess.stdout.write(JSON.stringify(await collect()));\n`,
+        `import { collect } from ${JSON.stringify(join(import.meta.dirname, '..', 'dist', 'node', 'host', 'collect.js'))};\nprocess.stdout.write(JSON.stringify(await collect()));\n`,
       );
       const inner = `sh ${SCRIPT} > ${join(tmp, 'c-sh.json')} && ${process.execPath} ${nodeScript} > ${join(tmp, 'c-node.json')} && sh ${SCRIPT} > ${join(tmp, 'c-sh2.json')}`;
       const r = run('bash', [join(import.meta.dirname, '..', 'scripts', 'constrained.sh'), name, inner]);

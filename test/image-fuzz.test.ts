@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSnapshot } from '../src/host/snapshot.js';
-import { openImage } from '../src/image/image.js';
-import { TarError, TarReader } from '../src/image/tar.js';
+import { TarError, TarReader } from '../src/core/image/tar.js';
+import { readSnapshot } from '../src/node/host/snapshot-file.js';
+import { openImage } from '../src/node/image/open.js';
 import { buildImages, type TestImage } from './helpers/images.js';
 
 /**

@@ -16,10 +16,10 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libDirs } from '../src/host/collect.js';
-import { validateSnapshot } from '../src/host/snapshot.js';
-import { type ImageTarget, openImage } from '../src/image/image.js';
-import { TarReader } from '../src/image/tar.js';
+import { TarReader } from '../src/core/image/tar.js';
+import { libDirs } from '../src/node/host/collect.js';
+import { validateSnapshot } from '../src/node/host/snapshot-file.js';
+import { type ImageTarget, openImage } from '../src/node/image/open.js';
 import { CORPUS, run } from './helpers/corpus.js';
 import { buildImages, type TestImage } from './helpers/images.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inspect } from '../src/inspect.js';
-import { FileSource } from '../src/io/file.js';
-import type { InspectReport } from '../src/model.js';
+import type { InspectReport } from '../src/core/facts/binary.js';
+import { inspect } from '../src/core/facts/inspect.js';
+import { FileSource } from '../src/node/files/source.js';
 import { corpus, GO, run } from './helpers/corpus.js';
 import { assertReportValid } from './helpers/schema.js';
 

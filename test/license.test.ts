@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classify, normalize } from '../src/license/classify.js';
-import { spdxIndex, spdxTexts } from '../src/license/corpus.js';
+import { classify, normalize } from '../src/core/analyses/license.js';
+import { spdxIndex, spdxTexts } from '../src/node/license/spdx.js';
 
 const index = spdxIndex();
 const texts = spdxTexts();
@@ -181,7 +181,7 @@ describe('goready licenses', () => {
     const generic = rep.modules.find((m: { path: string }) => m.path === 'example.com/generic');
     expect(generic.found.source).toBe('modcache-zip');
     expect(generic.expression).toBe('BSD-3-Clause');
-    const { escapePath } = await import('../src/license/modules.js');
+    const { escapePath } = await import('../src/node/license/modules.js');
     expect(escapePath('github.com/BurntSushi/toml')).toBe('github.com/!burnt!sushi/toml');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inspect } from '../src/inspect.js';
-import { FileSource } from '../src/io/file.js';
-import type { FunctionFacts, InspectReport } from '../src/model.js';
+import type { FunctionFacts, InspectReport } from '../src/core/facts/binary.js';
+import { inspect } from '../src/core/facts/inspect.js';
+import { FileSource } from '../src/node/files/source.js';
 import { corpus, entry, GO, run } from './helpers/corpus.js';
 
 async function report(file: string): Promise<InspectReport> {

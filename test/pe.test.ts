@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FormatError, UnsupportedError } from '../src/errors.js';
-import { FileSource } from '../src/io/file.js';
-import { type ByteSource, BytesSource } from '../src/io/source.js';
-import { openObject } from '../src/object/open.js';
-import { openPE } from '../src/object/pe.js';
-import type { ObjectFile } from '../src/object/types.js';
+import { FormatError, UnsupportedError } from '../src/core/errors.js';
+import { type ByteSource, BytesSource } from '../src/core/io/source.js';
+import { openObject } from '../src/core/object/open.js';
+import { openPE } from '../src/core/object/pe.js';
+import type { ObjectFile } from '../src/core/object/types.js';
+import { FileSource } from '../src/node/files/source.js';
 import { CORPUS, corpus, GO, run } from './helpers/corpus.js';
 import { randomDamage } from './helpers/damage.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { packageOf, stripGenerics, unescapePath } from '../src/go/pkgname.js';
-import { inspect } from '../src/inspect.js';
-import { FileSource } from '../src/io/file.js';
+import { inspect } from '../src/core/facts/inspect.js';
+import { packageOf, stripGenerics, unescapePath } from '../src/core/go/pkgname.js';
+import { FileSource } from '../src/node/files/source.js';
 import { entry } from './helpers/corpus.js';
 
 describe("Go's package rule", () => {

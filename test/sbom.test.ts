@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Ajv as Ajv7 } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { deriveMainVersion, h1ToSha256 } from '../src/sbom/model.js';
-import { sbom } from '../src/sbom/sbom.js';
+import { deriveMainVersion, h1ToSha256 } from '../src/core/analyses/sbom.js';
+import { sbom } from '../src/node/sbom.js';
 import { goready } from './helpers/cli.js';
 import { CORPUS, corpus, entry } from './helpers/corpus.js';
 import { buildImages, type TestImage } from './helpers/images.js';
@@ -103,7 +103,7 @@ describe('goready sbom content', () => {
 describe('linked C libraries on a host: Debian package and licence', () => {
   it('the cgo fixture on this host: libc.so.6 from libc6 (as dpkg -S says), LGPL-2.1-or-later; in licenses and in both SBOMs', async () => {
     const { execFileSync } = await import('node:child_process');
-    const { licenses } = await import('../src/license/licenses.js');
+    const { licenses } = await import('../src/node/license/licenses.js');
     const rep = await licenses(entry('linux-amd64-cgo').file, { allowUnknown: true }, {}, '/');
     const libc = rep.linked?.find((l) => l.name === 'libc.so.6');
     const owner = execFileSync('dpkg', ['-S', libc?.path as string], { encoding: 'utf8' }).split(':')[0];

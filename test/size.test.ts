@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FileSource } from '../src/io/file.js';
-import type { SizeReport } from '../src/size/attribute.js';
-import { size } from '../src/size/size.js';
+import type { SizeReport } from '../src/core/analyses/size/model.js';
+import { size } from '../src/core/analyses/size/size.js';
+import { FileSource } from '../src/node/files/source.js';
 import { corpus, entry, GO, run } from './helpers/corpus.js';
 
 async function sizeOf(file: string): Promise<SizeReport> {
@@ -15,7 +15,7 @@ async function sizeOf(file: string): Promise<SizeReport> {
 
 /** Sum of `go tool nm -size` text symbol sizes per package (Go's package rule on nm's names). */
 async function nmCodeByPackage(file: string): Promise<Map<string, { bytes: number; count: number }>> {
-  const { packageOf } = await import('../src/go/pkgname.js');
+  const { packageOf } = await import('../src/core/go/pkgname.js');
   const out = new Map<string, { bytes: number; count: number }>();
   for (const line of run(GO, ['tool', 'nm', '-size', file]).split('\n')) {
     const m = /^\s*[0-9a-f]+\s+(\d+)\s+[Tt]\s+(.+)$/.exec(line);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRune, QuoteSyntaxError, quote, quotedPrefix, unquote, unquoteBytes } from '../src/go/strconv.js';
+import { decodeRune, QuoteSyntaxError, quote, quotedPrefix, unquote, unquoteBytes } from '../src/core/go/strconv.js';
 import { GO } from './helpers/corpus.js';
 
 const enc = new TextEncoder();

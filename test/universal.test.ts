@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspect } from '../src/inspect.js';
-import { FileSource } from '../src/io/file.js';
+import { inspect } from '../src/core/facts/inspect.js';
+import { FileSource } from '../src/node/files/source.js';
 import { entry } from './helpers/corpus.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'goready-universal-'));

@@ -1,13 +1,15 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
-import { codeFacts, type Target } from '../checks/facts.js';
-import { runChecks } from '../checks/registry.js';
-import { errorText, inspectFile } from '../files.js';
-import { atLeast, type Finding, SEVERITIES, type Severity } from '../findings/model.js';
-import type { HostSnapshot } from '../host/snapshot.js';
-import type { InspectReport } from '../model.js';
-import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../report/findings.js';
+import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
+import { runChecks } from '../core/checks/registry.js';
+import type { InspectReport } from '../core/facts/binary.js';
+import type { HostSnapshot } from '../core/facts/host.js';
+import { codeFacts, type Target } from '../core/facts/target.js';
+import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../core/render/findings.js';
+import { errorText, inspectFile } from '../node/files/inspect.js';
+import { VERSION } from '../node/version.js';
+import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
 type Format = 'text' | 'json' | 'markdown' | 'sarif';
 
@@ -60,9 +62,9 @@ export function readConfig(file: string): CheckConfig {
 
 /** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
 async function snapshotOf(spec: string, unit: string | null, sshOptions: string[]): Promise<HostSnapshot> {
-  if (spec === 'local') return (await import('../host/collect.js')).collect({ unit });
-  if (spec.startsWith('ssh://')) return (await import('../host/ssh.js')).sshSnapshot(spec, { unit, sshOptions });
-  return (await import('../host/snapshot.js')).readSnapshot(spec);
+  if (spec === 'local') return (await import('../node/host/collect.js')).collect({ unit });
+  if (spec.startsWith('ssh://')) return (await import('../node/host/ssh.js')).sshSnapshot(spec, { unit, sshOptions });
+  return (await import('../node/host/snapshot-file.js')).readSnapshot(spec);
 }
 
 /** The image's filesystem facts over the host's run-time facts. */
@@ -84,7 +86,7 @@ function parseEnv(list: string[]): Record<string, string> {
 export function renderFindings(findings: Finding[], format: Format, color: boolean): string {
   if (format === 'json') return `${JSON.stringify(findings, null, 2)}\n`;
   if (format === 'markdown') return renderFindingsMarkdown(findings);
-  if (format === 'sarif') return renderSarif(findings, '0.1.0');
+  if (format === 'sarif') return renderSarif(findings, VERSION);
   return renderFindingsText(findings, { color });
 }
 
@@ -102,7 +104,7 @@ async function binaryFacts(file: string, shownAs = file): Promise<{ report: Insp
  * `goready check [BINARY...] [--host local|FILE.json|ssh://user@host] [--image FILE]`: findings for
  * each binary against the target. With --image and no binary, every Go binary in the image.
  */
-export function registerCheck(program: Command, fail: (msg: string) => never, setCode: (c: number) => void): void {
+export function register(program: Command, cli: Cli): void {
   program
     .command('check')
     .description(
@@ -112,19 +114,13 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
     .option(
       '--host <target>',
       'local (default), a snapshot file from goready host, or ssh://[user@]host[:port]; give two snapshots of one host (older first) for counter deltas',
-      (v, prev: string[] | undefined) => [...(prev ?? []), v],
+      collect,
     )
     .option('--image <file>', 'a docker save or OCI layout tarball: its filesystem (libc, loader, libraries) and config (Env) are the target')
     .option('--platform <os/arch>', 'with --image: which platform of a multi-platform image')
-    .option('--env <KEY=VALUE>', 'a variable the binary runs with (GOMAXPROCS, GOMEMLIMIT …); repeatable', (v, prev: string[] | undefined) => [
-      ...(prev ?? []),
-      v,
-    ])
+    .option('--env <KEY=VALUE>', 'a variable the binary runs with (GOMAXPROCS, GOMEMLIMIT …); repeatable', collect)
     .option('--unit <name>', 'with --host local or ssh: add the systemd unit limits (LimitNOFILE, TasksMax, MemoryMax, CPUQuota)')
-    .option('--ssh-option <KEY=VALUE>', 'with --host ssh://…: passed to ssh as -o KEY=VALUE; repeatable', (v, prev: string[] | undefined) => [
-      ...(prev ?? []),
-      v,
-    ])
+    .option('--ssh-option <KEY=VALUE>', 'with --host ssh://…: passed to ssh as -o KEY=VALUE; repeatable', collect)
     .addOption(new Option('-f, --format <format>', 'output format (default text)').choices(['text', 'json', 'markdown', 'sarif']))
     .option('--skip <ids>', 'comma-separated finding IDs to leave out')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(SEVERITIES))
@@ -139,7 +135,7 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
       try {
         if (configFile) config = readConfig(configFile);
       } catch (e) {
-        fail(errorText(e));
+        cli.fail(errorText(e));
       }
       const format: Format = flags.format ?? config.format ?? 'text';
       const failOn = flags.failOn ?? config.failOn;
@@ -150,21 +146,21 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
           .map((x) => x.trim())
           .filter(Boolean),
       ]);
-      if (!binaries.length && !flags.image) fail('check: give a binary, or --image FILE to check the Go binaries in an image');
+      if (!binaries.length && !flags.image) cli.fail('check: give a binary, or --image FILE to check the Go binaries in an image');
       const hostSpecs = flags.host ?? (config.host === undefined ? [] : [config.host].flat());
-      if (hostSpecs.length > 2) fail('--host: at most two snapshots (an earlier and a later one of the same host)');
+      if (hostSpecs.length > 2) cli.fail('--host: at most two snapshots (an earlier and a later one of the same host)');
 
       let env: Record<string, string>;
       try {
         env = { ...(config.env ?? {}), ...parseEnv(flags.env ?? []) };
       } catch (e) {
-        fail(errorText(e));
+        cli.fail(errorText(e));
       }
 
-      const { openImage } = flags.image ? await import('../image/image.js') : { openImage: null };
+      const { openImage } = flags.image ? await import('../node/image/open.js') : { openImage: null };
       const image =
         flags.image && openImage
-          ? await openImage(flags.image, flags.platform ? { platform: flags.platform } : {}).catch((e: unknown) => fail(errorText(e)))
+          ? await openImage(flags.image, flags.platform ? { platform: flags.platform } : {}).catch((e: unknown) => cli.fail(errorText(e)))
           : null;
       try {
         // Without --host, an image is checked on its own; a binary against this machine.
@@ -212,13 +208,11 @@ export function registerCheck(program: Command, fail: (msg: string) => never, se
           }
           for (const { report, code } of facts) findings.push(...runChecks({ binary: report, code, target }, skip));
         }
-        const text = renderFindings(findings, format, !flags.out && !!process.stdout.isTTY);
-        if (flags.out) writeFileSync(flags.out, text);
-        else process.stdout.write(text);
-        setCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0);
+        emit(renderFindings(findings, format, !flags.out && !!process.stdout.isTTY), flags.out);
+        cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
       } catch (e) {
         await image?.close();
-        fail(errorText(e));
+        cli.fail(errorText(e));
       }
       await image?.close();
     });

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { errorText } from '../files.js';
+import { type Cli, collect, emit } from './command.js';
 
 interface HostFlags {
   out?: string;
@@ -11,23 +10,11 @@ interface HostFlags {
   validate?: string[];
 }
 
-function emit(text: string, out: string | undefined): void {
-  if (!out) {
-    process.stdout.write(text);
-    return;
-  }
-  try {
-    writeFileSync(out, text);
-  } catch (e) {
-    throw new Error(`${out}: ${errorText(e)}`);
-  }
-}
-
 /**
  * `goready host [--out FILE] [--unit NAME]`: a snapshot of this host; `--script`: the sh script that
  * takes one elsewhere; `--ssh TARGET`: that script run over ssh; `--validate FILE...`: checks snapshot files.
  */
-export function registerHost(program: Command): void {
+export function register(program: Command, _cli: Cli): void {
   program
     .command('host')
     .description(
@@ -40,7 +27,7 @@ export function registerHost(program: Command): void {
     .option(
       '--ssh-option <key=value>',
       'with --ssh: an ssh -o option, e.g. IdentityFile=~/.ssh/id_ed25519, UserKnownHostsFile=FILE, StrictHostKeyChecking=accept-new (repeatable)',
-      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+      collect,
     )
     .option('--validate <file...>', 'check snapshot files against the schema instead (one line per file; exit 2 on the first bad one)')
     .action(async (flags: HostFlags, cmd: Command) => {
@@ -50,20 +37,20 @@ export function registerHost(program: Command): void {
       if (flags.validate) {
         if (flags.unit !== undefined || flags.out !== undefined) cmd.error('error: --validate takes only snapshot files');
         for (const f of flags.validate) {
-          const s = (await import('../host/snapshot.js')).readSnapshot(f);
+          const s = (await import('../node/host/snapshot-file.js')).readSnapshot(f);
           process.stdout.write(`${f}: valid host snapshot (collector ${s.collector}, host ${s.hostname ?? '?'}, ${s.collectedAt})\n`);
         }
         return;
       }
       if (flags.script) {
         if (flags.unit !== undefined) cmd.error('error: --unit is an argument of the script: goready host --script | sh -s -- --unit NAME');
-        emit((await import('../host/script.js')).HOST_SCRIPT, flags.out);
+        emit((await import('../node/host/script.js')).HOST_SCRIPT, flags.out);
         return;
       }
       const snapshot =
         flags.ssh !== undefined
-          ? await (await import('../host/ssh.js')).sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
-          : await (await import('../host/collect.js')).collect({ unit: flags.unit ?? null });
+          ? await (await import('../node/host/ssh.js')).sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
+          : await (await import('../node/host/collect.js')).collect({ unit: flags.unit ?? null });
       emit(`${JSON.stringify(snapshot, null, 2)}\n`, flags.out);
     });
 }

@@ -1,0 +1,87 @@
+/**
+ * The architecture, checked by `npm run deps` (part of `npm test`):
+ *   - src/core is the pure, browser-safe analysis: no Node built-in, nothing from src/node or src/cli;
+ *   - inside core, data flows one way through the stages below: a stage imports only earlier ones;
+ *   - src/node (files, /proc, ssh, images, module cache) never imports the CLI;
+ *   - no import cycles anywhere.
+ */
+
+/** The core's stages in pipeline order; a module may import its own stage and earlier ones. */
+const STAGES = ['io', 'object', 'image', 'linux', 'go', 'code', 'facts', 'checks', 'analyses', 'render'];
+
+const stageRules = STAGES.slice(0, -1).map((stage, i) => ({
+  name: `core-${stage}-not-later`,
+  comment: `core/${stage} comes before ${STAGES.slice(i + 1).join(', ')} in the pipeline and must not import them`,
+  severity: 'error',
+  from: { path: `^src/core/${stage}/` },
+  to: { path: `^src/core/(${STAGES.slice(i + 1).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Import cycles make load order and ownership unclear; move the shared piece down a stage.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-no-node-builtins',
+      comment: 'src/core runs in the browser: Node APIs belong in src/node.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'core-not-to-edges',
+      comment: 'src/core is the pure analysis: it never imports the Node edge or the CLI.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/(node|cli)/|^src/node\\.ts$' },
+    },
+    {
+      name: 'browser-entry-stays-in-core',
+      comment: 'src/index.ts is the browser entry point: only src/core is reachable from it.',
+      severity: 'error',
+      from: { path: '^src/index\\.ts$' },
+      to: { path: '^src/(node|cli)/|^src/node\\.ts$' },
+    },
+    {
+      name: 'node-not-to-cli',
+      comment: 'The Node edge is a library (goready/node); the CLI uses it, not the other way round.',
+      severity: 'error',
+      from: { path: '^src/node/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'core-root-is-shared',
+      comment: 'Files directly in src/core (errors) are shared by every stage and import no stage.',
+      severity: 'error',
+      from: { path: '^src/core/[^/]+\\.ts$' },
+      to: { path: `^src/core/(${STAGES.join('|')})/` },
+    },
+    {
+      name: 'collectors-produce-facts',
+      comment: 'The host collector and the image reader produce facts; they never import checks, analyses or renderers.',
+      severity: 'error',
+      from: { path: '^src/node/(host|image)/' },
+      to: { path: '^src/core/(checks|analyses|render)/' },
+    },
+    ...stageRules,
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.d\\.ts$' },
+    // Type-only imports count: a type cycle is still a design cycle.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * What every command module shares. Each file in src/cli is one command with the same shape:
+ * `register(program, cli)` declares its flags, and its action parses them, calls the library and
+ * renders — nothing else.
+ */
+import { createWriteStream, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { errorText } from '../node/files/inspect.js';
+
+/** Exit codes: 0 ok, 1 findings at or above --fail-on (or a budget exceeded), 2 bad input or usage. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface Cli {
+  /** Prints `goready: MSG` on stderr and exits 2. */
+  fail(msg: string): never;
+  /** The exit code once the command has finished. */
+  setExitCode(code: number): void;
+}
+
+export type Register = (program: Command, cli: Cli) => void;
+
+/** Writes a finished report to --out FILE or stdout; a write error names the file. */
+export function emit(text: string, out: string | undefined): void {
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text);
+  } catch (e) {
+    throw new Error(`${out}: ${errorText(e)}`);
+  }
+}
+
+/** A stream for reports written piece by piece (large --functions output), honouring back-pressure. */
+export function outputStream(out: string | undefined): { write(s: string): Promise<void>; end(): Promise<void> } {
+  const stream: NodeJS.WritableStream = out ? createWriteStream(out) : process.stdout;
+  return {
+    write: (s) =>
+      new Promise<void>((res, rej) => {
+        if (stream.write(s)) res();
+        else {
+          stream.once('drain', res);
+          stream.once('error', rej);
+        }
+      }),
+    end: () => (out ? new Promise<void>((res) => stream.end(res)) : Promise.resolve()),
+  };
+}
+
+/** A repeatable flag's values, in order. */
+export const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+/**
+ * Runs `fn` with the root filesystem C libraries are looked up in: --image FILE (the image's files,
+ * extracted to a temp dir for the call), else --host (local → '/', or a root directory), else none.
+ */
+export async function withRoot<T>(flags: { host?: string; image?: string }, fn: (root: string | null) => Promise<T>): Promise<T> {
+  if (flags.image && flags.host) throw new Error('--host and --image: give one of them');
+  if (!flags.image) return fn(flags.host === undefined ? null : flags.host === 'local' ? '/' : flags.host);
+  const { openImage } = await import('../node/image/open.js');
+  const image = await openImage(flags.image);
+  try {
+    return await fn(image.root);
+  } finally {
+    await image.close();
+  }
+}

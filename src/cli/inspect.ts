@@ -1,0 +1,62 @@
+import { type Command, Option } from 'commander';
+import type { InspectReport } from '../core/facts/binary.js';
+import { isMalformed } from '../core/facts/inspect.js';
+import { renderInspectText } from '../core/render/inspect-text.js';
+import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
+
+interface InspectFlags {
+  format: 'text' | 'json' | 'jsonl';
+  functions?: boolean;
+  files?: boolean;
+  out?: string;
+}
+
+/** `goready inspect [PATH...]`: one report per Go binary, streamed as it is read. */
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('inspect')
+    .description(
+      'Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)',
+    )
+    .argument('[paths...]', 'files or directories (walked recursively, like go version -m DIR)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'jsonl']).default('text'))
+    .option('--functions', 'list every function recovered from the pclntab')
+    .option('--files', "with --functions, add each function's source file")
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (paths: string[], flags: InspectFlags) => {
+      cli.setExitCode(await runInspect(paths, flags));
+    });
+}
+
+async function runInspect(paths: string[], flags: InspectFlags): Promise<number> {
+  const roots = paths.length ? paths : defaultScanRoots();
+  const out = outputStream(flags.out);
+  let bad = false;
+  let first = true;
+  if (flags.format === 'json') await out.write('[');
+  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
+    if (item.error) {
+      process.stderr.write(`goready: ${item.error}\n`);
+      bad = true;
+      continue;
+    }
+    const r = item.report as InspectReport;
+    if (isMalformed(r)) {
+      const why = r.diagnosis.find((d) => /^(corrupt|truncated):/.test(d));
+      process.stderr.write(`goready: ${r.path}: ${why}\n`);
+      bad = true;
+    }
+    if (flags.format === 'json') {
+      await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);
+    } else if (flags.format === 'jsonl') {
+      await out.write(`${JSON.stringify(r)}\n`);
+    } else {
+      await out.write(renderInspectText(r, { functions: flags.functions }));
+    }
+    first = false;
+  }
+  if (flags.format === 'json') await out.write(first ? ']\n' : '\n]\n');
+  await out.end();
+  return bad ? EXIT_BAD_INPUT : EXIT_OK;
+}

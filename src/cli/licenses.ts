@@ -1,0 +1,48 @@
+import { type Command, Option } from 'commander';
+import { errorText } from '../node/files/inspect.js';
+import type { LicensePolicy, LicensesReport } from '../node/license/licenses.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, withRoot } from './command.js';
+
+interface LicenseFlags {
+  format: 'text' | 'json' | 'markdown';
+  source?: string;
+  allow?: string;
+  deny?: string;
+  allowUnknown?: boolean;
+  config?: string;
+  host?: string;
+  image?: string;
+  out?: string;
+}
+
+/** `goready licenses BINARY|DIR`: each module's licence, found offline, against a policy. */
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('licenses')
+    .description("Each module's licence, found offline (vendor/, --source, module cache) and classified against the SPDX list")
+    .argument('<target>', 'a Go binary (modules from its build info) or a source tree (go.mod, vendor/modules.txt)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--source <dir>', 'a source tree to find the main module and local replacements in')
+    .option('--allow <expr>', 'SPDX expression of what may ship, e.g. "MIT OR Apache-2.0 OR BSD-3-Clause"')
+    .option('--deny <expr>', 'SPDX expression of what must not ship')
+    .option('--allow-unknown', 'do not fail on modules whose licence was not found or not recognised')
+    .option('--config <file>', 'policy file: {"allow": "...", "deny": "...", "allowUnknown": false}')
+    .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a directory holding a root filesystem)')
+    .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (target: string, flags: LicenseFlags) => {
+      const { licenses, readPolicy, renderLicenses } = await import('../node/license/licenses.js');
+      let r: LicensesReport;
+      try {
+        const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
+        if (flags.allow) policy.allow = flags.allow;
+        if (flags.deny) policy.deny = flags.deny;
+        if (flags.allowUnknown) policy.allowUnknown = true;
+        r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root));
+      } catch (e) {
+        cli.fail(errorText(e));
+      }
+      emit(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderLicenses(r, flags.format), flags.out);
+      cli.setExitCode(r.violations ? EXIT_FINDINGS : EXIT_OK);
+    });
+}

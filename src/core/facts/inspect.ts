@@ -1,0 +1,220 @@
+import { FormatError, UnsupportedError } from '../errors.js';
+import { readGoBuildId } from '../go/buildid.js';
+import { readBuildInfo } from '../go/buildinfo.js';
+import { cryptoFacts } from '../go/crypto.js';
+import { type BuildInfoData, ModinfoError, parseModinfo } from '../go/modinfo.js';
+import { findPclntab, readPclntab } from '../go/pclntab.js';
+import { packageOf } from '../go/pkgname.js';
+import { findGoVersion } from '../go/version.js';
+import { latin1OrUtf8 } from '../io/bytes.js';
+import type { ByteSource } from '../io/source.js';
+import { minGlibc } from '../linux/glibc.js';
+import { openObject } from '../object/open.js';
+import type { Linkage, ObjectFile } from '../object/types.js';
+import { isUpxPacked } from '../object/upx.js';
+import type { FunctionFacts, InspectReport, PclntabFacts } from './binary.js';
+
+export interface InspectOptions {
+  /** Name to report as `path`. */
+  path?: string;
+  /** List every function from the pclntab. */
+  functions?: boolean;
+  /** With `functions`, also resolve each function's source file. */
+  files?: boolean;
+}
+
+/** Diagnosis prefixes; `corrupt:` and `truncated:` mean the input is malformed (exit 2 in the CLI). */
+const MALFORMED = /^(corrupt|truncated):/;
+
+export function isMalformed(r: InspectReport): boolean {
+  return r.diagnosis.some((d) => MALFORMED.test(d));
+}
+
+/**
+ * Inspects one file: every slice of a universal Mach-O gives its own report. Throws
+ * UnsupportedError when the file is not an executable format and FormatError when its headers
+ * are unreadable; damage further in is reported in `diagnosis`.
+ */
+export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promise<InspectReport[]> {
+  const objs = await openObject(src);
+  const out: InspectReport[] = [];
+  for (const { obj, fat } of objs) out.push(await inspectObject(obj, opts, fat ? { index: fat.index, count: fat.count } : null));
+  return out;
+}
+
+/** Runs one reader; a malformed structure becomes a diagnosis line instead of failing the report. */
+async function attempt<T>(diagnosis: string[], what: string, f: () => Promise<T>): Promise<T | null> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof FormatError) {
+      const truncated = e.reason.startsWith('truncated');
+      diagnosis.push(`${truncated ? 'truncated' : 'corrupt'}: ${what}: ${e.message.replace(/^truncated:?\s*/, '')}`);
+    } else if (e instanceof UnsupportedError) {
+      diagnosis.push(`${what}: ${e.message}`);
+    } else {
+      throw e;
+    }
+    return null;
+  }
+}
+
+/** Sections and symbols that only the Go toolchain writes. */
+const GO_SECTIONS = new Set([
+  '.go.buildinfo',
+  '.gopclntab',
+  '.gosymtab',
+  '.note.go.buildid',
+  '__go_buildinfo',
+  '__gopclntab',
+  '__gosymtab',
+  '.go.module',
+  '__go_module',
+]);
+
+function hasGoSection(obj: ObjectFile): boolean {
+  return obj.sections.some((s) => GO_SECTIONS.has(s.name));
+}
+
+const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text'];
+
+async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
+  const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `corrupt: ${w}`));
+  const hasSymbols = (await attempt(diagnosis, 'symbol table', () => obj.hasSymbols())) ?? false;
+  const runtimeSyms = hasSymbols ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0 : false;
+  const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
+    static: true,
+    interpreter: null,
+    needed: [],
+    rpath: [],
+    runpath: [],
+    versionNeeds: [],
+  };
+  const buildId = await attempt(diagnosis, 'Go build ID', () => readGoBuildId(obj));
+  const upx = await isUpxPacked(obj);
+
+  // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
+  // binary without sections would need, so directory walks over /usr/bin stay fast.
+  const markers = hasGoSection(obj) || runtimeSyms || buildId !== null;
+  // PE has no Go-specific section names, so a PE file is always searched.
+  const mayScan = markers || obj.sections.length === 0 || upx || obj.format === 'pe';
+
+  const raw = mayScan ? await attempt(diagnosis, 'build info', () => readBuildInfo(obj)) : null;
+  let buildInfo: BuildInfoData | null = null;
+  if (raw) {
+    try {
+      buildInfo = raw.modinfo ? parseModinfo(raw.modinfo) : null;
+      if (buildInfo) buildInfo.goVersion = raw.goVersion;
+    } catch (e) {
+      if (!(e instanceof ModinfoError)) throw e;
+      diagnosis.push(`corrupt: build info at offset 0x${raw.offset.toString(16)}: ${e.message}`);
+    }
+  }
+
+  let pclntab: PclntabFacts | null = null;
+  let functions: FunctionFacts[] | undefined;
+  if (mayScan || raw) {
+    const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj, { goVersion: raw?.goVersion }));
+    if (loc) {
+      const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { list: !!opts.functions, files: !!(opts.functions && opts.files) }));
+      if (tab) {
+        pclntab = {
+          format: tab.format,
+          functionCount: tab.functionCount,
+          locatedBy: loc.locatedBy,
+          offset: loc.offset,
+          textStart: tab.textStart,
+          ptrSize: tab.ptrSize,
+          quantum: tab.quantum,
+        };
+        if (opts.functions) {
+          functions = tab.functions.map((f) => {
+            const o: FunctionFacts = { name: f.name, entry: f.entry, size: f.size, package: packageOf(f.name) };
+            if (f.file !== undefined) o.file = f.file;
+            return o;
+          });
+        }
+      }
+    }
+  }
+
+  const isGo = raw !== null || pclntab !== null || buildId !== null || runtimeSyms;
+  const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
+  const version = ver?.version ?? null;
+
+  const malformed = diagnosis.some((d) => MALFORMED.test(d));
+  if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
+  if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${await foreignToolchain(obj)}`);
+  if (isGo && !raw && !malformed)
+    diagnosis.push(
+      `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered from ${ver?.source === 'symbol' ? 'runtime.buildVersion' : 'a string scan'}` : ''}`,
+    );
+  if (isGo && raw && !pclntab && !malformed) {
+    diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');
+  }
+
+  const report: InspectReport = {
+    path: opts.path ?? '',
+    file: {
+      format: obj.format,
+      arch: obj.arch,
+      bits: obj.bits,
+      endian: obj.endian,
+      kind: obj.kind,
+      size: obj.source.size,
+      stripped: !hasSymbols,
+      dwarf: obj.hasDWARF,
+      buildId,
+      universal,
+    },
+    go: {
+      isGo,
+      version: stripExperiments(version),
+      versionSource: version ? (ver?.source ?? null) : null,
+      experiments: experimentsOf(version),
+      crypto: cryptoFacts(experimentsOf(version), buildInfo?.settings ?? []),
+    },
+    buildInfo,
+    pclntab,
+    linkage: { ...linkage, minGlibc: minGlibc(linkage.versionNeeds) },
+    diagnosis,
+  };
+  if (functions) report.functions = functions;
+  return report;
+}
+
+/** `go1.20 X:boringcrypto,nocoverageredesign` → `go1.20`. */
+function stripExperiments(v: string | null): string | null {
+  if (v === null) return null;
+  const i = v.indexOf(' X:');
+  return i < 0 ? v : v.slice(0, i);
+}
+
+function experimentsOf(v: string | null): string[] {
+  if (v === null) return [];
+  const i = v.indexOf(' X:');
+  return i < 0
+    ? []
+    : v
+        .slice(i + 3)
+        .split(',')
+        .filter(Boolean);
+}
+
+/** What built a non-Go binary, when its .comment section says (GCC, clang, rustc write one). */
+async function foreignToolchain(obj: ObjectFile): Promise<string> {
+  const c = obj.sections.find((s) => s.name === '.comment');
+  if (!c || c.fileSize === 0) return '';
+  const text = latin1OrUtf8(await obj.source.read(c.offset, Math.min(c.fileSize, 1024)));
+  const tools = [
+    ...new Set(
+      text
+        .split('\0')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const rust = tools.find((t) => t.startsWith('rustc'));
+  if (rust) return ` (a Rust binary: ${rust})`;
+  return tools.length ? ` (built by ${tools.join('; ')})` : '';
+}

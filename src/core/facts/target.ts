@@ -1,0 +1,103 @@
+import type { InspectReport } from './binary.js';
+import type { HostSnapshot } from './host.js';
+
+/**
+ * What a check sees: the binary's report, a few facts derived from its function table, and
+ * optionally the machine or image it is headed for. Checks are pure functions of this.
+ */
+export interface CheckInput {
+  binary: InspectReport;
+  /** Derived from the pclntab function names; null when they were not read. */
+  code: CodeFacts | null;
+  target: Target | null;
+}
+
+export interface CodeFacts {
+  /** The binary has net's TCP listen path linked in (it can accept connections). */
+  listensTcp: boolean;
+}
+
+export interface Target {
+  /** How the user named it: "local", "prod.json", "ssh://web1", "image app.tar". */
+  name: string;
+  /** Facts of the target. An image fills only its filesystem facts; a host snapshot all of them. */
+  host: HostSnapshot;
+  /** An earlier snapshot of the same host, for counter deltas (ListenOverflows …); null without one. */
+  before: HostSnapshot | null;
+  /** The environment the binary is known to start with: image config Env, then --env. */
+  env: Record<string, string>;
+}
+
+/** Functions present only when net's listen path is linked (net.Listen, http.ListenAndServe …). */
+const LISTEN_FUNCS = ['net.(*sysListener).listenTCP', 'net.(*sysListener).listenTCPProto', 'net.(*TCPListener).accept'];
+
+export function codeFacts(functionNames: Iterable<string>): CodeFacts {
+  const names = new Set(functionNames);
+  return { listensTcp: LISTEN_FUNCS.some((n) => names.has(n)) };
+}
+
+/** A build setting of the binary (`GOAMD64`, `-race`, `DefaultGODEBUG` …), undefined when absent. */
+export function setting(r: InspectReport, key: string): string | undefined {
+  return r.buildInfo?.settings.find((s) => s.key === key)?.value;
+}
+
+/** True when a module with this path (or its replacement) is among the binary's dependencies. */
+export function hasDep(r: InspectReport, path: string): boolean {
+  return !!r.buildInfo?.deps.some((d) => d.path === path || d.path.startsWith(`${path}/`) || d.replace?.path === path);
+}
+
+/** One GODEBUG key from the DefaultGODEBUG build setting (`containermaxprocs=0,…`). */
+export function defaultGodebug(r: InspectReport, key: string): string | undefined {
+  for (const kv of (setting(r, 'DefaultGODEBUG') ?? '').split(',')) {
+    const eq = kv.indexOf('=');
+    if (eq > 0 && kv.slice(0, eq) === key) return kv.slice(eq + 1);
+  }
+  return undefined;
+}
+
+/** `go1.21.1` → [1, 21, 1]; `go1.25rc1` → [1, 25, 0]; null for anything else (devel builds). */
+export function goVersionParts(v: string | null): [number, number, number] | null {
+  const m = v ? /^go(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+/** Compares dotted numeric versions (`2.6.32`, `5.10.0-23-amd64` reads as 5.10.0): <0, 0, >0. */
+export function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** The leading numeric part of a version text: `5.10.0-23-amd64` → [5, 10, 0]; null when none. */
+export function numericVersion(text: string | null | undefined): number[] | null {
+  const m = text ? /^(\d+(?:\.\d+)*)/.exec(text) : null;
+  return m ? (m[1] as string).split('.').map(Number) : null;
+}
+
+/** Go version at least major.minor.patch. Unknown versions (devel) count as new. */
+export function goAtLeast(r: InspectReport, want: [number, number, number]): boolean {
+  const v = goVersionParts(r.go.version);
+  return v === null || compareVersions(v, want) >= 0;
+}
+
+/** The libc a dynamically linked ELF binary expects, from its interpreter path. */
+export function binaryLibc(r: InspectReport): 'glibc' | 'musl' | null {
+  const interp = r.linkage.interpreter;
+  if (!interp) return null;
+  if (interp.includes('ld-musl')) return 'musl';
+  if (/\/ld-linux|\/ld64\.so|\/ld\.so\.1$|\/ld-linux-/.test(interp)) return 'glibc';
+  return null;
+}
+
+export function fmtBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}

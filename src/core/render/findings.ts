@@ -1,0 +1,79 @@
+import { bySeverity, type Finding, SEVERITIES, type Severity } from '../checks/finding.js';
+
+const COLOR: Record<Severity, string> = { fatal: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
+
+/**
+ * Grouped by severity, most severe first, and by subject when there are several (an image's
+ * binaries), with a summary line; colours only when asked (a TTY).
+ */
+export function renderFindingsText(findings: Finding[], opts: { color?: boolean } = {}): string {
+  if (!findings.length) return 'no findings\n';
+  const subjects = [...new Set(findings.map((f) => f.subject))];
+  if (subjects.length > 1) {
+    const parts = subjects.map(
+      (s) =>
+        `== ${s}\n${renderFindingsText(
+          findings.filter((f) => f.subject === s),
+          opts,
+        )}`,
+    );
+    const counts = SEVERITIES.map((sev) => [sev, findings.filter((f) => f.severity === sev).length] as const).filter(([, n]) => n > 0);
+    return `${parts.join('\n')}\n${findings.length} findings in ${subjects.length} binaries: ${counts.map(([sev, n]) => `${n} ${sev}`).join(', ')}\n`;
+  }
+  const lines: string[] = [];
+  for (const f of [...findings].sort(bySeverity)) {
+    const sev = opts.color ? `${COLOR[f.severity]}${f.severity.toUpperCase()}\x1b[0m` : f.severity.toUpperCase();
+    lines.push(`${sev} ${f.id} ${f.title}`, `  subject: ${f.subject}`);
+    for (const e of f.evidence) lines.push(`  evidence: ${e}`);
+    lines.push(`  fix: ${f.fix}`);
+    for (const r of f.refs) lines.push(`  see: ${r}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** For PR comments. */
+export function renderFindingsMarkdown(findings: Finding[]): string {
+  if (!findings.length) return 'No findings.\n';
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  const rows = [...findings].sort(bySeverity).map((f) => `| ${f.severity} | \`${f.id}\` | ${esc(f.title)} | ${esc(f.evidence.join('; '))} | ${esc(f.fix)} |`);
+  return `${['| severity | id | finding | evidence | fix |', '|---|---|---|---|---|', ...rows].join('\n')}\n`;
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { fatal: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** SARIF 2.1.0: one rule per finding ID, one result per finding, the binary as the artifact. */
+export function renderSarif(findings: Finding[], version: string): string {
+  const rules = new Map<string, Finding>();
+  for (const f of findings) if (!rules.has(f.id)) rules.set(f.id, f);
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'goready',
+            version,
+            informationUri: 'https://github.com/goready/goready',
+            rules: [...rules.values()].map((f) => ({
+              id: f.id,
+              shortDescription: { text: f.title },
+              help: { text: f.fix },
+              ...(f.refs[0] ? { helpUri: f.refs[0] } : {}),
+              defaultConfiguration: { level: LEVEL[f.severity] },
+              properties: { severity: f.severity },
+            })),
+          },
+        },
+        results: [...findings].sort(bySeverity).map((f) => ({
+          ruleId: f.id,
+          level: LEVEL[f.severity],
+          message: { text: `${f.title}. Evidence: ${f.evidence.join('; ')}. Fix: ${f.fix}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.subject) } } }],
+          properties: { severity: f.severity, evidence: f.evidence },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,55 @@
+import type { InspectReport } from '../facts/binary.js';
+import { formatModinfo } from '../go/modinfo.js';
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/**
+ * The text view: the build info exactly as `go version -m` prints it (tab-indented), then goready's
+ * extra facts as more tab-separated lines, so `grep` and `cut -f` work on both.
+ */
+export function renderInspectText(r: InspectReport, opts: { functions?: boolean } = {}): string {
+  const lines: string[] = [];
+  const name = r.file.universal ? `${r.path} [${r.file.arch}]` : r.path;
+  const upx = r.diagnosis.some((d) => d.startsWith('UPX-packed'));
+  lines.push(`${name}: ${r.go.version ?? (r.go.isGo ? 'go version unknown' : upx ? 'UPX-packed, contents unknown' : 'not a Go binary')}`);
+  if (r.buildInfo) for (const l of formatModinfo(r.buildInfo)) lines.push(`\t${l}`);
+
+  const f = r.file;
+  const fileBits = [f.format, f.arch, `${f.bits}-bit`, `${f.endian}-endian`, f.kind, f.stripped ? 'stripped' : 'not stripped', f.dwarf ? 'DWARF' : 'no DWARF'];
+  if (f.universal) fileBits.push(`universal slice ${f.universal.index + 1}/${f.universal.count}`);
+  lines.push(`\tfile\t${fileBits.join(', ')}`);
+  if (f.buildId) lines.push(`\tbuildid\t${f.buildId}`);
+  if (r.go.version) {
+    const exp = r.go.experiments.length ? ` X:${r.go.experiments.join(',')}` : '';
+    lines.push(
+      `\tgo\t${r.go.version}${exp} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'a string scan'})`,
+    );
+  }
+  const c = r.go.crypto;
+  if (c.boringcrypto || c.gofips140 || c.fips140Godebug) {
+    const parts = [
+      c.boringcrypto ? 'BoringCrypto (GOEXPERIMENT=boringcrypto)' : '',
+      c.gofips140 ? `GOFIPS140=${c.gofips140}` : '',
+      c.fips140Godebug ? `GODEBUG fips140=${c.fips140Godebug}` : '',
+    ];
+    lines.push(`\tcrypto\t${parts.filter(Boolean).join(', ')}`);
+  }
+  if (r.pclntab) {
+    const p = r.pclntab;
+    lines.push(`\tpclntab\t${p.format}, ${p.functionCount} functions (located by ${p.locatedBy} at ${hex(p.offset)})`);
+  }
+  const l = r.linkage;
+  lines.push(`\tlinkage\t${l.static ? 'static' : 'dynamic'}${l.interpreter ? `, interpreter ${l.interpreter}` : ''}`);
+  for (const n of l.needed) lines.push(`\tneeded\t${n}`);
+  if (l.rpath.length) lines.push(`\trpath\t${l.rpath.join(':')}`);
+  if (l.runpath.length) lines.push(`\trunpath\t${l.runpath.join(':')}`);
+  for (const vn of l.versionNeeds) {
+    for (const v of vn.versions) lines.push(`\tversion\t${vn.file}\t${v.name}${v.symbols.length ? `\t${v.symbols.join(' ')}` : ''}`);
+  }
+  if (l.minGlibc) lines.push(`\tglibc\t>= ${l.minGlibc}`);
+  for (const d of r.diagnosis) lines.push(`\tdiagnosis\t${d}`);
+  if (opts.functions && r.functions) {
+    for (const fn of r.functions) lines.push(`\tfunc\t${hex(fn.entry)}\t${fn.size}\t${fn.package || '-'}\t${fn.name}${fn.file ? `\t${fn.file}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

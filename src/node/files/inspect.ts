@@ -1,0 +1,127 @@
+/**
+ * Node-only: files, directories and the default scan. The analysis itself lives in the
+ * browser-safe core (`inspect`), fed by a FileSource. Kept light: the CLI loads it for every command.
+ */
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { UnsupportedError } from '../../core/errors.js';
+import type { InspectReport } from '../../core/facts/binary.js';
+import { type InspectOptions, inspect } from '../../core/facts/inspect.js';
+import { FileSource } from './source.js';
+
+export { FileSource } from './source.js';
+
+/** Inspects one file on disk. */
+export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectReport[]> {
+  const src = new FileSource(path);
+  try {
+    return await inspect(src, { ...opts, path: opts.path ?? path });
+  } finally {
+    src.close();
+  }
+}
+
+/** Like `go version -m DIR`: regular files with an execute bit, or named like Windows/shared-object binaries. */
+export function isCandidate(name: string, mode: number): boolean {
+  return (mode & 0o111) !== 0 || /\.(exe|dll|so|dylib)$/i.test(name) || /\.so\./.test(name);
+}
+
+/** Walks directories (no symlinked directories, like filepath.Walk), yielding candidate files in lexical order. */
+export function* walk(dir: string): Generator<string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) yield* walk(p);
+    else if (st.isFile() && isCandidate(n, st.mode)) yield p;
+    else if (st.isSymbolicLink()) {
+      try {
+        const t = statSync(p);
+        if (t.isFile() && isCandidate(n, t.mode)) yield p;
+      } catch {
+        // dangling link
+      }
+    }
+  }
+}
+
+/** Where `goready inspect` with no path looks: $PATH, Go's bin dirs and the local node_modules. */
+export function defaultScanRoots(): string[] {
+  const roots = new Set<string>();
+  for (const d of (process.env.PATH ?? '').split(delimiter)) if (d) roots.add(resolve(d));
+  const gopath = process.env.GOPATH ?? join(homedir(), 'go');
+  roots.add(join(gopath, 'bin'));
+  roots.add(resolve('node_modules'));
+  return [...roots].filter((d) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Inspects files and directories. Files named explicitly are always reported (a non-Go executable
+ * is a valid answer); in directories only Go binaries and files with a diagnosis worth seeing are.
+ */
+export async function* inspectPaths(paths: string[], opts: InspectOptions = {}): AsyncGenerator<{ report?: InspectReport; error?: string }> {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      yield { error: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}` };
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const f of walk(p)) {
+        // Symlinks (node_modules/.bin, a merged /bin → /usr/bin) lead to the same file: report it once.
+        let real: string;
+        try {
+          real = realpathSync(f);
+        } catch {
+          continue;
+        }
+        if (seen.has(real)) continue;
+        seen.add(real);
+        try {
+          for (const r of await inspectFile(f, opts)) if (r.go.isGo || r.diagnosis.some((d) => d.startsWith('UPX'))) yield { report: r };
+        } catch (e) {
+          // Scripts and data files with an execute bit are not binaries: skip them, as go version does.
+          if (e instanceof UnsupportedError) continue;
+          yield { error: `${f}: ${errorText(e)}` };
+        }
+      }
+    } else {
+      try {
+        for (const r of await inspectFile(p, opts)) yield { report: r };
+      } catch (e) {
+        yield { error: `${p}: ${errorText(e)}` };
+      }
+    }
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file or directory';
+    if (code === 'EACCES') return 'permission denied';
+    if (code === 'EISDIR') return 'is a directory';
+    return e.message;
+  }
+  return String(e);
+}

@@ -1,0 +1,68 @@
+/** Host snapshot files: read, parse and validate against the published JSON Schema (Node: reads the schema file). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { type HostSnapshot, SCHEMA_VERSION } from '../../core/facts/host.js';
+
+export const SCHEMA_PATH = join(import.meta.dirname, '..', '..', '..', 'schema', 'host-snapshot.schema.json');
+
+let validator: { ajv: Ajv2020; validate: ValidateFunction } | null = null;
+
+function compiled(): { ajv: Ajv2020; validate: ValidateFunction } {
+  if (validator) return validator;
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
+  const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
+  // RFC 3339 date-time with an explicit offset (no ajv-formats needed for the one format used).
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i);
+  validator = { ajv, validate: ajv.compile(schema) };
+  return validator;
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath || '/';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})`
+      : e.keyword === 'enum'
+        ? ` (${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues)})`
+        : '';
+  return `${where} ${e.message ?? e.keyword}${extra}`;
+}
+
+/**
+ * Checks parsed JSON against the published schema and returns it typed. A foreign document, another
+ * schema version or a schema violation throws one line naming `file` and the first problem.
+ */
+export function validateSnapshot(json: unknown, file = '<snapshot>'): HostSnapshot {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('schemaVersion' in json)) {
+    throw new Error(`${file}: not a goready host snapshot (no schemaVersion at the top level)`);
+  }
+  const v = (json as { schemaVersion: unknown }).schemaVersion;
+  if (v !== SCHEMA_VERSION) {
+    throw new Error(`${file}: host snapshot schemaVersion ${JSON.stringify(v)} is not supported (this goready reads schemaVersion ${SCHEMA_VERSION})`);
+  }
+  const { validate } = compiled();
+  if (!validate(json)) {
+    const first = validate.errors?.[0];
+    throw new Error(`${file}: not a valid goready host snapshot: ${first ? describe(first) : 'schema violation'}`);
+  }
+  return json as HostSnapshot;
+}
+
+/** Reads and validates a snapshot file; errors are one line naming the file. */
+export function readSnapshot(path: string): HostSnapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return validateSnapshot(json, path);
+}

@@ -1,0 +1,492 @@
+/**
+ * The container image reader (Node edge): opens a `docker save` or OCI image layout tarball,
+ * streams its layers (plain, gzip or zstd) through the tar reader onto a merged view of the root
+ * filesystem, and extracts into a temp directory only what goready needs: os-release, ld.so.conf,
+ * the apk database, the shared objects and loaders of the library directories, and the Go binaries.
+ * Layers are never held in memory: blob bytes are read in 1 MiB slices, decompressed in bounded
+ * chunks and written straight to temp files.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostSnapshot, ImageInfo } from '../../core/facts/host.js';
+import { imageSnapshot } from '../../core/facts/image.js';
+import { createDecoder, layerCompression } from '../../core/image/decompress.js';
+import { type ArchiveReader, type LayerRef, parsePlatform, selectImage } from '../../core/image/manifest.js';
+import { parseHeader, type TarDataSink, type TarEntry, TarError, TarReader } from '../../core/image/tar.js';
+import { type Content, cleanComponents, type FileNode, ImageTree, joinPath, relativePath } from '../../core/image/tree.js';
+import { inspectFile } from '../files/inspect.js';
+import { describeRoot } from '../host/collect.js';
+
+export interface GoBinary {
+  /** Path in the image (symlinks in its directories resolved), e.g. /usr/local/bin/app. */
+  path: string;
+  /** The extracted copy under `root`. */
+  file: string;
+}
+
+export interface ImageTarget {
+  /** The image as a host: collector "image", distro/libc/libraries from its files, `image` from its config. */
+  snapshot: HostSnapshot;
+  /** Temp directory holding the extracted files at their image paths (symlinks rewritten to stay inside it). */
+  root: string;
+  /** The Go binaries of the image (regular files with an execute bit that inspect as Go), sorted by path. */
+  goBinaries: GoBinary[];
+  /** Removes the temp directory. */
+  close(): Promise<void>;
+}
+
+export interface OpenImageOptions {
+  /** os/arch[/variant] (e.g. linux/arm64) of the image to pick from a multi-platform tarball; default the only (or first) linux image. */
+  platform?: string;
+}
+
+/** Files read from a fixed place. */
+const FIXED_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/ld.so.conf', '/lib/apk/db/installed'];
+/** Library directories besides the multiarch ones (found as /lib/<triplet>, /usr/lib/<triplet>) and those of ld.so.conf. */
+const LIB_DIRS = ['/lib', '/lib64', '/usr/lib', '/usr/lib64', '/usr/local/lib', '/lib32', '/usr/lib32', '/libx32', '/usr/libx32'];
+const TRIPLET = /^[a-z0-9_]+-linux-[a-z0-9_]+$/;
+/** A shared object (*.so, *.so.*, no leading dot) or a loader (ld-*.so*). */
+const LIBRARY = /^(?:[^.].*(?:\.so$|\.so\.)|ld-.*\.so)/;
+const READ_SLICE = 1 << 20;
+const MAX_JSON = 64 << 20;
+
+const isLibDir = (d: string) => LIB_DIRS.includes(d) || (/^\/(?:usr\/)?lib\/[^/]+$/.test(d) && TRIPLET.test(d.slice(d.lastIndexOf('/') + 1)));
+
+/** Whether a file at this canonical path is kept while streaming (more may be fetched later by a second pass). */
+function wantedWhileStreaming(path: string[]): boolean {
+  const p = joinPath(path);
+  if (FIXED_FILES.includes(p)) return true;
+  const dir = joinPath(path.slice(0, -1));
+  if (dir === '/etc/ld.so.conf.d') return true;
+  if (isPackageRecord(path)) return true;
+  return isLibDir(dir) && LIBRARY.test(path[path.length - 1] as string);
+}
+
+/** dpkg's file lists and the packages' copyright files: which package ships a library, under which licence. */
+function isPackageRecord(path: string[]): boolean {
+  const name = path[path.length - 1] as string;
+  if (path.length === 5 && path[0] === 'var' && path[1] === 'lib' && path[2] === 'dpkg' && path[3] === 'info') return name.endsWith('.list');
+  return path.length === 5 && path[0] === 'usr' && path[1] === 'share' && path[2] === 'doc' && name === 'copyright';
+}
+
+/** Members of the (uncompressed) image tarball, indexed by name, read by positioned reads. */
+class Archive implements ArchiveReader {
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+    readonly members: Map<string, { offset: number; size: number }>,
+  ) {}
+
+  static async open(file: string): Promise<Archive> {
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message);
+    }
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) throw new Error('is a directory');
+      if (!st.isFile()) throw new Error('not a regular file');
+      const members = new Map<string, { offset: number; size: number }>();
+      const block = Buffer.alloc(512);
+      let pos = 0;
+      let longName: string | null = null;
+      let paxPath: string | null = null;
+      for (;;) {
+        if (pos + 512 > st.size) {
+          if (pos === 0) throw new Error(st.size === 0 ? 'empty file: not a tar archive' : 'not a tar archive (shorter than one tar header)');
+          break; // no end-of-archive blocks: accepted
+        }
+        await fh.read(block, 0, 512, pos);
+        let h: ReturnType<typeof parseHeader>;
+        try {
+          h = parseHeader(block, pos);
+        } catch (e) {
+          if (pos === 0) {
+            if (block[0] === 0x1f && block[1] === 0x8b)
+              throw new Error('gzip-compressed: goready reads the uncompressed tarball docker save writes (gunzip it first)');
+            if (block[0] === 0x28 && block[1] === 0xb5 && block[2] === 0x2f && block[3] === 0xfd)
+              throw new Error('zstd-compressed: goready reads the uncompressed tarball (unzstd it first)');
+            throw new Error('not a tar archive (no tar header at offset 0)');
+          }
+          throw new Error(`corrupt tarball: ${(e as Error).message}`);
+        }
+        if (h === null) {
+          if (pos === 0) throw new Error('not a tar archive (it starts with a zero block)');
+          break;
+        }
+        const dataAt = pos + 512;
+        const next = dataAt + Math.ceil(h.size / 512) * 512;
+        if (dataAt + h.size > st.size) {
+          const what = (paxPath ?? longName ?? h.name).replace(/^(\.\/)+/, '');
+          throw new Error(`tarball truncated at offset ${st.size}: it ends inside ${what} (${h.size} bytes from offset ${dataAt})`);
+        }
+        if (h.typeflag === 'L' || h.typeflag === 'x') {
+          if (h.size > 1 << 20) throw new Error(`corrupt tarball: bad extended header at offset ${pos}`);
+          const data = Buffer.alloc(h.size);
+          await fh.read(data, 0, h.size, dataAt);
+          if (h.typeflag === 'L') longName = data.toString('utf8').replace(/\0.*$/s, '');
+          else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1] ?? null;
+        } else if (h.typeflag !== 'g' && h.typeflag !== 'K') {
+          const name = (paxPath ?? longName ?? h.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+          if (h.typeflag === '0' || h.typeflag === '7') members.set(name, { offset: dataAt, size: h.size });
+          longName = null;
+          paxPath = null;
+        }
+        pos = next;
+      }
+      return new Archive(fh, st.size, members);
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.members.has(name);
+  }
+
+  async readJson(name: string): Promise<unknown> {
+    const m = this.members.get(name);
+    if (!m) throw new Error(`missing ${name}`);
+    if (m.size > MAX_JSON) throw new Error(`${name} is too large for a manifest or config (${m.size} bytes)`);
+    if (m.offset + m.size > this.size) throw new Error(`truncated: the tarball ends inside ${name}`);
+    const b = Buffer.alloc(m.size);
+    await this.fh.read(b, 0, m.size, m.offset);
+    try {
+      return JSON.parse(b.toString('utf8'));
+    } catch (e) {
+      throw new Error(`${name} is not JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** The member's bytes in slices; stops early (without error) when the tarball ends inside it. */
+  async *slices(m: { offset: number; size: number }): AsyncGenerator<Uint8Array> {
+    const end = Math.min(m.offset + m.size, this.size);
+    for (let pos = m.offset; pos < end; ) {
+      const n = Math.min(READ_SLICE, end - pos);
+      // A fresh buffer each time: the decoders keep references to input they have not finished with.
+      const buf = Buffer.allocUnsafe(n);
+      const { bytesRead } = await this.fh.read(buf, 0, n, pos);
+      if (bytesRead <= 0) return;
+      yield buf.subarray(0, bytesRead);
+      pos += bytesRead;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}
+
+/** Writes an entry's data to a temp file; `elfOnly` drops it (and deletes the file) unless it starts with the ELF magic. */
+class BlobSink implements TarDataSink {
+  private fd: number | null = null;
+  private head: Uint8Array[] = [];
+  private headLen = 0;
+  private decided = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly content: Content,
+    private readonly elfOnly: boolean,
+  ) {}
+
+  private decide(): void {
+    const h = Buffer.concat(this.head);
+    const elf = h.length >= 4 && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46;
+    this.content.elf = elf;
+    this.decided = true;
+    if (this.elfOnly && !elf) return;
+    this.fd = openSync(this.path, 'w', 0o600);
+    writeSync(this.fd, h);
+    this.content.blob = this.path;
+    this.head = [];
+  }
+
+  data(chunk: Uint8Array): void {
+    if (!this.decided) {
+      this.head.push(Buffer.from(chunk.subarray(0, 4 - this.headLen)));
+      const rest = chunk.subarray(4 - this.headLen);
+      this.headLen = Math.min(4, this.headLen + chunk.length);
+      if (this.headLen < 4) return;
+      this.decide();
+      if (this.fd !== null && rest.length > 0) writeSync(this.fd, rest);
+      return;
+    }
+    if (this.fd !== null) writeSync(this.fd, chunk);
+  }
+
+  end(): void {
+    if (!this.decided) this.decide();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** One line, first line only. */
+const oneLine = (s: string) => s.split('\n')[0] ?? s;
+
+/**
+ * Streams one layer blob through its decoder into a TarReader. Verifies the blob digest (when the
+ * descriptor gives one) and the uncompressed digest (the config's diff_id). Errors are one line
+ * naming the layer.
+ */
+async function streamLayer(ar: Archive, ref: LayerRef, i: number, n: number, onEntry: (e: TarEntry) => TarDataSink | null, verify: boolean): Promise<void> {
+  const what = `layer ${i + 1} of ${n} (${ref.member})`;
+  const m = ar.members.get(ref.member);
+  if (!m) throw new Error(ref.digest ? `missing blob sha256:${ref.digest} (${what})` : `missing ${ref.member} (${what})`);
+  const blobHash: Hash | null = verify && ref.digest ? createHash('sha256') : null;
+  const diffHash: Hash | null = verify && ref.diffId ? createHash('sha256') : null;
+  const tar = new TarReader(onEntry);
+  let decoder: ReturnType<typeof createDecoder> | null = null;
+  let fed = 0;
+  try {
+    for await (const slice of ar.slices(m)) {
+      if (decoder === null) {
+        const kind = layerCompression(ref.mediaType, slice);
+        if (kind !== 'none' && kind !== 'gzip' && kind !== 'zstd') throw new Error(kind);
+        decoder = createDecoder(kind, (d) => {
+          diffHash?.update(d);
+          tar.push(d);
+        });
+      }
+      blobHash?.update(slice);
+      decoder.push(slice);
+      fed += slice.length;
+    }
+    if (m.offset + m.size > ar.size) {
+      throw new Error(`truncated at offset ${fed} of the blob: the tarball ends ${m.offset + m.size - ar.size} bytes before the blob does`);
+    }
+    if (decoder === null) throw new Error('empty layer blob: not a tar');
+    decoder.end();
+    tar.end();
+  } catch (e) {
+    const msg = oneLine((e as Error).message);
+    if (e instanceof TarError) {
+      if (/^truncated/.test(msg)) throw new Error(`${what}: layer ${msg} of its uncompressed tar`);
+      throw new Error(`${what}: ${tar.offset === 0 || e.offset === 0 ? 'not a tar layer: ' : ''}${msg}`);
+    }
+    throw new Error(`${what}: ${msg}`);
+  }
+  if (blobHash) {
+    const got = blobHash.digest('hex');
+    if (got !== ref.digest) throw new Error(`${what}: blob sha256 is ${got}, not the ${ref.digest} its descriptor names`);
+  }
+  if (diffHash) {
+    const got = diffHash.digest('hex');
+    if (got !== ref.diffId) throw new Error(`${what}: uncompressed sha256 is ${got}, not the config's diff_id ${ref.diffId}`);
+  }
+}
+
+/** The ld.so.conf directories (includes followed, wildcards in the last component), read from kept blobs. */
+function ldSoConfDirs(tree: ImageTree, file = '/etc/ld.so.conf', depth = 0, missing: Set<FileNode> = new Set()): string[] {
+  if (depth > 16) return [];
+  const r = tree.resolve(file, true);
+  if (r?.node?.kind !== 'file') return [];
+  if (r.node.content.blob === null) {
+    missing.add(r.node);
+    return [];
+  }
+  let text: string;
+  try {
+    text = readFileSync(r.node.content.blob, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const dirOf = joinPath(r.path.slice(0, -1));
+  for (const raw of text.split('\n')) {
+    const l = raw.replace(/#.*/, '').trim();
+    if (l === '') continue;
+    const inc = /^include\s+(.*)$/.exec(l);
+    if (inc) {
+      for (const pat of (inc[1] as string).split(/\s+/).filter(Boolean)) {
+        const abs = cleanComponents(pat, cleanComponents(dirOf));
+        const d = tree.resolve(abs.slice(0, -1), true);
+        if (d?.node?.kind !== 'dir') continue;
+        const re = new RegExp(
+          `^${(abs[abs.length - 1] ?? '')
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
+        for (const name of [...d.node.children.keys()].sort()) {
+          if (re.test(name)) out.push(...ldSoConfDirs(tree, joinPath([...d.path, name]), depth + 1, missing));
+        }
+      }
+      continue;
+    }
+    if (/^hwcap\s/.test(l) || !l.startsWith('/')) continue;
+    out.push(joinPath(cleanComponents(l)));
+  }
+  return out;
+}
+
+/** Canonical path -> file node of everything to extract: fixed files, libraries, ELF executables. */
+function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Set<string> } {
+  const needed = new Map<string, FileNode>();
+  const add = (logical: string) => {
+    const r = tree.resolve(logical, true);
+    if (r?.node?.kind === 'file') needed.set(joinPath(r.path), r.node);
+  };
+  const children = (dir: string): string[] => {
+    const r = tree.resolve(dir, true);
+    return r?.node?.kind === 'dir' ? [...r.node.children.keys()].sort() : [];
+  };
+  for (const f of FIXED_FILES) add(f);
+  for (const n of children('/etc/ld.so.conf.d')) add(`/etc/ld.so.conf.d/${n}`);
+  const dirs = new Set(LIB_DIRS);
+  for (const base of ['/lib', '/usr/lib']) for (const n of children(base)) if (TRIPLET.test(n)) dirs.add(`${base}/${n}`);
+  for (const d of ldSoConfDirs(tree)) dirs.add(d);
+  for (const d of dirs) for (const n of children(d)) if (LIBRARY.test(n)) add(`${d === '/' ? '' : d}/${n}`);
+  for (const n of children('/var/lib/dpkg/info')) if (n.endsWith('.list')) add(`/var/lib/dpkg/info/${n}`);
+  for (const n of children('/usr/share/doc')) add(`/usr/share/doc/${n}/copyright`);
+  const libs = new Set(needed.keys());
+  for (const { path, node } of tree.walk()) {
+    if (node.kind === 'file' && node.mode & 0o111 && node.content.elf) needed.set(joinPath(path), node);
+  }
+  return { needed, libs };
+}
+
+/** Opens an image tarball. Errors are one line starting with the file name. */
+export async function openImage(file: string, opts: OpenImageOptions = {}): Promise<ImageTarget> {
+  let ar: Archive | null = null;
+  let base: string | null = null;
+  try {
+    ar = await Archive.open(file);
+    const img = await selectImage(ar, opts.platform ? parsePlatform(opts.platform) : null);
+    base = await mkdtemp(join(tmpdir(), 'goready-image-'));
+    const root = join(base, 'root');
+    const blobs = join(base, 'blobs');
+    mkdirSync(root, { mode: 0o755 });
+    mkdirSync(blobs, { mode: 0o700 });
+    const blobPath = (c: Content) => join(blobs, `${c.layer}-${c.entry}`);
+
+    const tree = new ImageTree();
+    const n = img.layers.length;
+    for (const [i, ref] of img.layers.entries()) {
+      await streamLayer(
+        ar,
+        ref,
+        i,
+        n,
+        (e) => {
+          const r = tree.apply(i, e).file;
+          if (!r) return null;
+          const c = r.node.content;
+          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false);
+          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true);
+          return null;
+        },
+        true,
+      );
+    }
+
+    // Files needed but not kept while streaming (a library reached through a symlink or named by
+    // ld.so.conf, a hardlink to a file kept under another name): fetched by a second pass over the
+    // layers holding them. Two rounds: ld.so.conf files first, then the directories they name.
+    const tried = new Set<Content>();
+    for (let round = 0; round < 3; round++) {
+      const { needed } = neededFiles(tree);
+      const missingConf = new Set<FileNode>();
+      ldSoConfDirs(tree, '/etc/ld.so.conf', 0, missingConf);
+      const missing = [...needed.values(), ...missingConf].map((f) => f.content).filter((c) => c.blob === null && !tried.has(c));
+      if (missing.length === 0) break;
+      const byLayer = new Map<number, Map<number, Content>>();
+      for (const c of missing) {
+        tried.add(c);
+        if (!byLayer.has(c.layer)) byLayer.set(c.layer, new Map());
+        byLayer.get(c.layer)?.set(c.entry, c);
+      }
+      for (const [i, entries] of [...byLayer].sort((a, b) => a[0] - b[0])) {
+        await streamLayer(
+          ar,
+          img.layers[i] as LayerRef,
+          i,
+          n,
+          (e) => {
+            const c = entries.get(e.index);
+            return c ? new BlobSink(blobPath(c), c, false) : null;
+          },
+          false,
+        );
+      }
+    }
+
+    // Materialize: every directory and symlink (targets re-rooted), the needed files.
+    const { needed, libs } = neededFiles(tree);
+    const placed = new Map<Content, string>();
+    const host = (path: string[]) => join(root, ...path);
+    for (const { path, node } of tree.walk()) {
+      if (node.kind === 'dir') mkdirSync(host(path), { mode: 0o755 });
+      else if (node.kind === 'symlink') {
+        const dir = path.slice(0, -1);
+        const r = tree.resolve(path, true);
+        const target = r ? r.path : cleanComponents(node.target, dir);
+        symlinkSync(relativePath(dir, target), host(path));
+      } else if (node.kind === 'file' && needed.get(joinPath(path)) === node && node.content.blob !== null) {
+        const dst = host(path);
+        const first = placed.get(node.content);
+        if (first) linkSync(first, dst);
+        else {
+          renameSync(node.content.blob, dst);
+          placed.set(node.content, dst);
+          chmodSync(dst, (node.mode & 0o777) | 0o600);
+        }
+      }
+    }
+    rmSync(blobs, { recursive: true, force: true });
+
+    // Go binaries among the ELF executables; the others are removed unless they are libraries.
+    const goBinaries: GoBinary[] = [];
+    for (const [p, node] of [...needed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (!(node.mode & 0o111 && node.content.elf && placed.has(node.content))) continue;
+      const f = join(root, p);
+      let isGo = false;
+      try {
+        isGo = (await inspectFile(f, { path: p })).some((r) => r.go.isGo);
+      } catch {
+        isGo = false;
+      }
+      if (isGo) goBinaries.push({ path: p, file: f });
+      else if (!libs.has(p)) unlinkSync(f);
+    }
+
+    const arch = img.config.architecture;
+    const info: ImageInfo = {
+      file,
+      format: img.format,
+      ref: img.ref,
+      os: img.config.os,
+      architecture: arch,
+      variant: img.config.variant,
+      env: img.config.env,
+      user: img.config.user,
+      entrypoint: img.config.entrypoint,
+      cmd: img.config.cmd,
+      workingDir: img.config.workingDir,
+      layers: n,
+    };
+    const snapshot = imageSnapshot(await describeRoot(root, arch), info);
+    const dir = base;
+    base = null; // owned by the target now
+    return {
+      snapshot,
+      root,
+      goBinaries,
+      close: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } catch (e) {
+    const msg = oneLine(e instanceof Error ? e.message : String(e));
+    throw new Error(msg.startsWith(`${file}: `) ? msg : `${file}: ${msg}`);
+  } finally {
+    await ar?.close();
+    if (base !== null) rmSync(base, { recursive: true, force: true });
+  }
+}
