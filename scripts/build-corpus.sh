@@ -66,17 +66,8 @@ if [ -z "$UPX" ]; then
   [ "$(id -u)" = 0 ] || die "upx is not on PATH. As root this script installs it (Debian bullseye's upx-ucl); otherwise install upx yourself, or run: sudo bash scripts/build-corpus.sh"
   t0=$(now_ms)
   echo "corpus: installing upx-ucl from Debian bullseye (bookworm has no upx)"
-  if ! grep -qsx 'deb http://deb.debian.org/debian bullseye main' /etc/apt/sources.list.d/bullseye.list; then
-    echo 'deb http://deb.debian.org/debian bullseye main' >/etc/apt/sources.list.d/bullseye.list
-  fi
-  # Refresh only the bullseye list; the rest of apt's lists are left as they are.
-  apt-get update -qq -o Dir::Etc::sourcelist=sources.list.d/bullseye.list \
-    -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 >/dev/null ||
-    die "apt-get update for bullseye failed"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq upx-ucl >/dev/null; then
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq upx-ucl >/dev/null || die "apt-get install upx-ucl failed"
-  fi
+  bash "$ROOT/scripts/apt-sources.sh" || die "adding Debian's bullseye suite failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq upx-ucl >/dev/null || die "apt-get install upx-ucl failed"
   UPX=$(command -v upx || command -v upx-ucl || true)
   [ -n "$UPX" ] || die "upx-ucl installed but neither upx nor upx-ucl is on PATH"
   echo "corpus: installed $("$UPX" --version | head -1) ($(($(now_ms) - t0)) ms)"

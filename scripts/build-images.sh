@@ -43,17 +43,12 @@ BOOKWORM_PKGS="base-files libc6 libgcc-s1 libseccomp2"
 BULLSEYE_PKGS="base-files libc6 libgcc-s1"
 MUSL_PKGS="musl"
 
-# The bullseye source, added exactly as scripts/build-corpus.sh adds it for upx-ucl.
+# The bullseye suite comes from scripts/apt-sources.sh (the mirror apt already uses, pinned low).
 bullseye_ready() { apt-cache policy libc6 2>/dev/null | grep -q ' bullseye/main '; }
 if ! bullseye_ready; then
-  [ "$(id -u)" = 0 ] || die "apt has no Debian bullseye source: as root this script adds it; otherwise run: sudo bash scripts/build-images.sh"
-  if ! grep -qsx 'deb http://deb.debian.org/debian bullseye main' /etc/apt/sources.list.d/bullseye.list; then
-    echo 'deb http://deb.debian.org/debian bullseye main' >/etc/apt/sources.list.d/bullseye.list
-  fi
-  apt-get update -qq -o Dir::Etc::sourcelist=sources.list.d/bullseye.list \
-    -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 >/dev/null ||
-    die "apt-get update for bullseye failed"
-  bullseye_ready || die "apt still has no libc6 from bullseye after updating the bullseye list"
+  [ "$(id -u)" = 0 ] || die "apt has no Debian bullseye source: as root this script adds it; otherwise run: sudo bash scripts/apt-sources.sh"
+  bash "$ROOT/scripts/apt-sources.sh" || die "adding Debian's bullseye suite failed"
+  bullseye_ready || die "apt still has no libc6 from bullseye after scripts/apt-sources.sh"
 fi
 
 # Candidate versions (for the cache stamp and the downloads).
