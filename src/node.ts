@@ -1,4 +1,6 @@
 /** The Node entry point (`goready/node`): files and directories, host snapshots, ssh, container images. */
+
+export { errorText, failureText } from './node/errors.js';
 export * from './node/files/inspect.js';
 export { collect, describeRoot } from './node/host/collect.js';
 export { readSnapshot, validateSnapshot } from './node/host/snapshot-file.js';

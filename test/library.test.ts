@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlobSource, type ByteSource, inspect } from '../src/index.js';
@@ -33,6 +33,18 @@ describe('library', () => {
     const r = JSON.parse(out) as { summary: { violations: unknown[]; totalCruised: number } };
     expect(r.summary.violations).toEqual([]);
     expect(r.summary.totalCruised).toBeGreaterThan(50);
+  });
+
+  it('every catch that swallows an error says why in a comment', () => {
+    const src = join(import.meta.dirname, '..', 'src');
+    const bare: string[] = [];
+    for (const f of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts'))) {
+      const lines = readFileSync(join(src, f), 'utf8').split('\n');
+      lines.forEach((l, i) => {
+        if (/\bcatch \{\s*$/.test(l) && !/^\s*\/\//.test(lines[i + 1] ?? '')) bare.push(`${f}:${i + 1}`);
+      });
+    }
+    expect(bare).toEqual([]);
   });
 
   it('the browser entry point bundles for the browser: no Node built-in is reachable from it', async () => {

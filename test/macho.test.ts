@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FormatError, UnsupportedError } from '../src/core/errors.js';
+import { damageText, FormatError, UnsupportedError } from '../src/core/errors.js';
 import { type ByteSource, BytesSource } from '../src/core/io/source.js';
 import { openFat, openMachO } from '../src/core/object/macho.js';
 import { openObject } from '../src/core/object/open.js';
@@ -125,7 +125,7 @@ async function compare(obj: ObjectFile, want: MachoTruth, c: Case): Promise<void
   expect(obj.endian, ctx).toBe(want.bigEndian ? 'big' : 'little');
   expect(obj.kind, ctx).toBe(expectedKind(want));
   expect(obj.imageBase, ctx).toBe(0);
-  expect(obj.warnings, ctx).toEqual([]);
+  expect(obj.damage.map(damageText), ctx).toEqual([]);
 
   expect(
     obj.sections.map((s) => ({ name: s.name, segment: s.segment, addr: s.addr, size: s.size, offset: s.offset })),
@@ -438,8 +438,8 @@ describe('hostile Mach-O input', () => {
   it('a file cut after its load commands opens with a warning; the lost symbol table is a FormatError', async () => {
     const b = readFileSync(file());
     const obj = await openMachO(new BytesSource(b.subarray(0, 200_000)));
-    expect(obj.warnings).toHaveLength(1);
-    expect(obj.warnings[0]).toMatch(
+    expect(obj.damage.map(damageText)).toHaveLength(1);
+    expect(obj.damage.map(damageText)[0]).toMatch(
       new RegExp(`^truncated: file ends at offset 0x30d40 but segment __TEXT, section __TEXT,__text, .* and \\d+ more extend to 0x${b.length.toString(16)} `),
     );
     // The entry point is still known: LC_MAIN is mapped through the segments as declared.
@@ -472,7 +472,7 @@ describe('hostile Mach-O input', () => {
       /string offset 5000 outside the \d+-byte command in Mach-O dylib command/,
     );
     const far = await openMachO(patched((x) => x.writeUInt32LE(b.length - 8, symtab + 8)));
-    expect(far.warnings[0]).toMatch(/symbol table extend/);
+    expect(far.damage.map(damageText)[0]).toMatch(/symbol table extend/);
     await expect(far.symbols()).rejects.toThrow(/in Mach-O symbol table at offset/);
   });
 

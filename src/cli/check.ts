@@ -3,11 +3,13 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { runChecks } from '../core/checks/registry.js';
+import { InputError } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import type { HostSnapshot } from '../core/facts/host.js';
 import { codeFacts, type Target } from '../core/facts/target.js';
 import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../core/render/findings.js';
-import { errorText, inspectFile } from '../node/files/inspect.js';
+import { errorText, failureText } from '../node/errors.js';
+import { inspectFile } from '../node/files/inspect.js';
 import { VERSION } from '../node/version.js';
 import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
@@ -43,19 +45,19 @@ export function readConfig(file: string): CheckConfig {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON: ${e.message}` : errorText(e)}`);
+    throw new InputError(file, e instanceof SyntaxError ? `not JSON: ${e.message}` : errorText(e));
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: the config must be a JSON object`);
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new InputError(file, `the config must be a JSON object`);
   const c = json as Record<string, unknown>;
-  for (const k of Object.keys(c)) if (!CONFIG_KEYS.has(k)) throw new Error(`${file}: unknown key "${k}" (known: ${[...CONFIG_KEYS].join(', ')})`);
+  for (const k of Object.keys(c)) if (!CONFIG_KEYS.has(k)) throw new InputError(file, `unknown key "${k}" (known: ${[...CONFIG_KEYS].join(', ')})`);
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  if (c.skip !== undefined && !strings(c.skip)) throw new Error(`${file}: "skip" must be an array of finding IDs`);
-  if (c.failOn !== undefined && !SEVERITIES.includes(c.failOn as Severity)) throw new Error(`${file}: "failOn" must be one of ${SEVERITIES.join(', ')}`);
+  if (c.skip !== undefined && !strings(c.skip)) throw new InputError(file, `"skip" must be an array of finding IDs`);
+  if (c.failOn !== undefined && !SEVERITIES.includes(c.failOn as Severity)) throw new InputError(file, `"failOn" must be one of ${SEVERITIES.join(', ')}`);
   if (c.format !== undefined && !['text', 'json', 'markdown', 'sarif'].includes(c.format as string))
-    throw new Error(`${file}: "format" must be text, json, markdown or sarif`);
-  if (c.host !== undefined && typeof c.host !== 'string' && !strings(c.host)) throw new Error(`${file}: "host" must be a string or an array of strings`);
+    throw new InputError(file, `"format" must be text, json, markdown or sarif`);
+  if (c.host !== undefined && typeof c.host !== 'string' && !strings(c.host)) throw new InputError(file, `"host" must be a string or an array of strings`);
   if (c.env !== undefined && (!c.env || typeof c.env !== 'object' || Object.values(c.env).some((v) => typeof v !== 'string'))) {
-    throw new Error(`${file}: "env" must be an object of strings`);
+    throw new InputError(file, `"env" must be an object of strings`);
   }
   return c as CheckConfig;
 }
@@ -170,8 +172,7 @@ export function register(program: Command, cli: Cli): void {
           try {
             snaps.push(await snapshotOf(s, flags.unit ?? null, flags.sshOption ?? []));
           } catch (e) {
-            const msg = errorText(e);
-            throw new Error(msg.startsWith(s) ? msg : `${s}: ${msg}`);
+            throw new Error(failureText(s, e));
           }
         }
         const later = snaps.at(-1) ?? null;

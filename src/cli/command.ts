@@ -5,7 +5,7 @@
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { errorText } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (or a budget exceeded), 2 bad input or usage. */
 export const EXIT_OK = 0;

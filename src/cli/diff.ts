@@ -4,7 +4,8 @@ import { diffHosts, renderHostDiffMarkdown, renderHostDiffText } from '../core/a
 import { runChecks } from '../core/checks/registry.js';
 import type { HostSnapshot } from '../core/facts/host.js';
 import { codeFacts } from '../core/facts/target.js';
-import { errorText, inspectFile } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
+import { inspectFile } from '../node/files/inspect.js';
 import { type Cli, emit } from './command.js';
 
 /** `goready diff A.json B.json [--binary FILE]`: what differs between two hosts, findings that change first. */

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { type Damage, damageText } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import { isMalformed } from '../core/facts/inspect.js';
 import { renderInspectText } from '../core/render/inspect-text.js';
@@ -43,8 +44,7 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
     }
     const r = item.report as InspectReport;
     if (isMalformed(r)) {
-      const why = r.diagnosis.find((d) => /^(corrupt|truncated):/.test(d));
-      process.stderr.write(`goready: ${r.path}: ${why}\n`);
+      process.stderr.write(`goready: ${r.path}: ${damageText(r.damage[0] as Damage)}\n`);
       bad = true;
     }
     if (flags.format === 'json') {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { errorText } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
 import type { LicensePolicy, LicensesReport } from '../node/license/licenses.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, withRoot } from './command.js';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { errorText } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import * as check from './check.js';
 import { type Cli, EXIT_BAD_INPUT, type Register } from './command.js';

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { errorText } from '../node/files/inspect.js';
+import { failureText } from '../node/errors.js';
 import { type Cli, emit, withRoot } from './command.js';
 
 interface SbomFlags {
@@ -36,8 +36,7 @@ export function register(program: Command, cli: Cli): void {
           }),
         );
       } catch (e) {
-        const msg = errorText(e);
-        cli.fail(msg.startsWith(binary) ? msg : `${binary}: ${msg}`);
+        cli.fail(failureText(binary, e));
       }
       emit(text, flags.out);
     });

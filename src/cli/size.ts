@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { SizeReport } from '../core/analyses/size/model.js';
 import type { SizeView } from '../core/render/size-text.js';
-import { errorText } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
 import { FileSource } from '../node/files/source.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 

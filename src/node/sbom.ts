@@ -1,6 +1,7 @@
 /** Node-only: `goready sbom` — inspect the binary, find licences offline, write CycloneDX or SPDX. */
 
 import { sbomModel } from '../core/analyses/sbom.js';
+import { InputError } from '../core/errors.js';
 import { toCycloneDX, toSPDX } from '../core/render/sbom.js';
 import { inspectFile } from './files/inspect.js';
 import { linkedLibraries } from './license/clibs.js';
@@ -20,7 +21,7 @@ export interface SbomOptions {
 
 export async function sbom(file: string, opts: SbomOptions): Promise<string> {
   const [r] = await inspectFile(file);
-  if (!r) throw new Error(`${file}: no object in file`);
+  if (!r) throw new InputError(file, 'no object in file');
   const found = new Map<string, string | null>();
   if (opts.licenses !== false && r.buildInfo) {
     const rep = await licenses(file, { allowUnknown: true }, opts.lookup ?? {});

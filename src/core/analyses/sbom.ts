@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { InspectReport } from '../facts/binary.js';
 import type { CryptoFacts } from '../go/crypto.js';
 import type { Module } from '../go/modinfo.js';
@@ -52,6 +53,7 @@ export function h1ToSha256(h1: string): string | undefined {
     for (let i = 0; i < bin.length; i++) hex += bin.charCodeAt(i).toString(16).padStart(2, '0');
     return hex;
   } catch {
+    // Not base64: an h1: sum that encodes no SHA-256 has none to report.
     return undefined;
   }
 }
@@ -101,7 +103,7 @@ function moduleOf(m: Module, licence: string | null): SbomModule {
 /** The SBOM facts of an inspected binary; `licences` maps module path → concluded expression. */
 export function sbomModel(r: InspectReport, licences: Map<string, string | null> = new Map()): SbomModel {
   const bi = r.buildInfo;
-  if (!bi) throw new Error(`${r.path}: no build info: the binary carries no module list to describe`);
+  if (!bi) throw new InputError(r.path, 'no build info: the binary carries no module list to describe');
   const mainPath = bi.main?.path || bi.path;
   let main: SbomModule;
   if (bi.main?.path) main = moduleOf(bi.main, licences.get(bi.main.path) ?? null);

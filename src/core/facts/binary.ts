@@ -1,3 +1,4 @@
+import type { Damage } from '../errors.js';
 import type { CryptoFacts } from '../go/crypto.js';
 import type { BuildInfoData } from '../go/modinfo.js';
 import type { Format, Kind, Linkage } from '../object/types.js';
@@ -12,6 +13,8 @@ export interface InspectReport {
   linkage: LinkageFacts;
   /** One line per problem found: not Go, no build info, packed, garbled, truncated. */
   diagnosis: string[];
+  /** The malformed structures among them (truncated or corrupt): the input is damaged. */
+  damage: Damage[];
   functions?: FunctionFacts[];
 }
 

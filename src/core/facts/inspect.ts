@@ -1,4 +1,4 @@
-import { FormatError, UnsupportedError } from '../errors.js';
+import { type Damage, damageText, FormatError, UnsupportedError } from '../errors.js';
 import { readGoBuildId } from '../go/buildid.js';
 import { readBuildInfo } from '../go/buildinfo.js';
 import { cryptoFacts } from '../go/crypto.js';
@@ -23,17 +23,15 @@ export interface InspectOptions {
   files?: boolean;
 }
 
-/** Diagnosis prefixes; `corrupt:` and `truncated:` mean the input is malformed (exit 2 in the CLI). */
-const MALFORMED = /^(corrupt|truncated):/;
-
+/** A damaged structure makes the input malformed (exit 2 in the CLI), even when the rest was read. */
 export function isMalformed(r: InspectReport): boolean {
-  return r.diagnosis.some((d) => MALFORMED.test(d));
+  return r.damage.length > 0;
 }
 
 /**
  * Inspects one file: every slice of a universal Mach-O gives its own report. Throws
  * UnsupportedError when the file is not an executable format and FormatError when its headers
- * are unreadable; damage further in is reported in `diagnosis`.
+ * are unreadable; damage further in is reported in `damage` (and as lines of `diagnosis`).
  */
 export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promise<InspectReport[]> {
   const objs = await openObject(src);
@@ -42,16 +40,18 @@ export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promi
   return out;
 }
 
-/** Runs one reader; a malformed structure becomes a diagnosis line instead of failing the report. */
-async function attempt<T>(diagnosis: string[], what: string, f: () => Promise<T>): Promise<T | null> {
+/** What one report found wrong, in the order found: damaged structures, and other diagnosis lines. */
+type Problems = (Damage | string)[];
+
+/** Runs one reader; a malformed structure is recorded as damage instead of failing the report. */
+async function attempt<T>(found: Problems, what: string, f: () => Promise<T>): Promise<T | null> {
   try {
     return await f();
   } catch (e) {
     if (e instanceof FormatError) {
-      const truncated = e.reason.startsWith('truncated');
-      diagnosis.push(`${truncated ? 'truncated' : 'corrupt'}: ${what}: ${e.message.replace(/^truncated:?\s*/, '')}`);
+      found.push({ kind: e.kind, detail: `${what}: ${e.detail}` });
     } else if (e instanceof UnsupportedError) {
-      diagnosis.push(`${what}: ${e.message}`);
+      found.push(`${what}: ${e.message}`);
     } else {
       throw e;
     }
@@ -79,7 +79,7 @@ function hasGoSection(obj: ObjectFile): boolean {
 const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text'];
 
 async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
-  const diagnosis: string[] = obj.warnings.map((w) => (MALFORMED.test(w) ? w : `corrupt: ${w}`));
+  const diagnosis: Problems = [...obj.damage];
   const hasSymbols = (await attempt(diagnosis, 'symbol table', () => obj.hasSymbols())) ?? false;
   const runtimeSyms = hasSymbols ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0 : false;
   const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
@@ -107,7 +107,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
       if (buildInfo) buildInfo.goVersion = raw.goVersion;
     } catch (e) {
       if (!(e instanceof ModinfoError)) throw e;
-      diagnosis.push(`corrupt: build info at offset 0x${raw.offset.toString(16)}: ${e.message}`);
+      diagnosis.push({ kind: 'corrupt', detail: `build info at offset 0x${raw.offset.toString(16)}: ${e.message}` });
     }
   }
 
@@ -142,7 +142,8 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
   const version = ver?.version ?? null;
 
-  const malformed = diagnosis.some((d) => MALFORMED.test(d));
+  const damage = diagnosis.filter((d): d is Damage => typeof d !== 'string');
+  const malformed = damage.length > 0;
   if (upx) diagnosis.push('UPX-packed: code and tables are compressed; unpack with `upx -d` to inspect the Go binary inside');
   if (!isGo && !upx && !malformed) diagnosis.push(`not a Go binary: no Go build info, pclntab, build ID or runtime symbols${await foreignToolchain(obj)}`);
   if (isGo && !raw && !malformed)
@@ -177,7 +178,8 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
     buildInfo,
     pclntab,
     linkage: { ...linkage, minGlibc: minGlibc(linkage.versionNeeds) },
-    diagnosis,
+    diagnosis: diagnosis.map((d) => (typeof d === 'string' ? d : damageText(d))),
+    damage,
   };
   if (functions) report.functions = functions;
   return report;

@@ -56,7 +56,7 @@ async function findHeader(obj: ObjectFile, region: Region): Promise<Bytes | null
       if (i + HEADER > chunk.length) {
         // Header cut by the end of the region: read it whole, or fail as truncated.
         const whole = await obj.source.read(pos + i, HEADER + 64);
-        if (whole.length < HEADER) throw new FormatError('Go build info header', pos + i, 'truncated');
+        if (whole.length < HEADER) throw new FormatError('Go build info header', pos + i, 'header cut by the end of the data', 'truncated');
         return new Bytes(whole, 'little', 'Go build info', pos + i);
       }
       return new Bytes(chunk.subarray(i), 'little', 'Go build info', pos + i);
@@ -134,13 +134,13 @@ export async function readBuildInfo(obj: ObjectFile): Promise<RawBuildInfo | nul
     const v = uvarint(h, HEADER);
     if (v.value > MAX_VERSION) throw new FormatError('Go build info', h.base + HEADER, `implausible version length ${v.value}`);
     const vb = await obj.source.read(h.base + v.next, v.value + 10);
-    if (vb.length < v.value) throw new FormatError('Go build info', h.base + v.next, 'truncated version string');
+    if (vb.length < v.value) throw new FormatError('Go build info', h.base + v.next, 'version string', 'truncated');
     goVersion = latin1OrUtf8(vb.subarray(0, v.value));
     const mb = new Bytes(vb.subarray(v.value), 'little', 'Go build info', h.base + v.next + v.value);
     const m = uvarint(mb, 0);
     if (m.value > MAX_MODINFO) throw new FormatError('Go build info', mb.base, `implausible module info length ${m.value}`);
     const bytes = await obj.source.read(mb.base + m.next, m.value);
-    if (bytes.length < m.value) throw new FormatError('Go build info', mb.base + m.next, `truncated module info (${bytes.length} of ${m.value} bytes)`);
+    if (bytes.length < m.value) throw new FormatError('Go build info', mb.base + m.next, `module info (${bytes.length} of ${m.value} bytes)`, 'truncated');
     mod = latin1OrUtf8(bytes);
   } else {
     format = 'pointer';

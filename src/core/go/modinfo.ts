@@ -78,6 +78,7 @@ function parseSetting(kv: string, lineNum: number): { key: string; value: string
     try {
       rawKey = quotedPrefix(kv);
     } catch {
+      // quotedPrefix's message is about Go syntax; the build line's number says more to a user.
       throw new ModinfoError(lineNum, 'invalid quoted key in build line');
     }
     if (kv.length === rawKey.length) throw new ModinfoError(lineNum, "build line missing '=' after quoted key");
@@ -97,6 +98,7 @@ function parseSetting(kv: string, lineNum: number): { key: string; value: string
     try {
       value = unquote(raw);
     } catch {
+      // unquote's message is about Go syntax; the build line's number says more to a user.
       throw new ModinfoError(lineNum, 'invalid quoted value in build line');
     }
   } else if (quoteValue(raw)) {

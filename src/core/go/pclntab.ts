@@ -308,7 +308,7 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
   if (functab <= 0 || functab + len > loc.size)
     throw new FormatError('pclntab functab', loc.offset + Math.max(0, functab), `${nfunc} entries run past the table end`);
   const ft = new Bytes(await obj.source.read(loc.offset + functab, len), h8.endian, 'pclntab functab', loc.offset + functab);
-  if (ft.length < len) throw new FormatError('pclntab functab', loc.offset + functab, 'truncated');
+  if (ft.length < len) throw new FormatError('pclntab functab', loc.offset + functab, `${ft.length} of ${len} bytes`, 'truncated');
   let prev = -1;
   for (let i = 0; i <= nfunc; i++) {
     const e = modern ? ft.u32(i * 8) : ft.word(i * ent, p);

@@ -1,3 +1,4 @@
+import type { DamageKind } from '../errors.js';
 /**
  * A streaming tar reader: POSIX ustar, GNU (long names `L`/`K`, base-256 numbers) and PAX
  * (`x` per-entry and `g` global extended headers). Bytes are pushed in as they arrive
@@ -36,6 +37,7 @@ export class TarError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly kind: DamageKind = 'corrupt',
   ) {
     super(message);
   }
@@ -113,7 +115,7 @@ export interface RawHeader {
  * block that is not a tar header.
  */
 export function parseHeader(b: Uint8Array, offset: number): RawHeader | null {
-  if (b.length < BLOCK) throw new TarError(`truncated tar header at offset ${offset}`, offset);
+  if (b.length < BLOCK) throw new TarError(`truncated tar header at offset ${offset}`, offset, 'truncated');
   if (isZeroBlock(b)) return null;
   if (!checksumOk(b)) throw new TarError(`not a tar header at offset ${offset} (bad checksum)`, offset);
   const typeflag = b[156] === 0 ? '0' : String.fromCharCode(b[156] as number);
@@ -257,10 +259,11 @@ export class TarReader {
       throw new TarError(
         `truncated at offset ${this.pos} (inside ${this.remaining > 0 ? 'the data' : 'the header'} of the entry at offset ${this.entryOffset})`,
         this.pos,
+        'truncated',
       );
     }
     if (this.meta || this.longName !== null || this.longLink !== null || this.pax !== null) {
-      throw new TarError(`truncated at offset ${this.pos} (an extended header is not followed by its entry)`, this.pos);
+      throw new TarError(`truncated at offset ${this.pos} (an extended header is not followed by its entry)`, this.pos, 'truncated');
     }
     if (!this.sawHeader) throw new TarError('empty stream: no tar header', 0);
     // A tar that stops at an entry boundary without the zero blocks is accepted (some writers omit them).

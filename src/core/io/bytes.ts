@@ -26,7 +26,7 @@ export class Bytes {
 
   private check(off: number, n: number): void {
     if (!(off >= 0 && off + n <= this.data.length)) {
-      throw new FormatError(this.what, this.base + Math.max(0, off), `truncated: ${n}-byte read past end (${this.data.length} bytes)`);
+      throw new FormatError(this.what, this.base + Math.max(0, off), `${n}-byte read past end (${this.data.length} bytes)`, 'truncated');
     }
   }
 

@@ -20,7 +20,7 @@ export async function readExact(src: ByteSource, offset: number, length: number,
     throw new FormatError(what, Math.max(0, Number.isFinite(offset) ? offset : 0), 'invalid range');
   }
   if (offset + length > src.size) {
-    throw new FormatError(what, offset, `truncated: needs ${length} bytes, file has ${Math.max(0, src.size - offset)}`);
+    throw new FormatError(what, offset, `needs ${length} bytes, file has ${Math.max(0, src.size - offset)}`, 'truncated');
   }
   const b = await src.read(offset, length);
   if (b.length !== length) throw new FormatError(what, offset, 'short read');

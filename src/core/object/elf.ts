@@ -1,4 +1,4 @@
-import { FormatError, hex } from '../errors.js';
+import { type Damage, FormatError, hex } from '../errors.js';
 import { ascii, Bytes, type Endian, indexOf, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
@@ -114,7 +114,7 @@ interface DynEntry {
 export class ElfFile implements ObjectFile {
   readonly format = 'elf' as const;
   readonly imageBase = 0;
-  readonly warnings: string[] = [];
+  readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
   private symCache: Promise<Sym[]> | null = null;
   private relocCache: Promise<Map<number, number>> | null = null;
@@ -471,7 +471,7 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
   const shentsize = hdr.u16(o + 6);
   let shnum = hdr.u16(o + 8);
   let shstrndx = hdr.u16(o + 10);
-  const warnings: string[] = [];
+  const damage: Damage[] = [];
   // Everything that runs past the end of the file, reported once: a truncated file, or a lying header.
   const past: string[] = [];
   let need = 0;
@@ -572,18 +572,18 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
         s.name = n < names.length ? names.cstring(n) : '';
       }
     } else {
-      if (shnum > 0 && past.length === 0) warnings.push(`corrupt: section name table (index ${shstrndx}) missing or invalid`);
+      if (shnum > 0 && past.length === 0) damage.push({ kind: 'corrupt', detail: `section name table (index ${shstrndx}) missing or invalid` });
       for (const s of sections) s.name = '';
     }
   }
   if (past.length) {
     const what = past.length > 3 ? `${past.slice(0, 3).join(', ')} and ${past.length - 3} more` : past.join(', ');
-    warnings.push(`truncated: file ends at offset ${hex(src.size)} but ${what} extend to ${hex(need)} (${need} bytes needed)`);
+    damage.push({ kind: 'truncated', detail: `file ends at offset ${hex(src.size)} but ${what} extend to ${hex(need)} (${need} bytes needed)` });
   }
 
   let kind: Kind = type === ET_EXEC ? 'executable' : type === ET_REL ? 'object' : type === ET_DYN ? 'shared' : 'other';
   const elf = new ElfFile(src, archOf(machine, is64, endian), is64 ? 64 : 32, endian, kind, machine, entry, sections, segments, interpreter);
-  elf.warnings.push(...warnings);
+  elf.damage.push(...damage);
   elf.headers.push([0, is64 ? 64 : 52]);
   if (phnum > 0) elf.headers.push([phoff, phoff + phnum * phentsize]);
   if (shoff !== 0) elf.headers.push([shoff, shoff + shnum * shentsize]);

@@ -1,4 +1,4 @@
-import { FormatError, hex, UnsupportedError } from '../errors.js';
+import { type Damage, FormatError, hex, UnsupportedError } from '../errors.js';
 import { Bytes, type Endian, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact, SubSource } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, OpenedObject, Section, Segment, Sym } from './types.js';
@@ -90,7 +90,7 @@ interface Symtab {
 export class MachOFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'macho' as const;
   readonly imageBase = 0;
-  readonly warnings: string[] = [];
+  readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
 
   constructor(
@@ -190,7 +190,7 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
 
   const sections: Section[] = [];
   const segments: Segment[] = [];
-  const warnings: string[] = [];
+  const damage: Damage[] = [];
   const past: string[] = [];
   let extent = 0;
   const reach = (end: number) => {
@@ -314,7 +314,7 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
   }
   if (past.length) {
     const what = past.length > 3 ? `${past.slice(0, 3).join(', ')} and ${past.length - 3} more` : past.join(', ');
-    warnings.push(`truncated: file ends at offset ${hex(src.size)} but ${what} extend to ${hex(extent)} (${extent} bytes needed)`);
+    damage.push({ kind: 'truncated', detail: `file ends at offset ${hex(src.size)} but ${what} extend to ${hex(extent)} (${extent} bytes needed)` });
   }
   link.static = link.needed.length === 0 && link.interpreter === null;
 
@@ -330,11 +330,11 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
     const off = mainOff;
     const text = declared.find((s) => s.fileSize > 0 && off >= s.offset && off < s.offset + s.fileSize);
     if (text) entry = text.vaddr + (off - text.offset);
-    else warnings.push(`corrupt: LC_MAIN entry offset ${hex(off)} is in no segment`);
+    else damage.push({ kind: 'corrupt', detail: `LC_MAIN entry offset ${hex(off)} is in no segment` });
   }
   const arch = CPUS[cputype] ?? `unknown(${hex(cputype)})`;
   const f = new MachOFile(src, arch, is64 ? 64 : 32, endian, kind, entry, sections, segments, symtab, link);
-  f.warnings.push(...warnings);
+  f.damage.push(...damage);
   f.headers.push([0, hsize + sizeofcmds]);
   return f;
 }
@@ -371,7 +371,7 @@ export async function openFat(src: ByteSource): Promise<OpenedObject[]> {
       throw e;
     }
     const inner = CPUS[cputype] ?? `unknown(${hex(cputype)})`;
-    if (inner !== obj.arch) obj.warnings.push(`corrupt: universal slice ${i} is listed as ${inner} but its header says ${obj.arch}`);
+    if (inner !== obj.arch) obj.damage.push({ kind: 'corrupt', detail: `universal slice ${i} is listed as ${inner} but its header says ${obj.arch}` });
     out.push({ obj, fat: { index: i, count: n, offset } });
   }
   return out;

@@ -1,4 +1,4 @@
-import { FormatError, hex } from '../errors.js';
+import { type Damage, FormatError, hex } from '../errors.js';
 import { Bytes, StringTable } from '../io/bytes.js';
 import { type ByteSource, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
@@ -56,7 +56,7 @@ interface StringTableRef {
 export class PeFile extends DecodedSymbols implements ObjectFile {
   readonly format = 'pe' as const;
   readonly endian = 'little' as const;
-  readonly warnings: string[] = [];
+  readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
 
   constructor(
@@ -136,7 +136,11 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
         section: sect - 1,
       });
     }
-    if (bad) this.warnings.push(`corrupt: ${bad} COFF symbols name a section past the ${this.sections.length} in the section table; they were skipped`);
+    if (bad)
+      this.damage.push({
+        kind: 'corrupt',
+        detail: `${bad} COFF symbols name a section past the ${this.sections.length} in the section table; they were skipped`,
+      });
     return out;
   }
 
@@ -213,7 +217,7 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
   const nsyms = coff.u32(16);
   const optSize = coff.u16(20);
   const chars = coff.u16(22);
-  const warnings: string[] = [];
+  const damage: Damage[] = [];
 
   const optOff = peOff + 4 + COFF_HEADER_SIZE;
   const opt = new Bytes(await readExact(src, optOff, optSize, 'PE optional header'), 'little', 'PE optional header', optOff);
@@ -249,7 +253,8 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
   if (symOff !== 0) {
     if (nsyms > MAX_SYMBOLS) throw new FormatError('PE COFF header', peOff + 16, `implausible symbol count ${nsyms}`);
     const strOff = symOff + nsyms * COFF_SYMBOL_SIZE;
-    if (strOff > src.size) warnings.push(`truncated: file ends at offset ${hex(src.size)} but the COFF symbol table extends to ${hex(strOff)}`);
+    if (strOff > src.size)
+      damage.push({ kind: 'truncated', detail: `file ends at offset ${hex(src.size)} but the COFF symbol table extends to ${hex(strOff)}` });
     symtab.offset = symOff;
     symtab.count = nsyms;
     strtab = { offset: strOff };
@@ -266,7 +271,7 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
     let name = sh.cstring(p, 8);
     if (/^\/\d{1,7}$/.test(name)) {
       const long = strtab ? await longSectionName(src, strtab, Number(name.slice(1))) : null;
-      if (long === null) warnings.push(`corrupt: section ${i} long name ${name} is not in the COFF string table`);
+      if (long === null) damage.push({ kind: 'corrupt', detail: `section ${i} long name ${name} is not in the COFF string table` });
       else name = long;
     }
     const vsize = sh.u32(p + 8);
@@ -302,15 +307,16 @@ export async function openPE(src: ByteSource): Promise<ObjectFile> {
   }
   if (past.length) {
     const what = past.length > 3 ? `${past.slice(0, 3).join(', ')} and ${past.length - 3} more` : past.join(', ');
-    warnings.push(
-      `truncated: file ends at offset ${hex(src.size)} but section${past.length > 1 ? 's' : ''} ${what} extend to ${hex(need)} (${need} bytes needed)`,
-    );
+    damage.push({
+      kind: 'truncated',
+      detail: `file ends at offset ${hex(src.size)} but section${past.length > 1 ? 's' : ''} ${what} extend to ${hex(need)} (${need} bytes needed)`,
+    });
   }
 
   const arch = MACHINES.get(machine) ?? `unknown(${hex(machine)})`;
   const kind: Kind = chars & IMAGE_FILE_DLL ? 'shared' : 'executable';
   const pe = new PeFile(src, arch, bits, kind, entryRva ? imageBase + entryRva : 0, imageBase, sections, segments, symtab, strtab, importDir);
-  pe.warnings.push(...warnings);
+  pe.damage.push(...damage);
   pe.headers.push([0, shOff + nsect * SECTION_HEADER_SIZE]);
   return pe;
 }

@@ -1,3 +1,4 @@
+import type { Damage } from '../errors.js';
 import { Bytes, type Endian } from '../io/bytes.js';
 import type { ByteSource } from '../io/source.js';
 
@@ -92,8 +93,8 @@ export interface ObjectFile {
   readonly hasDWARF: boolean;
   /** PE ImageBase; 0 for other formats. */
   readonly imageBase: number;
-  /** Problems found while reading headers that did not stop the read (one line each). */
-  readonly warnings: string[];
+  /** Malformed structures found while opening; the rest of the file may still be readable. */
+  readonly damage: Damage[];
   /** File ranges [start, end) of the format's own headers and header tables. */
   readonly headers: [number, number][];
 

@@ -8,6 +8,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { UnsupportedError } from '../../core/errors.js';
 import type { InspectReport } from '../../core/facts/binary.js';
 import { type InspectOptions, inspect } from '../../core/facts/inspect.js';
+import { errorText } from '../errors.js';
 import { FileSource } from './source.js';
 
 export { FileSource } from './source.js';
@@ -33,6 +34,7 @@ export function* walk(dir: string): Generator<string> {
   try {
     names = readdirSync(dir).sort();
   } catch {
+    // An unreadable directory has nothing to report, as in go version -m DIR.
     return;
   }
   for (const n of names) {
@@ -41,6 +43,7 @@ export function* walk(dir: string): Generator<string> {
     try {
       st = lstatSync(p);
     } catch {
+      // Removed or unreadable while walking: skip it, as filepath.Walk's callers do.
       continue;
     }
     if (st.isDirectory()) yield* walk(p);
@@ -67,6 +70,7 @@ export function defaultScanRoots(): string[] {
     try {
       return statSync(d).isDirectory();
     } catch {
+      // A scan root that does not exist is simply not scanned.
       return false;
     }
   });
@@ -93,6 +97,7 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
         try {
           real = realpathSync(f);
         } catch {
+          // A dangling or looping symlink leads to no file.
           continue;
         }
         if (seen.has(real)) continue;
@@ -113,15 +118,4 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
       }
     }
   }
-}
-
-export function errorText(e: unknown): string {
-  if (e instanceof Error) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'no such file or directory';
-    if (code === 'EACCES') return 'permission denied';
-    if (code === 'EISDIR') return 'is a directory';
-    return e.message;
-  }
-  return String(e);
 }

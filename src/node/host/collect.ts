@@ -43,6 +43,7 @@ function read(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
+    // A snapshot records an unreadable fact as null.
     return null;
   }
 }
@@ -89,6 +90,7 @@ function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
+    // Missing or unreadable: not a file as far as the snapshot can tell.
     return false;
   }
 }
@@ -98,6 +100,7 @@ function exists(path: string): boolean {
     statSync(path);
     return true;
   } catch {
+    // Missing or unreadable: the snapshot cannot say it exists.
     return false;
   }
 }
@@ -106,6 +109,7 @@ function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
+    // Missing or unreadable: not a directory as far as the snapshot can tell.
     return false;
   }
 }
@@ -116,6 +120,7 @@ function isExecutableFile(path: string): boolean {
     accessSync(path, constants.X_OK);
     return true;
   } catch {
+    // Missing, not executable, or unreadable: treated as absent.
     return false;
   }
 }
@@ -126,6 +131,7 @@ function isReadableFile(path: string): boolean {
     accessSync(path, constants.R_OK);
     return true;
   } catch {
+    // Missing or unreadable: treated as absent.
     return false;
   }
 }
@@ -137,6 +143,7 @@ function glob(dir: string, re: RegExp): string[] {
       .filter((n) => re.test(n))
       .sort(cmp);
   } catch {
+    // An unreadable directory lists nothing.
     return [];
   }
 }
@@ -259,6 +266,7 @@ export class RootFs {
       try {
         if (lstatSync(at).isSymbolicLink()) target = readlinkSync(at);
       } catch {
+        // A component that cannot be lstat'ed is not a symlink to follow; the lookup fails later.
         target = null;
       }
       if (target === null) {
@@ -348,6 +356,7 @@ async function verdefNames(hostPath: string): Promise<string[] | null> {
     const names = (await versionDefs(obj)).filter((d) => (d.flags & VER_FLG_BASE) === 0 && d.name !== '').map((d) => d.name);
     return names.length === 0 ? null : [...new Set(names)].sort(cmp);
   } catch {
+    // A library that is not a readable ELF object defines no versions to record.
     return null;
   } finally {
     src?.close();
@@ -364,6 +373,7 @@ async function libc(rfs: RootFs, arch: string | null): Promise<HostSnapshot['lib
       try {
         return lstatSync(`${hd}/${n}`).isFile();
       } catch {
+        // A name that cannot be lstat'ed is not the libseccomp file.
         return false;
       }
     });
@@ -380,6 +390,7 @@ async function libc(rfs: RootFs, arch: string | null): Promise<HostSnapshot['lib
     try {
       banner = BANNER.exec(readFileSync(host).toString('latin1'))?.[0] ?? null;
     } catch {
+      // An unreadable libc has no banner to record.
       banner = null;
     }
     const defs = await verdefNames(host);
@@ -767,6 +778,7 @@ function container(ms: Mount[], env: NodeJS.ProcessEnv): HostSnapshot['container
     const hit = env1.split('\0').find((e) => e.startsWith('container='));
     if (hit !== undefined) pid1Container = hit.slice('container='.length);
   } catch {
+    // /proc/1/environ is root-only on most hosts: record that it was unreadable.
     pid1EnvironReadable = false;
   }
   const paths = lines(read('/proc/self/cgroup') ?? '').map((l) => l.split(':').slice(2).join(':'));
@@ -847,6 +859,7 @@ export async function collect(opts: CollectOptions = {}): Promise<HostSnapshot> 
   try {
     machine = os.machine();
   } catch {
+    // os.machine() is missing or fails on some platforms: the machine is then unknown.
     machine = null;
   }
   const arch = goarch(machine, endian);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { InputError } from '../../core/errors.js';
 import { type HostSnapshot, SCHEMA_VERSION } from '../../core/facts/host.js';
 
 export const SCHEMA_PATH = join(import.meta.dirname, '..', '..', '..', 'schema', 'host-snapshot.schema.json');
@@ -35,16 +36,16 @@ function describe(e: ErrorObject): string {
  */
 export function validateSnapshot(json: unknown, file = '<snapshot>'): HostSnapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || !('schemaVersion' in json)) {
-    throw new Error(`${file}: not a goready host snapshot (no schemaVersion at the top level)`);
+    throw new InputError(file, 'not a goready host snapshot (no schemaVersion at the top level)');
   }
   const v = (json as { schemaVersion: unknown }).schemaVersion;
   if (v !== SCHEMA_VERSION) {
-    throw new Error(`${file}: host snapshot schemaVersion ${JSON.stringify(v)} is not supported (this goready reads schemaVersion ${SCHEMA_VERSION})`);
+    throw new InputError(file, `host snapshot schemaVersion ${JSON.stringify(v)} is not supported (this goready reads schemaVersion ${SCHEMA_VERSION})`);
   }
   const { validate } = compiled();
   if (!validate(json)) {
     const first = validate.errors?.[0];
-    throw new Error(`${file}: not a valid goready host snapshot: ${first ? describe(first) : 'schema violation'}`);
+    throw new InputError(file, `not a valid goready host snapshot: ${first ? describe(first) : 'schema violation'}`);
   }
   return json as HostSnapshot;
 }
@@ -56,13 +57,13 @@ export function readSnapshot(path: string): HostSnapshot {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new InputError(path, `not JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   return validateSnapshot(json, path);
 }

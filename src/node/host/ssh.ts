@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { InputError } from '../../core/errors.js';
 import type { HostSnapshot } from '../../core/facts/host.js';
 import { HOST_SCRIPT } from './script.js';
 import { validateSnapshot } from './snapshot-file.js';
@@ -35,7 +36,7 @@ export interface SshSnapshotOptions {
  * line for anything ssh could take as an option or that has blanks or control characters.
  */
 export function parseSshTarget(target: string): SshTarget {
-  const bad = (why: string) => new Error(`${target}: not an ssh target (${why}); expected [user@]host or ssh://[user@]host[:port]`);
+  const bad = (why: string) => new InputError(target, `not an ssh target (${why}); expected [user@]host or ssh://[user@]host[:port]`);
   let user: string | null = null;
   let host: string;
   let port: number | null = null;
@@ -122,16 +123,16 @@ export function sshSnapshot(target: string, opts: SshSnapshotOptions = {}): Prom
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(`${t.label}: cannot run ${opts.ssh ?? 'ssh'}: ${e.code === 'ENOENT' ? 'not found' : e.message}`));
+      reject(new InputError(t.label, `cannot run ${opts.ssh ?? 'ssh'}: ${e.code === 'ENOENT' ? 'not found' : e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
-      if (timedOut) return reject(new Error(`${t.label}: no snapshot after ${Math.round(timeoutMs / 1000)} s (ssh killed)`));
+      if (timedOut) return reject(new InputError(t.label, `no snapshot after ${Math.round(timeoutMs / 1000)} s (ssh killed)`));
       if (code !== 0) {
         const why = lastLine(stderr);
         const what = code === 255 ? 'ssh failed' : code === null ? `ssh killed by ${signal}` : `the host script failed (exit ${code})`;
-        return reject(new Error(`${t.label}: ${what}${why ? `: ${why}` : ''}`));
+        return reject(new InputError(t.label, `${what}${why ? `: ${why}` : ''}`));
       }
       const text = Buffer.concat(out).toString('utf8');
       let json: unknown;
@@ -139,7 +140,7 @@ export function sshSnapshot(target: string, opts: SshSnapshotOptions = {}): Prom
         json = JSON.parse(text);
       } catch (e) {
         const why = text.trim() === '' ? 'no output' : (e as Error).message.split('\n')[0];
-        return reject(new Error(`${t.label}: the host script printed no valid JSON: ${why}`));
+        return reject(new InputError(t.label, `the host script printed no valid JSON: ${why}`));
       }
       try {
         resolve(validateSnapshot(json, t.label));

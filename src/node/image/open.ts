@@ -11,6 +11,7 @@ import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, rena
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../../core/errors.js';
 import type { HostSnapshot, ImageInfo } from '../../core/facts/host.js';
 import { imageSnapshot } from '../../core/facts/image.js';
 import { createDecoder, layerCompression } from '../../core/image/decompress.js';
@@ -269,7 +270,7 @@ async function streamLayer(ar: Archive, ref: LayerRef, i: number, n: number, onE
   } catch (e) {
     const msg = oneLine((e as Error).message);
     if (e instanceof TarError) {
-      if (/^truncated/.test(msg)) throw new Error(`${what}: layer ${msg} of its uncompressed tar`);
+      if (e.kind === 'truncated') throw new Error(`${what}: layer ${msg} of its uncompressed tar`);
       throw new Error(`${what}: ${tar.offset === 0 || e.offset === 0 ? 'not a tar layer: ' : ''}${msg}`);
     }
     throw new Error(`${what}: ${msg}`);
@@ -297,6 +298,7 @@ function ldSoConfDirs(tree: ImageTree, file = '/etc/ld.so.conf', depth = 0, miss
   try {
     text = readFileSync(r.node.content.blob, 'utf8');
   } catch {
+    // The include named a file the image holds but that could not be read back: it adds no directories.
     return [];
   }
   const out: string[] = [];
@@ -452,6 +454,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
       try {
         isGo = (await inspectFile(f, { path: p })).some((r) => r.go.isGo);
       } catch {
+        // A member that does not open as an object file is not a Go binary to check.
         isGo = false;
       }
       if (isGo) goBinaries.push({ path: p, file: f });
@@ -483,8 +486,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
       close: async () => rmSync(dir, { recursive: true, force: true }),
     };
   } catch (e) {
-    const msg = oneLine(e instanceof Error ? e.message : String(e));
-    throw new Error(msg.startsWith(`${file}: `) ? msg : `${file}: ${msg}`);
+    throw e instanceof InputError && e.input === file ? e : new InputError(file, oneLine(e instanceof Error ? e.message : String(e)));
   } finally {
     await ar?.close();
     if (base !== null) rmSync(base, { recursive: true, force: true });

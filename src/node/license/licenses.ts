@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import satisfies from 'spdx-satisfies';
 import { classify, type LicenseMatch } from '../../core/analyses/license.js';
+import { InputError } from '../../core/errors.js';
 import { inspectFile } from '../files/inspect.js';
 import { type LinkedLibrary, linkedLibraries } from './clibs.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
@@ -79,6 +80,7 @@ function check(m: ModuleLicense, policy: LicensePolicy): string | null {
     try {
       ok = satisfies(known, policy.allow);
     } catch {
+      // spdx-satisfies throws on expressions it cannot compare: such a licence does not satisfy the policy.
       ok = false;
     }
     if (!ok) return `not allowed: ${m.expression} does not satisfy ${policy.allow}`;
@@ -105,7 +107,7 @@ export async function licenses(
     const [r] = await inspectFile(target);
     if (r && hostRoot) linked = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, hostRoot);
     const bi = r?.buildInfo;
-    if (!bi) throw new Error(`${target}: no build info, so no module list (${r?.go.isGo ? 'a Go binary built without it' : 'not a Go binary'})`);
+    if (!bi) throw new InputError(target, `no build info, so no module list (${r?.go.isGo ? 'a Go binary built without it' : 'not a Go binary'})`);
     refs = [];
     if (bi.main?.path) refs.push({ path: bi.main.path, version: bi.main.version, main: true });
     for (const d of bi.deps)
@@ -140,8 +142,8 @@ export async function licenses(
 /** Policy from a JSON config file: {"allow": "...", "deny": "...", "allowUnknown": false}. */
 export function readPolicy(file: string): LicensePolicy {
   const j = JSON.parse(readFileSync(file, 'utf8')) as LicensePolicy;
-  if (typeof j !== 'object' || j === null) throw new Error(`${file}: not a licence policy object`);
-  for (const k of Object.keys(j)) if (!['allow', 'deny', 'allowUnknown'].includes(k)) throw new Error(`${file}: unknown key ${k}`);
+  if (typeof j !== 'object' || j === null) throw new InputError(file, 'not a licence policy object');
+  for (const k of Object.keys(j)) if (!['allow', 'deny', 'allowUnknown'].includes(k)) throw new InputError(file, `unknown key ${k}`);
   return j;
 }
 

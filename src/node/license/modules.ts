@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
+import { InputError } from '../../core/errors.js';
 
 export interface ModuleRef {
   path: string;
@@ -45,6 +46,7 @@ function readDirLicenses(dir: string): { name: string; text: string }[] {
   try {
     names = readdirSync(dir).sort();
   } catch {
+    // A module directory without a readable listing has no licence files to offer.
     return [];
   }
   return names
@@ -119,7 +121,7 @@ export function modulesOfTree(dir: string): { main: string | null; modules: Modu
     }
     return { main, modules, vendored: true };
   }
-  if (!existsSync(gomod)) throw new Error(`${dir}: no go.mod or vendor/modules.txt`);
+  if (!existsSync(gomod)) throw new InputError(dir, 'no go.mod or vendor/modules.txt');
   const text = readFileSync(gomod, 'utf8');
   const modules: ModuleRef[] = [];
   const replaces = new Map<string, { path: string; version: string }>();
