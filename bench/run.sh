@@ -55,7 +55,7 @@ PY
 echo "== licence classification of the whole SPDX list"
 node --input-type=module -e '
   const { spdxIndex, spdxTexts } = await import(process.argv[1] + "/dist/node/license/spdx.js");
-  const { classify } = await import(process.argv[1] + "/dist/core/analyses/license.js");
+  const { classify } = await import(process.argv[1] + "/dist/core/analyses/license/classify.js");
   let t = performance.now(); const index = spdxIndex(); const built = performance.now() - t;
   const texts = Object.values(spdxTexts()).filter((x) => x.trim());
   t = performance.now(); for (const x of texts) classify(index, x); const s = (performance.now() - t) / 1000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../src/core/errors.js';
 import { inspect } from '../src/core/facts/inspect.js';
 import { readGoBuildId } from '../src/core/go/buildid.js';
-import { findModinfoSentinels, readBuildInfo } from '../src/core/go/buildinfo.js';
+import { readBuildInfo } from '../src/core/go/buildinfo.js';
 import { formatModinfo, ModinfoError, parseModinfo } from '../src/core/go/modinfo.js';
 import { findGoVersion, splitGoVersion } from '../src/core/go/version.js';
 import { BytesSource } from '../src/core/io/source.js';
@@ -98,26 +98,6 @@ describe('module info and replacements', () => {
     const lines = formatModinfo(bi, { exact: true });
     for (const [i, l] of lines.entries()) if (l.startsWith('=>\t')) expect(lines[i + 1]).toBe('');
   });
-
-  it('the sentinel scan (gccgo and pre-header fallback) finds the same module info as the header', async () => {
-    let n = 0;
-    for (const e of goBinaries) {
-      await withObject(e.file, async (obj) => {
-        const raw = await readBuildInfo(obj);
-        if (!raw?.modinfo) return;
-        const s = await findModinfoSentinels(obj);
-        expect(s?.modinfo, e.name).toBe(raw.modinfo);
-        n++;
-      });
-    }
-    expect(n).toBeGreaterThan(40);
-  });
-
-  it('the sentinel scan finds nothing in a binary without module info', async () => {
-    const c = corpus().filter((x) => !x.isGo);
-    expect(c.length).toBeGreaterThan(0);
-    for (const e of c) expect(await withObject(e.file, findModinfoSentinels)).toBeNull();
-  });
 });
 
 describe('Go build ID against go tool buildid', () => {
@@ -203,7 +183,6 @@ async function readDamaged(bytes: Uint8Array): Promise<'null' | 'error' | 'ok'> 
         if (!(err instanceof ModinfoError)) throw err;
       }
     }
-    await findModinfoSentinels(obj);
     await findGoVersion(obj, raw);
     await readGoBuildId(obj);
     return raw ? 'ok' : 'null';

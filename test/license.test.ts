@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classify, normalize } from '../src/core/analyses/license.js';
+import { classify, normalize } from '../src/core/analyses/license/classify.js';
 import { spdxIndex, spdxTexts } from '../src/node/license/spdx.js';
 
 const index = spdxIndex();

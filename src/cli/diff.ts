@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
-import { diffHosts, renderHostDiffMarkdown, renderHostDiffText } from '../core/analyses/host-diff.js';
+import { diffHosts } from '../core/analyses/host-diff.js';
 import { runChecks } from '../core/checks/registry.js';
 import type { HostSnapshot } from '../core/facts/host.js';
 import { codeFacts } from '../core/facts/target.js';
+import { renderHostDiffMarkdown, renderHostDiffText } from '../core/render/host-diff.js';
 import { errorText } from '../node/errors.js';
 import { inspectFile } from '../node/files/inspect.js';
 import { type Cli, emit } from './command.js';

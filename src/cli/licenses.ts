@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
+import type { LicensePolicy, LicensesReport } from '../core/analyses/license/report.js';
 import { errorText } from '../node/errors.js';
-import type { LicensePolicy, LicensesReport } from '../node/license/licenses.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, withRoot } from './command.js';
 
 interface LicenseFlags {
@@ -31,7 +31,8 @@ export function register(program: Command, cli: Cli): void {
     .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (target: string, flags: LicenseFlags) => {
-      const { licenses, readPolicy, renderLicenses } = await import('../node/license/licenses.js');
+      const { licenses, readPolicy } = await import('../node/license/licenses.js');
+      const { renderLicenses } = await import('../core/render/licenses.js');
       let r: LicensesReport;
       try {
         const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};

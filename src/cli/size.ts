@@ -77,15 +77,22 @@ async function runSize(binary: string, flags: SizeFlags, cli: Cli): Promise<numb
   const r = await loadSize(binary, !!flags.functions || !!flags.vs || flags.format === 'html', cli);
   let text: string;
   let exceeded: string[] = [];
-  const { diffSizes, renderDiff } = await import('../core/analyses/size/diff.js');
+  const { diffSizes } = await import('../core/analyses/size/diff.js');
+  const { renderDiff } = await import('../core/render/size-diff.js');
   const { renderSizeText } = await import('../core/render/size-text.js');
   const { renderSizeHtml } = await import('../core/render/size-html.js');
+  const { sizeTree } = await import('../core/analyses/size/tree.js');
   if (flags.vs) {
     const d = diffSizes(await loadSize(flags.vs, true, cli), r);
     text = flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, flags.format === 'markdown' ? 'markdown' : 'text', top);
     if (maxGrowth !== null && d.deltaPercent > maxGrowth) exceeded.push(`grew ${d.deltaPercent.toFixed(2)}% (limit ${maxGrowth}%)`);
   } else {
-    text = flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : flags.format === 'html' ? renderSizeHtml(r) : renderSizeText(r, { by: flags.by, top });
+    text =
+      flags.format === 'json'
+        ? `${JSON.stringify(r, null, 2)}\n`
+        : flags.format === 'html'
+          ? renderSizeHtml(r, sizeTree(r))
+          : renderSizeText(r, { by: flags.by, top });
   }
   if (budget !== null && r.fileSize > budget) exceeded = [`${r.fileSize} bytes is over the budget of ${budget}`, ...exceeded];
   emit(text, flags.out);

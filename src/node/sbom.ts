@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import { toCycloneDX, toSPDX } from '../core/render/sbom.js';
 import { inspectFile } from './files/inspect.js';
 import { linkedLibraries } from './license/clibs.js';
-import { licenses } from './license/licenses.js';
+import { licensesOfBinary } from './license/licenses.js';
 import type { LookupOptions } from './license/modules.js';
 import { VERSION } from './version.js';
 
@@ -24,7 +24,7 @@ export async function sbom(file: string, opts: SbomOptions): Promise<string> {
   if (!r) throw new InputError(file, 'no object in file');
   const found = new Map<string, string | null>();
   if (opts.licenses !== false && r.buildInfo) {
-    const rep = await licenses(file, { allowUnknown: true }, opts.lookup ?? {});
+    const rep = licensesOfBinary(r, { allowUnknown: true }, opts.lookup ?? {});
     for (const m of rep.modules) found.set(m.path, m.expression);
   }
   const model = sbomModel(r, found);

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { InspectReport } from '../facts/binary.js';
+import type { LinkedLibrary } from '../facts/linked.js';
 import type { CryptoFacts } from '../go/crypto.js';
 import type { Module } from '../go/modinfo.js';
 
@@ -18,7 +19,7 @@ export interface SbomModel {
   /** Libraries the binary loads at run time (ELF NEEDED, PE DLLs, Mach-O dylibs). */
   linked: string[];
   /** With a host: where each linked library is, its Debian package and licence. */
-  linkedDetails?: { name: string; path: string | null; package: string | null; license: string | null }[];
+  linkedDetails?: LinkedLibrary[];
   goos: string | null;
   goarch: string;
 }

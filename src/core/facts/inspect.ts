@@ -5,7 +5,7 @@ import { cryptoFacts } from '../go/crypto.js';
 import { type BuildInfoData, ModinfoError, parseModinfo } from '../go/modinfo.js';
 import { findPclntab, readPclntab } from '../go/pclntab.js';
 import { packageOf } from '../go/pkgname.js';
-import { findGoVersion } from '../go/version.js';
+import { findGoVersion, splitGoVersion } from '../go/version.js';
 import { latin1OrUtf8 } from '../io/bytes.js';
 import type { ByteSource } from '../io/source.js';
 import { minGlibc } from '../linux/glibc.js';
@@ -114,7 +114,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   let pclntab: PclntabFacts | null = null;
   let functions: FunctionFacts[] | undefined;
   if (mayScan || raw) {
-    const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj, { goVersion: raw?.goVersion }));
+    const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj));
     if (loc) {
       const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { list: !!opts.functions, files: !!(opts.functions && opts.files) }));
       if (tab) {
@@ -141,6 +141,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   const isGo = raw !== null || pclntab !== null || buildId !== null || runtimeSyms;
   const ver = isGo || mayScan ? await attempt(diagnosis, 'Go version', () => findGoVersion(obj, raw)) : null;
   const version = ver?.version ?? null;
+  const split = version === null ? null : splitGoVersion(version);
 
   const damage = diagnosis.filter((d): d is Damage => typeof d !== 'string');
   const malformed = damage.length > 0;
@@ -170,10 +171,10 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
     },
     go: {
       isGo,
-      version: stripExperiments(version),
+      version: split?.version ?? null,
       versionSource: version ? (ver?.source ?? null) : null,
-      experiments: experimentsOf(version),
-      crypto: cryptoFacts(experimentsOf(version), buildInfo?.settings ?? []),
+      experiments: split?.experiments ?? [],
+      crypto: cryptoFacts(split?.experiments ?? [], buildInfo?.settings ?? []),
     },
     buildInfo,
     pclntab,
@@ -183,24 +184,6 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   };
   if (functions) report.functions = functions;
   return report;
-}
-
-/** `go1.20 X:boringcrypto,nocoverageredesign` → `go1.20`. */
-function stripExperiments(v: string | null): string | null {
-  if (v === null) return null;
-  const i = v.indexOf(' X:');
-  return i < 0 ? v : v.slice(0, i);
-}
-
-function experimentsOf(v: string | null): string[] {
-  if (v === null) return [];
-  const i = v.indexOf(' X:');
-  return i < 0
-    ? []
-    : v
-        .slice(i + 3)
-        .split(',')
-        .filter(Boolean);
 }
 
 /** What built a non-Go binary, when its .comment section says (GCC, clang, rustc write one). */

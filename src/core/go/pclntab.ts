@@ -85,7 +85,7 @@ function header8(b: Uint8Array, off: number, bits?: number): Omit<Header, 'nfunc
  * PIE/external links where the table sits inside .data.rel.ro with no section of its own); then a
  * scan of the loaded non-executable data for a header that parses. Every candidate is validated.
  */
-export async function findPclntab(obj: ObjectFile, _hints: { goVersion?: string } = {}): Promise<PclnLocation | null> {
+export async function findPclntab(obj: ObjectFile): Promise<PclnLocation | null> {
   const sec = findSection(obj, '.gopclntab', '__gopclntab');
   if (sec && sec.fileSize >= 16) {
     const loc: PclnLocation = { offset: sec.offset, addr: sec.addr, size: sec.fileSize, locatedBy: 'section' };

@@ -1,40 +1,5 @@
 import type { SizeReport } from '../analyses/size/model.js';
-
-/** A node of the treemap: module → package → function (plus each package's data as one leaf). */
-interface TreeNode {
-  name: string;
-  bytes: number;
-  children?: TreeNode[];
-}
-
-/** Builds the module → package → function tree; bytes at every level add up to the file size. */
-export function sizeTree(r: SizeReport): TreeNode {
-  const fnsByPkg = new Map<string, TreeNode[]>();
-  for (const f of r.functions ?? []) {
-    const list = fnsByPkg.get(f.package) ?? [];
-    list.push({ name: f.name, bytes: f.bytes });
-    fnsByPkg.set(f.package, list);
-  }
-  const mods = new Map<string, TreeNode>();
-  for (const p of r.packages) {
-    let m = mods.get(p.module);
-    if (!m) {
-      m = { name: p.module, bytes: 0, children: [] };
-      mods.set(p.module, m);
-    }
-    const leaves: TreeNode[] = [...(fnsByPkg.get(p.name) ?? [])];
-    const fnBytes = leaves.reduce((a, f) => a + f.bytes, 0);
-    const rest = p.codeBytes + p.dataBytes - fnBytes;
-    if (rest > 0) leaves.push({ name: leaves.length ? `${p.name} (data and other)` : p.name, bytes: rest });
-    const pkg: TreeNode = { name: p.name, bytes: p.codeBytes + p.dataBytes };
-    if (leaves.length > 1 || (leaves[0] && leaves[0].name !== p.name)) pkg.children = leaves.sort((a, b) => b.bytes - a.bytes);
-    m.children?.push(pkg);
-    m.bytes += pkg.bytes;
-  }
-  const children = [...mods.values()].sort((a, b) => b.bytes - a.bytes);
-  for (const m of children) m.children?.sort((a, b) => b.bytes - a.bytes);
-  return { name: r.path, bytes: r.fileSize, children };
-}
+import type { SizeTree } from '../analyses/size/tree.js';
 
 /** JSON inside a <script> element: `<` escaped so no string can close the element. */
 function scriptJson(v: unknown): string {
@@ -50,8 +15,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * One self-contained page (no network): a squarified treemap that zooms module → package →
  * function on click, shows sizes on hover, and a searchable package table.
  */
-export function renderSizeHtml(r: SizeReport): string {
-  const data = { tree: sizeTree(r), packages: r.packages, fileSize: r.fileSize, path: r.path, advice: r.advice ?? [] };
+export function renderSizeHtml(r: SizeReport, tree: SizeTree): string {
+  const data = { tree, packages: r.packages, fileSize: r.fileSize, path: r.path, advice: r.advice ?? [] };
   return `<!doctype html>
 <html lang="en">
 <head>

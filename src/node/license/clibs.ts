@@ -5,17 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LinkedLibrary } from '../../core/facts/linked.js';
 
-export interface LinkedLibrary {
-  /** The NEEDED name, e.g. libc.so.6. */
-  name: string;
-  /** Where the loader would find it under the root; null when it is not there. */
-  path: string | null;
-  /** The Debian package that installed it. */
-  package: string | null;
-  /** SPDX expression from the package's copyright file (its `Files: *` licence), when it has one. */
-  license: string | null;
-}
+export type { LinkedLibrary } from '../../core/facts/linked.js';
 
 /** Debian's multiarch triplets for GOARCH names. */
 const TRIPLET: Record<string, string> = {

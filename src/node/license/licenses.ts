@@ -2,49 +2,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import satisfies from 'spdx-satisfies';
-import { classify, type LicenseMatch } from '../../core/analyses/license.js';
+import { classify } from '../../core/analyses/license/classify.js';
+import type { LicenseFile, LicensePolicy, LicensesReport, ModuleLicense } from '../../core/analyses/license/report.js';
 import { InputError } from '../../core/errors.js';
+import type { InspectReport } from '../../core/facts/binary.js';
 import { inspectFile } from '../files/inspect.js';
-import { type LinkedLibrary, linkedLibraries } from './clibs.js';
+import { linkedLibraries } from './clibs.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
 import { spdxIndex } from './spdx.js';
 
-export interface LicenseFile {
-  name: string;
-  licenses: LicenseMatch[];
-  coverage: number;
-}
-
-export interface ModuleLicense {
-  path: string;
-  version: string;
-  replace?: { path: string; version: string };
-  main: boolean;
-  /** Where the licence files were found; null when nowhere on this machine. */
-  found: { source: string; location: string } | null;
-  files: LicenseFile[];
-  /** SPDX expression concluded from the files (AND of every licence found; OR where a file offers a choice). */
-  expression: string | null;
-  /** Why the policy rejects this module, if it does. */
-  violation: string | null;
-}
-
-export interface LicensesReport {
-  target: string;
-  modules: ModuleLicense[];
-  /** With a host root: the C libraries the binary links, their Debian packages and licences. */
-  linked?: LinkedLibrary[];
-  violations: number;
-}
-
-export interface LicensePolicy {
-  /** SPDX expression of what may ship, e.g. "MIT OR Apache-2.0 OR BSD-3-Clause". */
-  allow?: string;
-  /** SPDX expression of what must not ship. */
-  deny?: string;
-  /** Accept modules whose licence was not found or not recognised (default: they are violations). */
-  allowUnknown?: boolean;
-}
+export type { LicenseFile, LicensePolicy, LicensesReport, ModuleLicense } from '../../core/analyses/license/report.js';
 
 /** A file that offers its licences as alternatives ("dual-licensed … at your option") gives an OR. */
 const CHOICE = /\b(dual[- ]licen[cs]ed|at your (option|choice)|either of|choose (either|one))\b/i;
@@ -95,24 +62,33 @@ export async function licenses(
   lookup: LookupOptions = {},
   hostRoot: string | null = null,
 ): Promise<LicensesReport> {
-  let refs: (ModuleRef & { main: boolean })[];
-  let linked: LinkedLibrary[] | undefined;
-  const opts: LookupOptions = { ...lookup };
   if (statSync(target).isDirectory()) {
     const tree = modulesOfTree(target);
+    const opts: LookupOptions = { ...lookup };
     opts.source ??= target;
     if (tree.vendored) opts.vendor ??= join(target, 'vendor');
-    refs = [...(tree.main ? [{ path: tree.main, version: '', main: true }] : []), ...tree.modules.map((m) => ({ ...m, main: false }))];
-  } else {
-    const [r] = await inspectFile(target);
-    if (r && hostRoot) linked = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, hostRoot);
-    const bi = r?.buildInfo;
-    if (!bi) throw new InputError(target, `no build info, so no module list (${r?.go.isGo ? 'a Go binary built without it' : 'not a Go binary'})`);
-    refs = [];
-    if (bi.main?.path) refs.push({ path: bi.main.path, version: bi.main.version, main: true });
-    for (const d of bi.deps)
-      refs.push({ path: d.path, version: d.version, main: false, ...(d.replace ? { replace: { path: d.replace.path, version: d.replace.version } } : {}) });
+    const refs = [...(tree.main ? [{ path: tree.main, version: '', main: true }] : []), ...tree.modules.map((m) => ({ ...m, main: false }))];
+    return licensesOfModules(target, refs, policy, opts);
   }
+  const [r] = await inspectFile(target);
+  if (!r) throw new InputError(target, 'no object in file');
+  return licensesOfBinary(r, policy, lookup, hostRoot);
+}
+
+/** The licences of a binary already inspected: its build info's modules, and with a host root its linked C libraries. */
+export function licensesOfBinary(r: InspectReport, policy: LicensePolicy = {}, lookup: LookupOptions = {}, hostRoot: string | null = null): LicensesReport {
+  const bi = r.buildInfo;
+  if (!bi) throw new InputError(r.path, `no build info, so no module list (${r.go.isGo ? 'a Go binary built without it' : 'not a Go binary'})`);
+  const refs: (ModuleRef & { main: boolean })[] = [];
+  if (bi.main?.path) refs.push({ path: bi.main.path, version: bi.main.version, main: true });
+  for (const d of bi.deps)
+    refs.push({ path: d.path, version: d.version, main: false, ...(d.replace ? { replace: { path: d.replace.path, version: d.replace.version } } : {}) });
+  const report = licensesOfModules(r.path, refs, policy, lookup);
+  if (hostRoot) report.linked = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, hostRoot);
+  return report;
+}
+
+function licensesOfModules(target: string, refs: (ModuleRef & { main: boolean })[], policy: LicensePolicy, opts: LookupOptions): LicensesReport {
   const index = spdxIndex();
   const modules: ModuleLicense[] = refs.map((ref) => {
     // The main module's licence sits at the root of its source tree.
@@ -134,9 +110,7 @@ export async function licenses(
     m.violation = check(m, policy);
     return m;
   });
-  const report: LicensesReport = { target, modules, violations: modules.filter((m) => m.violation).length };
-  if (linked) report.linked = linked;
-  return report;
+  return { target, modules, violations: modules.filter((m) => m.violation).length };
 }
 
 /** Policy from a JSON config file: {"allow": "...", "deny": "...", "allowUnknown": false}. */
@@ -145,24 +119,4 @@ export function readPolicy(file: string): LicensePolicy {
   if (typeof j !== 'object' || j === null) throw new InputError(file, 'not a licence policy object');
   for (const k of Object.keys(j)) if (!['allow', 'deny', 'allowUnknown'].includes(k)) throw new InputError(file, `unknown key ${k}`);
   return j;
-}
-
-export function renderLicenses(r: LicensesReport, format: 'text' | 'markdown'): string {
-  const rows = r.modules.map((m) => [
-    `${m.path}${m.version ? `@${m.version}` : ''}${m.replace ? ` => ${m.replace.path}${m.replace.version ? `@${m.replace.version}` : ''}` : ''}`,
-    m.expression ?? (m.found ? 'unrecognised' : 'not found'),
-    m.files.map((f) => `${f.name} ${f.licenses.map((l) => `${l.id} ${(l.confidence * 100).toFixed(0)}%`).join(', ')}`).join('; '),
-    m.violation ?? 'ok',
-  ]);
-  if (format === 'markdown') {
-    const esc = (s: string) => s.replaceAll('|', '\\|');
-    return `${['| module | licence | evidence | policy |', '|---|---|---|---|', ...rows.map((x) => `| ${x.map(esc).join(' | ')} |`)].join('\n')}\n`;
-  }
-  const w0 = Math.max(...rows.map((x) => (x[0] as string).length), 6);
-  const w1 = Math.max(...rows.map((x) => (x[1] as string).length), 7);
-  const lines = rows.map((x) => `${(x[0] as string).padEnd(w0)}  ${(x[1] as string).padEnd(w1)}  ${x[3]}  ${x[2]}`.trimEnd());
-  for (const l of r.linked ?? [])
-    lines.push(`linked ${l.name}: ${l.path ?? 'not found on the host'}${l.package ? ` from ${l.package}` : ''}${l.license ? `, ${l.license}` : ''}`);
-  lines.push(`${r.modules.length} modules, ${r.violations} policy violations`);
-  return `${lines.join('\n')}\n`;
 }

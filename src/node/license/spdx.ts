@@ -1,6 +1,6 @@
 /** Node-only: the SPDX licence list texts from the `spdx-license-list` package (SPDX list data, CC0-1.0). */
 import { createRequire } from 'node:module';
-import { buildIndex, type LicenseIndex } from '../../core/analyses/license.js';
+import { buildIndex, type LicenseIndex } from '../../core/analyses/license/classify.js';
 
 interface SpdxEntry {
   name: string;

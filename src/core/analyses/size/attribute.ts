@@ -1,5 +1,5 @@
 import type { BuildInfoData } from '../../go/modinfo.js';
-import { findPclntab, type PclnFunction, readPclntab } from '../../go/pclntab.js';
+import { type PclnFunction, type PclnLocation, readPclntab } from '../../go/pclntab.js';
 import { packageOf } from '../../go/pkgname.js';
 import { Bytes, latin1OrUtf8 } from '../../io/bytes.js';
 import type { ElfFile } from '../../object/elf.js';
@@ -51,6 +51,8 @@ interface Claim {
 }
 
 export interface SizeOptions {
+  /** The function table, located once by the caller; null when the binary has none. */
+  pclntab: PclnLocation | null;
   path?: string;
   buildInfo?: BuildInfoData | null;
   cgo?: boolean;
@@ -58,14 +60,14 @@ export interface SizeOptions {
 }
 
 /** Attributes every byte of the file. */
-export async function attributeSizes(obj: ObjectFile, opts: SizeOptions = {}): Promise<SizeReport> {
+export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promise<SizeReport> {
   const fileSize = obj.source.size;
   const bi = opts.buildInfo ?? null;
   const modules = [bi?.main?.path, ...(bi?.deps ?? []).map((d) => d.path)].filter((m): m is string => !!m);
 
   const claims: Claim[] = [];
   const pclnSections: { offset: number; size: number }[] = [];
-  const loc = await findPclntab(obj);
+  const loc = opts.pclntab;
   let fns: PclnFunction[] = [];
   if (loc) {
     const tab = await readPclntab(obj, loc, { list: true });

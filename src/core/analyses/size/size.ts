@@ -19,8 +19,8 @@ export async function size(src: ByteSource, opts: { path?: string; functions?: b
   const linkage = await obj.linkage();
   // Executable bytes outside Go functions are C code when cgo was on (or the binary links a libc).
   const cgo = buildInfo?.settings.some((s) => s.key === 'CGO_ENABLED' && s.value === '1') ?? !linkage.static;
-  const report = await attributeSizes(obj, { path: opts.path, buildInfo, cgo, functions: opts.functions });
   const loc = await findPclntab(obj);
+  const report = await attributeSizes(obj, { pclntab: loc, path: opts.path, buildInfo, cgo, functions: opts.functions });
   const files = loc ? await readFileTable(obj, loc) : [];
   report.advice = sizeAdvice(report, buildInfo, files, await isUpxPacked(obj));
   return report;

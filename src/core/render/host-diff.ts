@@ -1,0 +1,65 @@
+/** `goready diff`: two host snapshots' differences as text or markdown. */
+import type { HostDiff } from '../analyses/host-diff.js';
+
+const SHOW = 12;
+
+function value(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function list(xs: string[]): string {
+  return xs.length > SHOW ? `${xs.slice(0, SHOW).join(', ')} … (${xs.length} in all)` : xs.join(', ');
+}
+
+export function renderHostDiffText(d: HostDiff): string {
+  const lines: string[] = [`A: ${d.a}`, `B: ${d.b}`];
+  if (d.binary) {
+    lines.push('', `Findings for ${d.binary} that differ:`);
+    if (!d.findings.length) lines.push('  none: the differences below change no finding');
+    for (const f of d.findings) {
+      lines.push(`  ${f.id} ${f.title}`, `    A: ${f.a ? `${f.a.severity}` : 'does not fire'}`, `    B: ${f.b ? `${f.b.severity}` : 'does not fire'}`);
+      for (const e of (f.b ?? f.a)?.evidence ?? []) lines.push(`    evidence: ${e}`);
+    }
+  }
+  if (!d.groups.length) lines.push('', 'No differences.');
+  for (const g of d.groups) {
+    lines.push('', `${g.group}:`);
+    for (const c of g.changes) {
+      const k = c.key.slice(g.group.length + 1);
+      if (c.onlyA || c.onlyB) {
+        // A list that is the whole group (listening) needs no second heading.
+        const indent = k ? '    ' : '  ';
+        if (k) lines.push(`  ${k}:`);
+        if (c.onlyA?.length) lines.push(`${indent}only A: ${list(c.onlyA)}`);
+        if (c.onlyB?.length) lines.push(`${indent}only B: ${list(c.onlyB)}`);
+      } else {
+        lines.push(`  ${k || c.key}: ${value(c.a)} → ${value(c.b)}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderHostDiffMarkdown(d: HostDiff): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  const lines: string[] = [`**A:** ${esc(d.a)} · **B:** ${esc(d.b)}`, ''];
+  if (d.binary) {
+    lines.push(`### Findings for \`${esc(d.binary)}\` that differ`, '');
+    if (!d.findings.length) lines.push('None.', '');
+    else {
+      lines.push('| id | finding | A | B |', '|---|---|---|---|');
+      for (const f of d.findings) lines.push(`| \`${f.id}\` | ${esc(f.title)} | ${f.a?.severity ?? '—'} | ${f.b?.severity ?? '—'} |`);
+      lines.push('');
+    }
+  }
+  lines.push('| fact | A | B |', '|---|---|---|');
+  for (const g of d.groups) {
+    for (const c of g.changes) {
+      const a = c.onlyA ? (c.onlyA.length ? `only here: ${list(c.onlyA)}` : '') : value(c.a);
+      const b = c.onlyB ? (c.onlyB.length ? `only here: ${list(c.onlyB)}` : '') : value(c.b);
+      lines.push(`| \`${esc(c.key)}\` | ${esc(a)} | ${esc(b)} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

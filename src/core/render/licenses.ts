@@ -1,0 +1,22 @@
+/** `goready licenses` as text or markdown. */
+import type { LicensesReport } from '../analyses/license/report.js';
+
+export function renderLicenses(r: LicensesReport, format: 'text' | 'markdown'): string {
+  const rows = r.modules.map((m) => [
+    `${m.path}${m.version ? `@${m.version}` : ''}${m.replace ? ` => ${m.replace.path}${m.replace.version ? `@${m.replace.version}` : ''}` : ''}`,
+    m.expression ?? (m.found ? 'unrecognised' : 'not found'),
+    m.files.map((f) => `${f.name} ${f.licenses.map((l) => `${l.id} ${(l.confidence * 100).toFixed(0)}%`).join(', ')}`).join('; '),
+    m.violation ?? 'ok',
+  ]);
+  if (format === 'markdown') {
+    const esc = (s: string) => s.replaceAll('|', '\\|');
+    return `${['| module | licence | evidence | policy |', '|---|---|---|---|', ...rows.map((x) => `| ${x.map(esc).join(' | ')} |`)].join('\n')}\n`;
+  }
+  const w0 = Math.max(...rows.map((x) => (x[0] as string).length), 6);
+  const w1 = Math.max(...rows.map((x) => (x[1] as string).length), 7);
+  const lines = rows.map((x) => `${(x[0] as string).padEnd(w0)}  ${(x[1] as string).padEnd(w1)}  ${x[3]}  ${x[2]}`.trimEnd());
+  for (const l of r.linked ?? [])
+    lines.push(`linked ${l.name}: ${l.path ?? 'not found on the host'}${l.package ? ` from ${l.package}` : ''}${l.license ? `, ${l.license}` : ''}`);
+  lines.push(`${r.modules.length} modules, ${r.violations} policy violations`);
+  return `${lines.join('\n')}\n`;
+}
