@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { SizeReport } from '../core/analyses/size/model.js';
 import type { SizeView } from '../core/render/size-text.js';
 import { errorText } from '../node/errors.js';
-import { FileSource } from '../node/files/source.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
 interface SizeFlags {
@@ -38,25 +36,11 @@ export function register(program: Command, cli: Cli): void {
 
 /** A size report from a binary, or from a report saved with `size --format json`. */
 async function loadSize(path: string, functions: boolean, cli: Cli): Promise<SizeReport> {
-  let src: FileSource;
+  const { sizeOfFile } = await import('../node/size.js');
   try {
-    src = new FileSource(path);
+    return await sizeOfFile(path, { functions });
   } catch (e) {
-    cli.fail(`${path}: ${errorText(e)}`);
-  }
-  try {
-    const head = await src.read(0, 1);
-    if (head[0] === 0x7b) {
-      const r = JSON.parse(readFileSync(path, 'utf8')) as SizeReport;
-      if (typeof r.fileSize !== 'number' || !Array.isArray(r.packages) || !Array.isArray(r.modules)) cli.fail(`${path}: not a goready size report`);
-      return r;
-    }
-    const { size } = await import('../core/analyses/size/size.js');
-    return await size(src, { path, functions });
-  } catch (e) {
-    cli.fail(`${path}: ${errorText(e)}`);
-  } finally {
-    src.close();
+    cli.fail(errorText(e));
   }
 }
 

@@ -17,5 +17,10 @@ export function errorText(e: unknown): string {
  * (a snapshot, a member of an image, an --out file); anything else is about `input` itself.
  */
 export function failureText(input: string, e: unknown): string {
-  return e instanceof InputError ? e.message : `${input}: ${errorText(e)}`;
+  return asInputError(input, e).message;
+}
+
+/** `e` as an error about `input`, unless it already names what it is about. */
+export function asInputError(input: string, e: unknown): InputError {
+  return e instanceof InputError ? e : new InputError(input, errorText(e));
 }
