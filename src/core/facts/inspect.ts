@@ -34,7 +34,10 @@ export function isMalformed(r: InspectReport): boolean {
  * are unreadable; damage further in is reported in `damage` (and as lines of `diagnosis`).
  */
 export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promise<InspectReport[]> {
-  const objs = await openObject(src);
+  const objs = await openObject(src).catch((e: unknown) => {
+    // As in attempt(): an engine limit reached on crafted headers says what was being read.
+    throw e instanceof RangeError ? new Error(`reading the headers: ${e.message}`) : e;
+  });
   const out: InspectReport[] = [];
   for (const { obj, fat } of objs) out.push(await inspectObject(obj, opts, fat ? { index: fat.index, count: fat.count } : null));
   return out;
@@ -52,6 +55,10 @@ async function attempt<T>(found: Problems, what: string, f: () => Promise<T>): P
       found.push({ kind: e.kind, detail: `${what}: ${e.detail}` });
     } else if (e instanceof UnsupportedError) {
       found.push(`${what}: ${e.message}`);
+    } else if (e instanceof RangeError) {
+      // The engine's own limits (string length, stack depth, array size) reached on crafted input:
+      // say what was being read instead of surfacing the engine's message alone.
+      throw new Error(`reading the ${what}: ${e.message}`);
     } else {
       throw e;
     }

@@ -18,6 +18,19 @@ const MAGICS: Record<number, PclnFormat> = { 4294967291: 'go1.2', 4294967290: 'g
 
 /** A real program has well under a million functions; more means a corrupt count. */
 const MAX_FUNCS = 2_000_000;
+/**
+ * The fewest bytes one function takes in a file: an 8-byte functab entry, a _func record of at
+ * least 36 bytes, three pc-value streams of at least 2 bytes and one instruction. A count that
+ * would need more bytes than the file has is corrupt (and would otherwise cost memory per entry).
+ */
+const MIN_FUNC_BYTES = 48;
+/**
+ * Names are listed once per function, and everything downstream (package names, sizes, search)
+ * costs time per character: their total may not exceed a few times the name table itself.
+ */
+const NAME_BYTES_FACTOR = 4;
+/** Candidates the magic scan validates before it gives up: a real file has one table. */
+const MAX_SCAN_CANDIDATES = 256;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
@@ -140,50 +153,64 @@ async function plausible(obj: ObjectFile, loc: PclnLocation): Promise<boolean> {
   }
 }
 
-/** The parts of [a, b) that no range in `done` covers. */
-function uncovered(a: number, b: number, done: [number, number][]): [number, number][] {
-  let parts: [number, number][] = [[a, b]];
-  for (const [x, y] of done) {
-    const next: [number, number][] = [];
-    for (const [p, q] of parts) {
-      if (y <= p || x >= q) {
-        next.push([p, q]);
-        continue;
-      }
-      if (p < x) next.push([p, x]);
-      if (y < q) next.push([y, q]);
-    }
-    parts = next;
+/** Sorted, merged [start, end) ranges. */
+function merged(ranges: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else if (a < b) out.push([a, b]);
   }
-  return parts;
+  return out;
 }
 
-/** Magic scan over loaded, non-executable data (every loaded region if that finds nothing). */
+/** The parts of the sorted ranges `want` that the sorted ranges `done` do not cover, in one linear pass. */
+function minus(want: [number, number][], done: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let j = 0;
+  for (const [a, b] of want) {
+    let from = a;
+    while (j < done.length && (done[j] as [number, number])[1] <= from) j++;
+    for (let k = j; k < done.length && (done[k] as [number, number])[0] < b; k++) {
+      const [x, y] = done[k] as [number, number];
+      if (x > from) out.push([from, x]);
+      from = Math.max(from, y);
+    }
+    if (from < b) out.push([from, b]);
+  }
+  return out;
+}
+
+/**
+ * Magic scan over loaded, non-executable data, then the executable rest. Every file byte is scanned
+ * once, however many (possibly overlapping, possibly crafted) segments map it: the segments are
+ * merged into disjoint ranges first, so the cost is linear in the file and the segment count.
+ */
 async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
-  const regions = obj.segments.filter((s) => s.type === 'load' && s.fileSize > 0);
-  const ordered = [...regions.filter((s) => !s.x), ...regions.filter((s) => s.x)];
-  // Every file byte is scanned once, however many (possibly overlapping, possibly crafted) segments map it.
-  const done: [number, number][] = [];
-  for (const r of ordered) {
-    const end = Math.min(obj.source.size, r.offset + r.fileSize);
-    for (const [from, to] of uncovered(r.offset, end, done)) {
-      done.push([from, to]);
-      for (let pos = from; pos < to; pos += SCAN_CHUNK) {
-        const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
-        // Find the magic natively (the table has the file's byte order), then check the whole header.
-        for (const needle of MAGIC_NEEDLES[obj.endian]) {
-          for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
-            if ((pos + at - r.offset) % 4 !== 0 || at + 8 > chunk.length) continue;
-            if (!header8(chunk, at, obj.bits)) continue;
-            const offset = pos + at;
-            const loc: PclnLocation = { offset, addr: r.vaddr + (offset - r.offset), size: end - offset, locatedBy: 'scan' };
-            if (await plausible(obj, loc)) {
-              try {
-                await readPclntab(obj, loc, { validateOnly: true });
-                return loc;
-              } catch (e) {
-                if (!(e instanceof FormatError)) throw e;
-              }
+  const loaded = obj.segments.filter((s) => s.type === 'load' && s.fileSize > 0);
+  const range = (s: (typeof loaded)[number]): [number, number] => [s.offset, Math.min(obj.source.size, s.offset + s.fileSize)];
+  const data = merged(loaded.filter((s) => !s.x).map(range));
+  const code = minus(merged(loaded.filter((s) => s.x).map(range)), data);
+  let candidates = 0;
+  for (const [from, to] of [...data, ...code]) {
+    for (let pos = from; pos < to; pos += SCAN_CHUNK) {
+      const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
+      // Find the magic natively (the table has the file's byte order), then check the whole header.
+      for (const needle of MAGIC_NEEDLES[obj.endian]) {
+        for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
+          const offset = pos + at;
+          if (offset % 4 !== 0 || at + 8 > chunk.length) continue;
+          if (!header8(chunk, at, obj.bits)) continue;
+          if (++candidates > MAX_SCAN_CANDIDATES) {
+            throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
+          }
+          const loc: PclnLocation = { offset, addr: addrOf(obj, offset), size: regionEnd(obj, offset) - offset, locatedBy: 'scan' };
+          if (await plausible(obj, loc)) {
+            try {
+              await readPclntab(obj, loc, { validateOnly: true });
+              return loc;
+            } catch (e) {
+              if (!(e instanceof FormatError)) throw e;
             }
           }
         }
@@ -300,13 +327,15 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
   const hb = new Bytes(head, h8.endian, 'pclntab header', loc.offset);
   const p = h8.ptrSize;
   const nfunc = hb.word(8, p);
-  if (nfunc > MAX_FUNCS || nfunc * 8 > loc.size) throw new FormatError('pclntab header', loc.offset + 8, `implausible function count ${nfunc}`);
+  if (nfunc > MAX_FUNCS || nfunc * 8 > loc.size || nfunc * MIN_FUNC_BYTES > obj.source.size)
+    throw new FormatError('pclntab header', loc.offset + 8, `implausible function count ${nfunc}`);
   const modern = h8.format === 'go1.18' || h8.format === 'go1.20';
   const functab = h8.format === 'go1.2' ? 8 + p : hb.word(8 + (h8.format === 'go1.16' ? 6 : 7) * p, p);
   const ent = modern ? 8 : 2 * p;
   const len = (nfunc + 1) * ent;
   if (functab <= 0 || functab + len > loc.size)
     throw new FormatError('pclntab functab', loc.offset + Math.max(0, functab), `${nfunc} entries run past the table end`);
+  obj.budget.take(len, 'pclntab functab', loc.offset + functab);
   const ft = new Bytes(await obj.source.read(loc.offset + functab, len), h8.endian, 'pclntab functab', loc.offset + functab);
   if (ft.length < len) throw new FormatError('pclntab functab', loc.offset + functab, `${ft.length} of ${len} bytes`, 'truncated');
   let prev = -1;
@@ -327,13 +356,14 @@ export async function readPclntab(
 ): Promise<Pclntab> {
   if (!opts.list && !opts.validateOnly) return readSummary(obj, loc);
   const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
+  obj.budget.take(size, 'pclntab', loc.offset);
   const data = await obj.source.read(loc.offset, size);
   const h8 = header8(data, 0);
   if (!h8) throw new FormatError('pclntab header', loc.offset, 'bad magic or header');
   const b = new Bytes(data, h8.endian, 'pclntab', loc.offset);
   const p = h8.ptrSize;
   const nfunc = b.word(8, p);
-  const maxFuncs = Math.floor(data.length / 8);
+  const maxFuncs = Math.min(Math.floor(data.length / 8), Math.floor(obj.source.size / MIN_FUNC_BYTES));
   if (nfunc > MAX_FUNCS || nfunc > maxFuncs) throw new FormatError('pclntab header', loc.offset + 8, `implausible function count ${nfunc}`);
   const h: Header = { ...h8, nfunc };
   const L = layout(h, b);
@@ -362,6 +392,21 @@ export async function readPclntab(
   // Names live in funcnametab, which ends where cutab starts (1.16+); go1.2 mixes them into the table.
   const namesEnd = h.format !== 'go1.2' && L.cutab > L.funcnametab ? L.cutab : data.length;
   const names = new StringTable(data.subarray(nameBase, namesEnd), 'pclntab funcnametab', loc.offset + nameBase);
+  let nameBytes = NAME_BYTES_FACTOR * (namesEnd - nameBase) + (1 << 20);
+  // Many functions share a file: each file name is decoded once, and all of them together within
+  // a few times the file table (a crafted table could point every function at its own long run).
+  const fileNames = new Map<number, string>();
+  let fileBytes = NAME_BYTES_FACTOR * Math.max(0, (h.format === 'go1.2' ? data.length : L.pctab) - L.filetab) + (1 << 20);
+  const fileName = (at: number): string => {
+    let s = fileNames.get(at);
+    if (s === undefined) {
+      s = b.cstring(at);
+      fileBytes -= s.length;
+      if (fileBytes < 0) throw new FormatError('pclntab filetab', loc.offset + at, `file names total more than ${NAME_BYTES_FACTOR}× the file table`);
+      fileNames.set(at, s);
+    }
+    return s;
+  };
   let prev = entryAt(0);
   const limit = list ? nfunc : Math.min(nfunc, 16);
   for (let i = 0; i < limit; i++) {
@@ -379,10 +424,18 @@ export async function readPclntab(
     const nameAt = nameBase + nameOff;
     if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
     if (list) {
-      const f: PclnFunction = { name: names.at(nameAt - nameBase), entry, size: codeSize(b, h, L, fo, next - entry) };
+      const name = names.at(nameAt - nameBase);
+      nameBytes -= name.length;
+      if (nameBytes < 0)
+        throw new FormatError(
+          'pclntab funcnametab',
+          loc.offset + nameAt,
+          `function names total more than ${NAME_BYTES_FACTOR}× the name table: records share names`,
+        );
+      const f: PclnFunction = { name, entry, size: codeSize(b, h, L, fo, next - entry) };
       if (opts.files) {
-        const file = fileOf(b, h, L, fo);
-        if (file !== null) f.file = file;
+        const at = fileOf(b, h, L, fo);
+        if (at !== null) f.file = fileName(at);
       }
       functions[i] = f;
     }
@@ -424,7 +477,8 @@ function codeSize(b: Bytes, h: Header, L: Layout, fo: number, padded: number): n
     if (!v) return padded;
     if (v[0] === 0 && !first) break;
     const d = uvarint(b, v[1]);
-    if (!d) return padded;
+    // Every pair covers at least one instruction: a stream that does not advance is not real.
+    if (!d || d[0] === 0) return padded;
     pc += d[0] * h.quantum;
     i = d[1];
     if (pc > padded) return padded;
@@ -432,8 +486,8 @@ function codeSize(b: Bytes, h: Header, L: Layout, fo: number, padded: number): n
   return pc > 0 ? pc : padded;
 }
 
-/** The source file of a function's entry PC: the first value of its pcfile stream, through cutab/filetab. */
-function fileOf(b: Bytes, h: Header, L: Layout, fo: number): string | null {
+/** The source file of a function's entry PC: the offset of its name, through cutab/filetab (from its pcfile stream's first value). */
+function fileOf(b: Bytes, h: Header, L: Layout, fo: number): number | null {
   const pcfile = b.u32(fo + L.pcfileOff);
   if (pcfile === 0) return null;
   const streamAt = (h.format === 'go1.2' ? 0 : L.pctab) + pcfile;
@@ -457,14 +511,14 @@ function fileOf(b: Bytes, h: Header, L: Layout, fo: number): string | null {
     const n = b.u32(tab);
     if (fno >= n) return null;
     const off = b.u32(tab + 4 * fno);
-    return off < b.length ? b.cstring(off) : null;
+    return off < b.length ? off : null;
   }
   const cu = b.u32(fo + L.cuOff);
   const idx = L.cutab + (cu + fno) * 4;
   if (idx + 4 > b.length) return null;
   const off = b.u32(idx);
   if (off === 0xffffffff || L.filetab + off >= b.length) return null;
-  return b.cstring(L.filetab + off);
+  return L.filetab + off;
 }
 
 /** Every source file name in the table's filetab (Go 1.16+ layouts; [] for go1.2 tables). */

@@ -11,6 +11,14 @@ const VERSION = /^(go1\.\d+(?:\.\d+)?(?:(?:beta|rc)\d+)?(?: X:[\w,-]+)?|devel [ 
 const PREFIX = /^go1\.\d+(?:\.\d+)?(?:(?:beta|rc)\d+)?/;
 const GO1 = ascii('go1.');
 const MAX_SCAN = 64 << 20;
+/**
+ * A real binary holds a handful of go1.x strings (the toolchain version, a few in the runtime and
+ * tests); a file with thousands is crafted or packed data. The first ones found are enough to
+ * find the one runtime.buildVersion points at.
+ */
+const MAX_CANDIDATES = 4096;
+/** Room after a candidate for a version with a list of experiments (` X:a,b,…`). */
+const CANDIDATE_TEXT = 256;
 
 export function isGoVersion(s: string): boolean {
   return VERSION.test(s);
@@ -96,12 +104,10 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
     const n = Math.min(s.fileSize, budget);
     budget -= n;
     const b = await obj.source.read(s.offset, n);
-    for (let i = indexOf(b, GO1); i >= 0; i = indexOf(b, GO1, i + 4)) {
-      const m = PREFIX.exec(latin1OrUtf8(b.subarray(i, i + 40)));
-      // Long enough for a version with a list of experiments after it.
-      if (m) candidates.push({ addr: s.addr + i, text: latin1OrUtf8(b.subarray(i, i + 256)) });
+    for (let i = indexOf(b, GO1); i >= 0 && candidates.length < MAX_CANDIDATES; i = indexOf(b, GO1, i + 4)) {
+      if (PREFIX.test(latin1OrUtf8(b.subarray(i, i + 40)))) candidates.push({ addr: s.addr + i, text: latin1OrUtf8(b.subarray(i, i + CANDIDATE_TEXT)) });
     }
-    if (budget <= 0) break;
+    if (budget <= 0 || candidates.length >= MAX_CANDIDATES) break;
   }
   if (candidates.length === 0) return { version: null, source: null };
 
@@ -116,10 +122,9 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
     dataBudget -= data.length;
     const b = new Bytes(data, obj.endian, 'data', s.offset);
     const word = (i: number) => (ptr === 8 ? b.u64Lossy(i) : b.u32(i));
-    const hits: number[] =
-      byAddr.size <= 8
-        ? [...byAddr.keys()].flatMap((a) => findWord(data, a, ptr, obj.endian))
-        : [...Array(Math.floor(data.length / ptr)).keys()].map((k) => k * ptr).filter((i) => byAddr.has(word(i)));
+    let hits: number[] = [];
+    if (byAddr.size <= 8) hits = [...byAddr.keys()].flatMap((a) => findWord(data, a, ptr, obj.endian));
+    else for (let i = 0; i + ptr <= data.length; i += ptr) if (byAddr.has(word(i))) hits.push(i);
     for (const i of hits) {
       const c = byAddr.get(word(i));
       if (!c || i + 2 * ptr > data.length) continue;
@@ -129,7 +134,7 @@ async function scanForVersion(obj: ObjectFile, ptr: number): Promise<{ version: 
     }
   }
   // Otherwise the most specific version string found (a patch release beats a bare minor).
-  const found = candidates.map((c) => (PREFIX.exec(c.text) as RegExpExecArray)[0]);
+  const found = [...new Set(candidates.map((c) => (PREFIX.exec(c.text) as RegExpExecArray)[0]))];
   found.sort((a, b) => b.length - a.length);
   return { version: found[0] ?? null, source: 'scan' };
 }

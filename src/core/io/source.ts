@@ -8,10 +8,41 @@ export interface ByteSource {
   /** Total size in bytes. */
   readonly size: number;
   /**
+   * Bytes the source really stores, when less than `size` can be known (a sparse file's allocated
+   * blocks): the read budget is proportional to it. Undefined means `size`.
+   */
+  readonly storedSize?: number;
+  /**
    * Reads `length` bytes at `offset`. The result is shorter than asked only when the range runs
    * past the end of the source; callers that need the full range use `readExact`.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/**
+ * What readers may hold in memory for one input, in bytes of tables read whole (symbol and string
+ * tables, the pclntab, relocations): a multiple of the bytes the input really stores, so headers
+ * that claim huge tables — in a small or sparse file — end in a one-line error instead of
+ * exhausting memory. Real binaries' tables together are smaller than the file; a reader may read
+ * the same table more than once (a summary, then a listing), hence the factor.
+ */
+export class ReadBudget {
+  static readonly FACTOR = 4;
+  /** Enough for the headers and small tables of any input, however small. */
+  static readonly FLOOR = 1 << 20;
+  private left: number;
+  readonly total: number;
+  constructor(src: ByteSource) {
+    this.total = ReadBudget.FACTOR * Math.min(src.size, src.storedSize ?? src.size) + ReadBudget.FLOOR;
+    this.left = this.total;
+  }
+  /** Accounts for `bytes` about to be read for `what`; throws a FormatError when the budget is spent. */
+  take(bytes: number, what: string, offset: number): void {
+    if (bytes > this.left) {
+      throw new FormatError(what, offset, `${bytes} more bytes of tables than a file storing this much can hold (${this.total} bytes in all)`);
+    }
+    this.left -= bytes;
+  }
 }
 
 /** Reads exactly `length` bytes or throws a FormatError naming `what`. */
@@ -57,11 +88,14 @@ export class BlobSource implements ByteSource {
 
 /** A window [base, base+size) of another source, e.g. one slice of a universal Mach-O. */
 export class SubSource implements ByteSource {
+  readonly storedSize: number;
   constructor(
     private readonly parent: ByteSource,
     private readonly base: number,
     readonly size: number,
-  ) {}
+  ) {
+    this.storedSize = Math.min(size, parent.storedSize ?? parent.size);
+  }
   read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length);
     if (offset >= end) return Promise.resolve(new Uint8Array(0));

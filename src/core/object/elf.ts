@@ -1,6 +1,6 @@
 import { type Damage, FormatError, hex } from '../errors.js';
 import { ascii, Bytes, type Endian, indexOf, StringTable } from '../io/bytes.js';
-import { type ByteSource, readExact } from '../io/source.js';
+import { type ByteSource, ReadBudget, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
 import { readWord, segmentVaToOffset } from './types.js';
 
@@ -65,6 +65,8 @@ const RELATIVE: Record<number, number> = {
 
 /** Caps that keep a crafted header from making us allocate or loop without bound. */
 const MAX_HEADERS = 65535;
+/** A real .gnu.version_r holds a few dozen 16-byte records (under 4 KiB); more is not read. */
+const MAX_VERNEED_BYTES = 1 << 20;
 const MAX_TABLE_BYTES = 512 * 1024 * 1024;
 
 function archOf(machine: number, is64: boolean, endian: Endian): string {
@@ -116,6 +118,7 @@ export class ElfFile implements ObjectFile {
   readonly imageBase = 0;
   readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
+  readonly budget: ReadBudget;
   private symCache: Promise<Sym[]> | null = null;
   private relocCache: Promise<Map<number, number>> | null = null;
   private dynCache: Promise<DynEntry[]> | null = null;
@@ -131,7 +134,9 @@ export class ElfFile implements ObjectFile {
     readonly sections: RawSection[],
     readonly segments: Segment[],
     readonly interpreter: string | null,
-  ) {}
+  ) {
+    this.budget = new ReadBudget(source);
+  }
 
   get hasDWARF(): boolean {
     return this.sections.some((s) => s.name.startsWith('.debug_') || s.name.startsWith('.zdebug_'));
@@ -155,6 +160,7 @@ export class ElfFile implements ObjectFile {
 
   private async table(off: number, size: number, what: string): Promise<Bytes> {
     if (size > MAX_TABLE_BYTES) throw new FormatError(what, off, `implausible size ${size}`);
+    this.budget.take(size, what, off);
     return new Bytes(await readExact(this.source, off, size, what), this.endian, what, off);
   }
 
@@ -368,29 +374,44 @@ export class ElfFile implements ObjectFile {
     }
     if (vnOff === null || vnCount === 0) return [];
     if (vnCount > MAX_HEADERS) throw new FormatError('ELF .gnu.version_r', vnOff, `implausible count ${vnCount}`);
+    // The records live in the section (or, without section headers, in the segment holding
+    // DT_VERNEED): every record must lie inside it, and none may be read twice, so a crafted chain
+    // of self-referencing records ends after at most (size / 16) reads.
+    const seg = this.segments.find((g) => g.type === 'load' && g.offset <= vnOff && vnOff < g.offset + g.fileSize);
+    const end = vnSec ? vnSec.offset + vnSec.fileSize : seg ? seg.offset + seg.fileSize : vnOff;
+    const size = Math.min(end, this.source.size) - vnOff;
+    if (size < 16) throw new FormatError('ELF .gnu.version_r', vnOff, `${Math.max(0, size)} bytes: too short for one record`, 'truncated');
+    const block = await this.table(vnOff, Math.min(size, MAX_VERNEED_BYTES), 'ELF .gnu.version_r');
+    const seen = new Set<number>();
+    const record = (rel: number, what: string): number => {
+      if (rel < 0 || rel + 16 > block.length)
+        throw new FormatError(`ELF .gnu.version_r ${what}`, vnOff + rel, `outside the ${block.length}-byte version needs`);
+      if (seen.has(rel)) throw new FormatError(`ELF .gnu.version_r ${what}`, vnOff + rel, 'the record chain loops back to a record already read');
+      seen.add(rel);
+      return rel;
+    };
 
-    // Verneed/Vernaux records are linked by relative offsets; read them one small block at a time.
     const needs: VersionNeed[] = [];
     const byIndex = new Map<number, { need: VersionNeed; v: { name: string; symbols: string[] } }>();
-    let off = vnOff;
+    let off = 0;
     for (let i = 0; i < vnCount; i++) {
-      const vn = await this.table(off, 16, 'ELF .gnu.version_r entry');
-      const cnt = vn.u16(2);
-      const need: VersionNeed = { file: dynstr.cstring(vn.u32(4)), versions: [] };
-      let auxOff = off + vn.u32(8);
+      const vn = record(off, 'entry');
+      const cnt = block.u16(vn + 2);
+      const need: VersionNeed = { file: dynstr.cstring(block.u32(vn + 4)), versions: [] };
+      let auxOff = vn + block.u32(vn + 8);
       for (let j = 0; j < cnt; j++) {
-        const aux = await this.table(auxOff, 16, 'ELF .gnu.version_r aux entry');
-        const v = { name: dynstr.cstring(aux.u32(8)), symbols: [] as string[] };
+        const aux = record(auxOff, 'aux entry');
+        const v = { name: dynstr.cstring(block.u32(aux + 8)), symbols: [] as string[] };
         need.versions.push(v);
-        byIndex.set(aux.u16(6) & 0x7fff, { need, v });
-        const next = aux.u32(12);
+        byIndex.set(block.u16(aux + 6) & 0x7fff, { need, v });
+        const next = block.u32(aux + 12);
         if (next === 0) break;
-        auxOff += next;
+        auxOff = aux + next;
       }
       needs.push(need);
-      const next = vn.u32(12);
+      const next = block.u32(vn + 12);
       if (next === 0) break;
-      off += next;
+      off = vn + next;
     }
 
     const versym = this.sections.find((s) => s.type === SHT_GNU_VERSYM);

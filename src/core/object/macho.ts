@@ -1,6 +1,6 @@
 import { type Damage, FormatError, hex, UnsupportedError } from '../errors.js';
 import { Bytes, type Endian, StringTable } from '../io/bytes.js';
-import { type ByteSource, readExact, SubSource } from '../io/source.js';
+import { type ByteSource, ReadBudget, readExact, SubSource } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, OpenedObject, Section, Segment, Sym } from './types.js';
 import { DecodedSymbols, readWord } from './types.js';
 
@@ -92,6 +92,7 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
   readonly imageBase = 0;
   readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
+  readonly budget: ReadBudget;
 
   constructor(
     readonly source: ByteSource,
@@ -107,6 +108,7 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
     private readonly link: Linkage,
   ) {
     super();
+    this.budget = new ReadBudget(source);
   }
 
   get hasDWARF(): boolean {
@@ -133,6 +135,8 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
     const t = this.symtab;
     if (!t || t.nsyms === 0) return [];
     const ent = this.bits === 64 ? 16 : 12;
+    this.budget.take(t.nsyms * ent, 'Mach-O symbol table', t.symoff);
+    this.budget.take(t.strsize, 'Mach-O string table', t.stroff);
     const [syms, strs] = await Promise.all([
       readExact(this.source, t.symoff, t.nsyms * ent, 'Mach-O symbol table'),
       readExact(this.source, t.stroff, t.strsize, 'Mach-O string table'),

@@ -1,6 +1,6 @@
 import { type Damage, FormatError, hex } from '../errors.js';
 import { Bytes, StringTable } from '../io/bytes.js';
-import { type ByteSource, readExact } from '../io/source.js';
+import { type ByteSource, ReadBudget, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, Sym } from './types.js';
 import { DecodedSymbols, readWord, segmentVaToOffset } from './types.js';
 
@@ -58,6 +58,7 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
   readonly endian = 'little' as const;
   readonly damage: Damage[] = [];
   readonly headers: [number, number][] = [];
+  readonly budget: ReadBudget;
 
   constructor(
     readonly source: ByteSource,
@@ -77,6 +78,7 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
     private readonly importDir: { rva: number; size: number },
   ) {
     super();
+    this.budget = new ReadBudget(source);
   }
 
   get hasDWARF(): boolean {
@@ -96,6 +98,7 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
     const { offset, count } = this.symtab;
     if (offset === 0 || count === 0) return [];
     const what = 'PE COFF symbol table';
+    this.budget.take(count * COFF_SYMBOL_SIZE, what, offset);
     const b = new Bytes(await readExact(this.source, offset, count * COFF_SYMBOL_SIZE, what), 'little', what, offset);
     let names: StringTable | null = null;
     const longName = async (p: number, off: number): Promise<string> => {

@@ -1,6 +1,6 @@
 import type { Damage } from '../errors.js';
 import { Bytes, type Endian } from '../io/bytes.js';
-import type { ByteSource } from '../io/source.js';
+import type { ByteSource, ReadBudget } from '../io/source.js';
 
 export type Format = 'elf' | 'pe' | 'macho';
 /** executable: fixed-address program; pie: position-independent executable; shared: .so/.dll/.dylib. */
@@ -95,6 +95,8 @@ export interface ObjectFile {
   readonly imageBase: number;
   /** Malformed structures found while opening; the rest of the file may still be readable. */
   readonly damage: Damage[];
+  /** Bytes of tables this object's readers may still hold in memory (see ReadBudget). */
+  readonly budget: ReadBudget;
   /** File ranges [start, end) of the format's own headers and header tables. */
   readonly headers: [number, number][];
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../../core/io/source.js';
 
 /**
@@ -7,11 +7,19 @@ import type { ByteSource } from '../../core/io/source.js';
  */
 export class FileSource implements ByteSource {
   readonly size: number;
+  readonly storedSize: number;
   private fd: number | null;
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO (or a device that waits) must not block; only regular files are read.
+    this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      this.size = fstatSync(this.fd).size;
+      const st = fstatSync(this.fd);
+      if (st.isDirectory()) throw new Error('is a directory');
+      if (!st.isFile()) throw new Error(`not a regular file (${kindOf(st)}): goready reads files, as go version does`);
+      this.size = st.size;
+      // st_blocks counts 512-byte units actually stored: a sparse file stores less than its size.
+      // 0 means unknown (some filesystems allocate after the write returns): trust the size then.
+      this.storedSize = st.blocks > 0 ? Math.min(st.size, st.blocks * 512) : st.size;
     } catch (e) {
       closeSync(this.fd);
       throw e;
@@ -37,4 +45,12 @@ export class FileSource implements ByteSource {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+function kindOf(st: ReturnType<typeof fstatSync>): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
 }
