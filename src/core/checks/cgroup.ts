@@ -1,34 +1,28 @@
 import { type CheckInput, defaultGodebug, fmtBytes, goAtLeast, hasDep } from '../facts/target.js';
-import type { Finding } from './finding.js';
+import { type Checks, onTarget } from './check.js';
 
-/**
- * cgroup CPU and memory limits against the Go runtime's defaults.
- *   GR-CGROUP-001  CPU quota below the CPU count and GOMAXPROCS not sized to it
- *   GR-CGROUP-002  memory limit without GOMEMLIMIT
- */
-export function cgroupChecks({ binary: r, target }: CheckInput): Finding[] {
-  if (!target || r.file.format !== 'elf') return [];
-  const out: Finding[] = [];
-  const { host, env } = target;
-  const cg = host.cgroup;
-  const unit = host.systemd?.properties ?? null;
-
-  const cpus = host.cpu.affinityCount ?? host.cpu.onlineCount;
-  let quota: { cpus: number; evidence: string } | null = null;
-  if (typeof cg.cpu.quotaUsec === 'number' && cg.cpu.periodUsec) {
-    quota = {
-      cpus: cg.cpu.quotaUsec / cg.cpu.periodUsec,
-      evidence: `${target.name}: cgroup ${cg.version ?? ''} CPU quota ${cg.cpu.quotaUsec}/${cg.cpu.periodUsec} µs (${cg.cpu.dir ?? cg.path ?? ''})`,
-    };
-  }
-  const unitQuota = systemdUsec(unit?.CPUQuotaPerSecUSec ?? null);
-  if (unitQuota !== null && (!quota || unitQuota / 1e6 < quota.cpus)) {
-    quota = { cpus: unitQuota / 1e6, evidence: `${target.name}: systemd ${host.systemd?.unit} CPUQuotaPerSecUSec=${unit?.CPUQuotaPerSecUSec}` };
-  }
-  // Go ≥ 1.25 sizes GOMAXPROCS to the cgroup limit itself, unless the go line kept the old default.
-  const runtimeAware = goAtLeast(r, [1, 25, 0]) && defaultGodebug(r, 'containermaxprocs') !== '0';
-  const auto = hasDep(r, 'go.uber.org/automaxprocs');
-  if (quota && cpus && Math.ceil(quota.cpus) < cpus && !runtimeAware && !auto && env.GOMAXPROCS === undefined) {
+/** cgroup CPU and memory limits against the Go runtime's defaults (GR-CGROUP-*; rules.ts has each rule). */
+export const cgroupChecks = {
+  'GR-CGROUP-001': onTarget(({ binary: r, target }) => {
+    const { host, env } = target;
+    const cg = host.cgroup;
+    const unit = host.systemd?.properties ?? null;
+    const cpus = host.cpu.affinityCount ?? host.cpu.onlineCount;
+    let quota: { cpus: number; evidence: string } | null = null;
+    if (typeof cg.cpu.quotaUsec === 'number' && cg.cpu.periodUsec) {
+      quota = {
+        cpus: cg.cpu.quotaUsec / cg.cpu.periodUsec,
+        evidence: `${target.name}: cgroup ${cg.version ?? ''} CPU quota ${cg.cpu.quotaUsec}/${cg.cpu.periodUsec} µs (${cg.cpu.dir ?? cg.path ?? ''})`,
+      };
+    }
+    const unitQuota = systemdUsec(unit?.CPUQuotaPerSecUSec ?? null);
+    if (unitQuota !== null && (!quota || unitQuota / 1e6 < quota.cpus)) {
+      quota = { cpus: unitQuota / 1e6, evidence: `${target.name}: systemd ${host.systemd?.unit} CPUQuotaPerSecUSec=${unit?.CPUQuotaPerSecUSec}` };
+    }
+    // Go ≥ 1.25 sizes GOMAXPROCS to the cgroup limit itself, unless the go line kept the old default.
+    const runtimeAware = goAtLeast(r, [1, 25, 0]) && defaultGodebug(r, 'containermaxprocs') !== '0';
+    const auto = hasDep(r, 'go.uber.org/automaxprocs');
+    if (!quota || !cpus || Math.ceil(quota.cpus) >= cpus || runtimeAware || auto || env.GOMAXPROCS !== undefined) return null;
     const evidence = [quota.evidence, `${target.name}: ${cpus} CPUs usable (${host.cpu.affinity ?? host.cpu.online ?? ''})`, `Go version ${r.go.version}`];
     const godebug = defaultGodebug(r, 'containermaxprocs');
     if (godebug !== undefined) evidence.push(`DefaultGODEBUG containermaxprocs=${godebug}`);
@@ -40,48 +34,45 @@ export function cgroupChecks({ binary: r, target }: CheckInput): Finding[] {
     }
     const throttled = nrPeriods && nrThrottled ? nrThrottled / nrPeriods : 0;
     const want = Math.max(1, Math.floor(quota.cpus));
-    out.push({
-      id: 'GR-CGROUP-001',
+    return {
       severity: throttled >= 0.05 ? 'high' : 'medium',
       title: `GOMAXPROCS will be ${cpus} under a ${fmtCpus(quota.cpus)}-CPU quota`,
-      subject: r.path,
       evidence,
       fix: `The runtime runs ${cpus} threads of Go code against a quota of ${fmtCpus(quota.cpus)} CPUs, so the cgroup is throttled in bursts and tail latency grows. Set GOMAXPROCS=${want} in the environment, import go.uber.org/automaxprocs, or build with Go ≥ 1.25 and a go line ≥ 1.25 (container-aware GOMAXPROCS).`,
-      refs: ['https://go.dev/doc/go1.25#container-aware-gomaxprocs', 'https://github.com/uber-go/automaxprocs'],
-    });
-  }
-
-  let mem: { bytes: number; evidence: string } | null = null;
-  if (typeof cg.memory.max === 'number')
-    mem = {
-      bytes: cg.memory.max,
-      evidence: `${target.name}: cgroup memory limit ${cg.memory.max} bytes (${fmtBytes(cg.memory.max)}, ${cg.memory.dir ?? cg.path ?? ''})`,
     };
-  const unitMem = unit?.MemoryMax && /^\d+$/.test(unit.MemoryMax) ? Number(unit.MemoryMax) : null;
-  if (unitMem !== null && (!mem || unitMem < mem.bytes))
-    mem = { bytes: unitMem, evidence: `${target.name}: systemd ${host.systemd?.unit} MemoryMax=${unit?.MemoryMax}` };
-  // A limit at or above physical memory changes nothing.
-  const total = host.memory.totalKiB ? host.memory.totalKiB * 1024 : null;
-  if (
-    mem &&
-    (total === null || mem.bytes < total) &&
-    env.GOMEMLIMIT === undefined &&
-    !hasDep(r, 'github.com/KimMachineGun/automemlimit') &&
-    goAtLeast(r, [1, 19, 0])
-  ) {
+  }),
+
+  'GR-CGROUP-002': onTarget(({ binary: r, target }) => {
+    const { host, env } = target;
+    const cg = host.cgroup;
+    const unit = host.systemd?.properties ?? null;
+    let mem: { bytes: number; evidence: string } | null = null;
+    if (typeof cg.memory.max === 'number')
+      mem = {
+        bytes: cg.memory.max,
+        evidence: `${target.name}: cgroup memory limit ${cg.memory.max} bytes (${fmtBytes(cg.memory.max)}, ${cg.memory.dir ?? cg.path ?? ''})`,
+      };
+    const unitMem = unit?.MemoryMax && /^\d+$/.test(unit.MemoryMax) ? Number(unit.MemoryMax) : null;
+    if (unitMem !== null && (!mem || unitMem < mem.bytes))
+      mem = { bytes: unitMem, evidence: `${target.name}: systemd ${host.systemd?.unit} MemoryMax=${unit?.MemoryMax}` };
+    // A limit at or above physical memory changes nothing.
+    const total = host.memory.totalKiB ? host.memory.totalKiB * 1024 : null;
+    if (
+      !mem ||
+      (total !== null && mem.bytes >= total) ||
+      env.GOMEMLIMIT !== undefined ||
+      hasDep(r, 'github.com/KimMachineGun/automemlimit') ||
+      !goAtLeast(r, [1, 19, 0])
+    )
+      return null;
     const limit = Math.floor((mem.bytes * 0.9) / 2 ** 20);
-    out.push({
-      id: 'GR-CGROUP-002',
-      severity: 'medium',
+    return {
       title: `Memory limit ${fmtBytes(mem.bytes)} without GOMEMLIMIT`,
-      subject: r.path,
       evidence: [mem.evidence, `${target.name}: GOMEMLIMIT not set${Object.keys(env).length ? ' in the known environment' : ''}`],
       fix: `The Go runtime does not read the cgroup limit: the GC paces by GOGC alone and the kernel OOM-kills the process when the heap outgrows the limit. Set GOMEMLIMIT=${limit}MiB (about 90 % of the limit), or import github.com/KimMachineGun/automemlimit.`,
-      refs: ['https://go.dev/doc/gc-guide#Memory_limit', 'https://github.com/golang/go/issues/75164'],
-    });
-  }
-  return out;
-}
+    };
+  }),
+} satisfies Checks<CheckInput>;
 
 function fmtCpus(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);

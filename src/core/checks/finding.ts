@@ -1,4 +1,4 @@
-/** A finding: what goready found that matters when this binary meets that host. */
+/** A finding: what goready found that matters when this binary meets that host; rules.ts lists every rule. */
 export type Severity = 'fatal' | 'high' | 'medium' | 'low' | 'info';
 
 /** fatal: won't start · high: fails under load or crashes · medium: degraded · low · info. */
@@ -16,6 +16,8 @@ export interface Finding {
   /** What a user can change. */
   fix: string;
   refs: string[];
+  /** Size rules (GR-SIZE-*): the bytes the fix would remove from the file. */
+  savingsBytes?: number;
 }
 
 /** True when `s` is at least as severe as `threshold`. */

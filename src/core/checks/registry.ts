@@ -1,42 +1,78 @@
 import type { InspectReport } from '../facts/binary.js';
+import type { SizeFacts } from '../facts/size.js';
 import type { CheckInput } from '../facts/target.js';
 import { buildChecks } from './build.js';
 import { cgroupChecks } from './cgroup.js';
+import type { Check } from './check.js';
+import { clockChecks } from './clock.js';
 import { cpuChecks } from './cpu.js';
 import { cryptoChecks } from './crypto.js';
 import type { Finding } from './finding.js';
 import { kernelChecks } from './kernel.js';
 import { libcChecks } from './libc.js';
-import { limitChecks } from './limits.js';
+import { limitChecks } from './limit.js';
+import { linkChecks } from './link.js';
+import { memChecks } from './mem.js';
 import { netChecks } from './net.js';
-import { tuningChecks } from './tuning.js';
+import { RULES, type RuleCommand, type RuleIdOf, severitiesOf } from './rules.js';
+import { seccompChecks } from './seccomp.js';
+import { sizeChecks } from './size.js';
+
+/** The check of every rule `goready check` reports; the type refuses a rule without one. */
+export const CHECKS: Record<RuleIdOf<'check'>, Check<CheckInput>> = {
+  ...buildChecks,
+  ...cryptoChecks,
+  ...libcChecks,
+  ...linkChecks,
+  ...cpuChecks,
+  ...kernelChecks,
+  ...seccompChecks,
+  ...cgroupChecks,
+  ...netChecks,
+  ...limitChecks,
+  ...clockChecks,
+  ...memChecks,
+};
+
+/** The check of every rule `goready size` reports. */
+export const SIZE_CHECKS: Record<RuleIdOf<'size'>, Check<SizeFacts>> = sizeChecks;
 
 /**
- * Every check area; each is a pure function of facts. Finding IDs, by module:
- *   build.ts   GR-BUILD-001 -race · GR-BUILD-002 another GOOS
- *   crypto.ts  GR-CRYPTO-001 BoringCrypto · GR-CRYPTO-002 FIPS 140-3 module
- *   libc.ts    GR-LIBC-001 missing symbol versions · GR-LIBC-002 glibc vs musl · GR-LINK-001 interpreter · GR-LINK-002 NEEDED library
- *   cpu.ts     GR-CPU-001 architecture · GR-CPU-002 GOAMD64 · GR-CPU-003 GOARM VFP · GR-CPU-004 GOARM64 LSE
- *   kernel.ts  GR-KERNEL-001 kernel minimum · GR-SECCOMP-001 clone3 vs old Docker
- *   cgroup.ts  GR-CGROUP-001 GOMAXPROCS vs CPU quota · GR-CGROUP-002 GOMEMLIMIT vs memory limit
- *   net.ts     GR-NET-001 somaxconn · GR-NET-002 SYN queue · GR-NET-003 listen drops between snapshots
- *   limits.ts  GR-LIMIT-001 open files · GR-LIMIT-002 NPROC · GR-LIMIT-003 pids.max/TasksMax · GR-LIMIT-004 threads-max
- *   tuning.ts  GR-CLOCK-001 clocksource · GR-MEM-001 THP · GR-MEM-002 max_map_count
+ * Runs the checks of a command's rules in table order and makes each hit a finding: the ID, subject
+ * and refs from the table, and its severity, title and fix unless the hit gives its own.
  */
-const AREAS: ((input: CheckInput) => Finding[])[] = [
-  ({ binary }) => buildChecks(binary),
-  ({ binary }) => cryptoChecks(binary),
-  libcChecks,
-  cpuChecks,
-  kernelChecks,
-  cgroupChecks,
-  netChecks,
-  limitChecks,
-  tuningChecks,
-];
+function run<I>(command: RuleCommand, checks: Record<string, Check<I>>, input: I, subject: string, skip: ReadonlySet<string>): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of RULES) {
+    if (rule.command !== command || skip.has(rule.id)) continue;
+    const check = checks[rule.id];
+    if (!check) throw new Error(`${rule.id}: no check in the registry`);
+    const hit = check(input);
+    if (!hit) continue;
+    const severity = hit.severity ?? rule.severity;
+    // A programming error, caught by the tests: the table must list every severity a check gives.
+    if (!severitiesOf(rule).includes(severity)) throw new Error(`${rule.id}: severity ${severity} is not among its rule's severities`);
+    out.push({
+      id: rule.id,
+      severity,
+      title: hit.title ?? rule.title,
+      subject,
+      evidence: hit.evidence,
+      fix: hit.fix ?? rule.fix,
+      refs: [...rule.refs],
+      ...(hit.savingsBytes !== undefined ? { savingsBytes: hit.savingsBytes } : {}),
+    });
+  }
+  return out;
+}
 
-/** Runs every check; with only a report, the binary-only ones. */
+/** Runs every check of `goready check`; with only a report, the binary-only ones. */
 export function runChecks(input: CheckInput | InspectReport, skip: ReadonlySet<string> = new Set()): Finding[] {
   const i: CheckInput = 'binary' in input ? input : { binary: input, code: null, target: null };
-  return AREAS.flatMap((check) => check(i)).filter((f) => !skip.has(f.id));
+  return run('check', CHECKS, i, i.binary.path, skip);
+}
+
+/** The size rules' findings (GR-SIZE-*): what `goready size` prints as advice. */
+export function sizeFindings(facts: SizeFacts): Finding[] {
+  return run('size', SIZE_CHECKS, facts, facts.path, new Set());
 }

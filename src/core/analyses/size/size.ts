@@ -22,6 +22,7 @@ export async function size(src: ByteSource, opts: { path?: string; functions?: b
   const loc = await findPclntab(obj);
   const report = await attributeSizes(obj, { pclntab: loc, path: opts.path, buildInfo, cgo, functions: opts.functions });
   const files = loc ? await readFileTable(obj, loc) : [];
-  report.advice = sizeAdvice(report, buildInfo, files, await isUpxPacked(obj));
+  const upx = await isUpxPacked(obj);
+  report.advice = sizeAdvice({ path: report.path, fileSize: report.fileSize, modules: report.modules, buildInfo, files, upx });
   return report;
 }
