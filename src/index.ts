@@ -2,16 +2,19 @@
 
 export { diffHosts, type HostDiff } from './core/analyses/host-diff.js';
 export { atLeast, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
-export { runChecks } from './core/checks/registry.js';
+export { runChecks, sizeFindings } from './core/checks/registry.js';
+export { closestRuleIds, RULES, type Rule, type RuleId, ruleOf } from './core/checks/rules.js';
 export { FormatError, UnsupportedError } from './core/errors.js';
 export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './core/facts/binary.js';
 export type { HostSnapshot } from './core/facts/host.js';
 export { type InspectOptions, inspect, isMalformed } from './core/facts/inspect.js';
+export type { SizeFacts } from './core/facts/size.js';
 export { type CheckInput, type CodeFacts, codeFacts, type Target } from './core/facts/target.js';
 export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './core/go/modinfo.js';
 export { packageOf } from './core/go/pkgname.js';
 export { BlobSource, type ByteSource, BytesSource, SubSource } from './core/io/source.js';
 export { openObject } from './core/object/open.js';
 export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './core/object/types.js';
-export { renderFindingsMarkdown, renderFindingsText, renderSarif } from './core/render/findings.js';
+export { renderFindings, renderFindingsMarkdown, renderFindingsText, renderSarif } from './core/render/findings.js';
 export { renderInspectText } from './core/render/inspect-text.js';
+export { renderRulesMarkdown, renderRulesText } from './core/render/rules.js';

@@ -3,17 +3,18 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { runChecks } from '../core/checks/registry.js';
+import { assertRuleIds } from '../core/checks/rules.js';
 import { InputError } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import type { HostSnapshot } from '../core/facts/host.js';
 import { codeFacts, type Target } from '../core/facts/target.js';
-import { renderFindingsMarkdown, renderFindingsText, renderSarif } from '../core/render/findings.js';
+import { type FindingsFormat, renderFindings } from '../core/render/findings.js';
 import { errorText, failureText } from '../node/errors.js';
 import { inspectFile } from '../node/files/inspect.js';
 import { VERSION } from '../node/version.js';
 import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
-type Format = 'text' | 'json' | 'markdown' | 'sarif';
+type Format = FindingsFormat;
 
 interface CheckFlags {
   format?: Format;
@@ -52,6 +53,7 @@ export function readConfig(file: string): CheckConfig {
   for (const k of Object.keys(c)) if (!CONFIG_KEYS.has(k)) throw new InputError(file, `unknown key "${k}" (known: ${[...CONFIG_KEYS].join(', ')})`);
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (c.skip !== undefined && !strings(c.skip)) throw new InputError(file, `"skip" must be an array of finding IDs`);
+  if (c.skip !== undefined) assertRuleIds(c.skip as string[], `${file}: "skip"`);
   if (c.failOn !== undefined && !SEVERITIES.includes(c.failOn as Severity)) throw new InputError(file, `"failOn" must be one of ${SEVERITIES.join(', ')}`);
   if (c.format !== undefined && !['text', 'json', 'markdown', 'sarif'].includes(c.format as string))
     throw new InputError(file, `"format" must be text, json, markdown or sarif`);
@@ -83,13 +85,6 @@ function parseEnv(list: string[]): Record<string, string> {
     env[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return env;
-}
-
-export function renderFindings(findings: Finding[], format: Format, color: boolean): string {
-  if (format === 'json') return `${JSON.stringify(findings, null, 2)}\n`;
-  if (format === 'markdown') return renderFindingsMarkdown(findings);
-  if (format === 'sarif') return renderSarif(findings, VERSION);
-  return renderFindingsText(findings, { color });
 }
 
 /** The binary's report and its code facts (from the function table). */
@@ -141,13 +136,16 @@ export function register(program: Command, cli: Cli): void {
       }
       const format: Format = flags.format ?? config.format ?? 'text';
       const failOn = flags.failOn ?? config.failOn;
-      const skip = new Set([
-        ...(config.skip ?? []),
-        ...(flags.skip ?? '')
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ]);
+      const skipped = (flags.skip ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      try {
+        assertRuleIds(skipped, '--skip');
+      } catch (e) {
+        cli.fail(errorText(e));
+      }
+      const skip = new Set([...(config.skip ?? []), ...skipped]);
       if (!binaries.length && !flags.image) cli.fail('check: give a binary, or --image FILE to check the Go binaries in an image');
       const hostSpecs = flags.host ?? (config.host === undefined ? [] : [config.host].flat());
       if (hostSpecs.length > 2) cli.fail('--host: at most two snapshots (an earlier and a later one of the same host)');
@@ -209,7 +207,7 @@ export function register(program: Command, cli: Cli): void {
           }
           for (const { report, code } of facts) findings.push(...runChecks({ binary: report, code, target }, skip));
         }
-        emit(renderFindings(findings, format, !flags.out && !!process.stdout.isTTY), flags.out);
+        emit(renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION }), flags.out);
         cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
       } catch (e) {
         await image?.close();

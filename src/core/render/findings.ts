@@ -1,4 +1,6 @@
 import { bySeverity, type Finding, SEVERITIES, type Severity } from '../checks/finding.js';
+import { RULES, type Rule } from '../checks/rules.js';
+import { plain } from './rules.js';
 
 const COLOR: Record<Severity, string> = { fatal: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 
@@ -41,10 +43,12 @@ export function renderFindingsMarkdown(findings: Finding[]): string {
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { fatal: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
-/** SARIF 2.1.0: one rule per finding ID, one result per finding, the binary as the artifact. */
-export function renderSarif(findings: Finding[], version: string): string {
-  const rules = new Map<string, Finding>();
-  for (const f of findings) if (!rules.has(f.id)) rules.set(f.id, f);
+/**
+ * SARIF 2.1.0: every rule goready has (so a code-scanning UI can show the ones that did not fire),
+ * one result per finding pointing at its rule by ID and index, the binary as the artifact.
+ */
+export function renderSarif(findings: Finding[], version: string, rules: readonly Rule[] = RULES): string {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -55,18 +59,20 @@ export function renderSarif(findings: Finding[], version: string): string {
             name: 'goready',
             version,
             informationUri: 'https://github.com/goready/goready',
-            rules: [...rules.values()].map((f) => ({
-              id: f.id,
-              shortDescription: { text: f.title },
-              help: { text: f.fix },
-              ...(f.refs[0] ? { helpUri: f.refs[0] } : {}),
-              defaultConfiguration: { level: LEVEL[f.severity] },
-              properties: { severity: f.severity },
+            rules: rules.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.title },
+              fullDescription: { text: plain(r.summary), markdown: r.summary },
+              help: { text: r.fix },
+              ...(r.refs[0] ? { helpUri: r.refs[0] } : {}),
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { severity: r.severity, ...(r.severities ? { severities: r.severities } : {}), area: r.area, command: r.command },
             })),
           },
         },
         results: [...findings].sort(bySeverity).map((f) => ({
           ruleId: f.id,
+          ...(index.has(f.id) ? { ruleIndex: index.get(f.id) } : {}),
           level: LEVEL[f.severity],
           message: { text: `${f.title}. Evidence: ${f.evidence.join('; ')}. Fix: ${f.fix}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.subject) } } }],
@@ -76,4 +82,14 @@ export function renderSarif(findings: Finding[], version: string): string {
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+export type FindingsFormat = 'text' | 'json' | 'markdown' | 'sarif';
+
+/** Findings in one of `goready check`'s formats; SARIF names goready's version, text colours only when asked. */
+export function renderFindings(findings: Finding[], format: FindingsFormat, opts: { color?: boolean; version: string }): string {
+  if (format === 'json') return `${JSON.stringify(findings, null, 2)}\n`;
+  if (format === 'markdown') return renderFindingsMarkdown(findings);
+  if (format === 'sarif') return renderSarif(findings, opts.version);
+  return renderFindingsText(findings, { color: opts.color });
 }
