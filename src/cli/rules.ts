@@ -1,0 +1,40 @@
+import { type Command, Option } from 'commander';
+import { type Cli, emit } from './command.js';
+
+interface RulesFlags {
+  format: 'text' | 'json' | 'markdown';
+  command?: 'check' | 'size';
+  out?: string;
+}
+
+/** `goready rules [ID...]`: every finding rule goready has (or the ones named, in full). */
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('rules')
+    .description('List every finding rule: ID, severity, the command that reports it, title; with IDs, each in full (when it fires, fix, references)')
+    .argument('[ids...]', 'rule IDs to show in full')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--command <command>', 'only the rules this command reports').choices(['check', 'size']))
+    .option('-o, --out <file>', 'write the list to FILE')
+    .action(async (ids: string[], flags: RulesFlags) => {
+      const { RULES, assertRuleIds, ruleOf } = await import('../core/checks/rules.js');
+      const { renderRuleDetails, renderRulesMarkdown, renderRulesText } = await import('../core/render/rules.js');
+      try {
+        assertRuleIds(ids, 'rules');
+      } catch (e) {
+        cli.fail((e as Error).message);
+      }
+      const picked = ids.length
+        ? ids.map((id) => ruleOf(id)).filter((r) => r !== undefined)
+        : RULES.filter((r) => !flags.command || r.command === flags.command);
+      const text =
+        flags.format === 'json'
+          ? `${JSON.stringify(picked, null, 2)}\n`
+          : flags.format === 'markdown'
+            ? renderRulesMarkdown(picked)
+            : ids.length
+              ? renderRuleDetails(picked)
+              : renderRulesText(picked);
+      emit(text, flags.out);
+    });
+}
