@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../src/core/checks/registry.js';
+import { RULES } from '../src/core/checks/rules.js';
 import { inspectFile } from '../src/node.js';
 import { goready } from './helpers/cli.js';
 import { corpus, entry } from './helpers/corpus.js';
@@ -58,6 +59,12 @@ describe('goready check', () => {
     // The validator does reject what the schema forbids.
     expect(validateSarif({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
     expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'GR-BUILD-001', level: 'error' });
+    // Every rule, not only those that fired; each result points at its rule by ID and index.
+    const rules = sarif.runs[0].tool.driver.rules as { id: string; defaultConfiguration: { level: string } }[];
+    expect(rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(rules.find((r) => r.id === 'GR-CPU-001')?.defaultConfiguration.level).toBe('error');
+    for (const res of sarif.runs[0].results as { ruleId: string; ruleIndex: number }[]) expect(rules[res.ruleIndex]?.id).toBe(res.ruleId);
+    expect(sarif.runs[0].tool.driver.version).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
     expect(goready(['check', f, '--fail-on', 'high', ...HOST]).code).toBe(1);
     expect(goready(['check', f, '--fail-on', 'fatal', ...HOST]).code).toBe(0);
     expect(goready(['check', f, '--fail-on', 'high', '--skip', 'GR-BUILD-001', ...HOST]).code).toBe(0);
