@@ -3,7 +3,7 @@ import { type Cli, emit } from './command.js';
 
 interface RulesFlags {
   format: 'text' | 'json' | 'markdown';
-  command?: 'check' | 'size';
+  command?: string;
   out?: string;
 }
 
@@ -14,10 +14,12 @@ export function register(program: Command, cli: Cli): void {
     .description('List every finding rule: ID, severity, the command that reports it, title; with IDs, each in full (when it fires, fix, references)')
     .argument('[ids...]', 'rule IDs to show in full')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .addOption(new Option('--command <command>', 'only the rules this command reports').choices(['check', 'size']))
+    .option('--command <command>', 'only the rules this command reports (check, size)')
     .option('-o, --out <file>', 'write the list to FILE')
     .action(async (ids: string[], flags: RulesFlags) => {
-      const { RULES, assertRuleIds, ruleOf } = await import('../core/checks/rules.js');
+      const { RULE_COMMANDS, RULES, assertRuleIds, ruleOf } = await import('../core/checks/rules.js');
+      if (flags.command && !(RULE_COMMANDS as readonly string[]).includes(flags.command))
+        cli.fail(`--command ${flags.command}: not a command with rules (${RULE_COMMANDS.join(', ')})`);
       const { renderRuleDetails, renderRulesMarkdown, renderRulesText } = await import('../core/render/rules.js');
       try {
         assertRuleIds(ids, 'rules');

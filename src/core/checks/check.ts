@@ -1,5 +1,6 @@
 import type { CheckInput, Target } from '../facts/target.js';
 import type { Severity } from './finding.js';
+import type { RuleId } from './rules.js';
 
 /**
  * What a rule's check found, in the terms of the facts it read. The registry makes the finding:
@@ -22,8 +23,8 @@ export interface Hit {
 /** A rule's check: a pure function of the facts; null when the rule does not fire. */
 export type Check<I> = (input: I) => Hit | null;
 
-/** A check file's checks, by rule ID. */
-export type Checks<I> = Record<string, Check<I>>;
+/** A check file's checks, by rule ID: an ID the table lacks (a typo) does not compile. */
+export type Checks<I> = Partial<Record<RuleId, Check<I>>>;
 
 /** CheckInput for checks that judge an ELF binary against a target. */
 export type OnTarget = CheckInput & { target: Target };

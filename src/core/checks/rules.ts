@@ -9,7 +9,8 @@
  *   2. write its check in src/core/checks/<area>.ts, under its ID in that file's `…Checks` object:
  *      a pure function of the facts that returns a Hit (title, evidence, and a severity or fix only
  *      where they differ from the defaults here) or null; a new area is a new file, spread into its
- *      command's map in registry.ts;
+ *      command's map in registry.ts (a new command also adds its name to RULE_COMMANDS and a runner
+ *      there, as `sizeFindings` is for size);
  *   3. add its row to the README (`goready rules --format markdown` prints it).
  * The compiler refuses a rule without a check; the tests refuse a check without a rule, an area
  * without its file, and a README that disagrees with this table.
@@ -17,8 +18,9 @@
 import { distance } from 'fastest-levenshtein';
 import type { Severity } from './finding.js';
 
-/** The command that reports a rule's findings. */
-export type RuleCommand = 'check' | 'size';
+/** The commands that report findings; each has its map of checks and its runner in registry.ts. */
+export const RULE_COMMANDS = ['check', 'size'] as const;
+export type RuleCommand = (typeof RULE_COMMANDS)[number];
 
 export interface Rule {
   /** Stable: GR-<AREA>-<NNN>. */
