@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { errorText } from '../node/errors.js';
 import { type Cli, emit } from './command.js';
 
 interface RulesFlags {
@@ -24,7 +25,7 @@ export function register(program: Command, cli: Cli): void {
       try {
         assertRuleIds(ids, 'rules');
       } catch (e) {
-        cli.fail((e as Error).message);
+        cli.fail(errorText(e));
       }
       const picked = ids.length
         ? ids.map((id) => ruleOf(id)).filter((r) => r !== undefined)

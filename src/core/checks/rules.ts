@@ -16,6 +16,7 @@
  * without its file, and a README that disagrees with this table.
  */
 import { distance } from 'fastest-levenshtein';
+import { InputError } from '../errors.js';
 import type { Severity } from './finding.js';
 
 /** The commands that report findings; each has its map of checks and its runner in registry.ts. */
@@ -406,6 +407,6 @@ export function closestRuleIds(id: string, n = 3): string[] {
  */
 export function assertRuleIds(ids: Iterable<string>, where: string): void {
   for (const id of ids) {
-    if (!BY_ID.has(id)) throw new Error(`${where}: unknown finding ID "${id}" (closest: ${closestRuleIds(id).join(', ')}; goready rules lists them all)`);
+    if (!BY_ID.has(id)) throw new InputError(where, `unknown finding ID "${id}" (closest: ${closestRuleIds(id).join(', ')}; goready rules lists them all)`);
   }
 }
