@@ -141,7 +141,7 @@ function sharedFuncTable(nfunc: number): { table: Uint8Array; textSize: number }
   b[6] = 1; // quantum
   b[7] = 8; // pointer size
   const words = [nfunc, 1, 0x401000, funcnametab, cutab, filetab, pctab, functab];
-  words.forEach((w, i) => b.writeBigUInt64LE(BigInt(w), 8 + i * 8));
+  for (const [i, w] of words.entries()) b.writeBigUInt64LE(BigInt(w), 8 + i * 8);
   b.fill('A', funcnametab, cutab);
   b.write('a.go\0', filetab, 'latin1');
   for (let i = pctab; i + 1 < functab; i += 2) {
