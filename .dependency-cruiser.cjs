@@ -7,7 +7,8 @@
  */
 
 /** The core's stages in pipeline order; a module may import its own stage and earlier ones. */
-const STAGES = ['io', 'object', 'image', 'linux', 'go', 'code', 'facts', 'checks', 'analyses', 'render'];
+// source: Go source files (tree-sitter syntax → packages, struct layouts, atomic accesses); needs no binary stage.
+const STAGES = ['io', 'object', 'image', 'linux', 'go', 'code', 'source', 'facts', 'checks', 'analyses', 'render'];
 
 const stageRules = STAGES.slice(0, -1).map((stage, i) => ({
   name: `core-${stage}-not-later`,

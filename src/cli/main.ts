@@ -8,13 +8,14 @@ import * as diff from './diff.js';
 import * as host from './host.js';
 import * as inspect from './inspect.js';
 import * as licenses from './licenses.js';
+import * as lint from './lint.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as size from './size.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
 // commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
-const COMMANDS: Register[] = [inspect.register, size.register, licenses.register, sbom.register, check.register, diff.register, host.register, rules.register];
+const COMMANDS: Register[] = [inspect.register, size.register, licenses.register, sbom.register, check.register, diff.register, host.register, rules.register, lint.register];
 
 function fail(msg: string): never {
   process.stderr.write(`goready: ${msg}\n`);

@@ -1,0 +1,52 @@
+import { type Command, Option } from 'commander';
+import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+
+interface LintFlags {
+  format: 'text' | 'json' | 'sarif';
+  goarch?: string;
+  failOn?: Severity;
+  tests?: boolean;
+  skip?: string;
+  out?: string;
+}
+
+const GOARCH32 = ['386', 'arm', 'mips', 'mipsle'];
+
+/** `goready lint [DIR|FILE.go…]`: concurrency rules on Go source, parsed with tree-sitter. */
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('lint')
+    .description('Find atomic-access bugs in Go source: misaligned 64-bit atomics on 32-bit platforms, mixed atomic and plain access, false sharing')
+    .argument('[paths...]', 'directories (walked like ./...) or .go files', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--goarch <list>', `32-bit GOARCHes to check 64-bit alignment for (comma-separated; default ${GOARCH32.join(',')})`)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(SEVERITIES))
+    .option('--tests', 'also report plain accesses in _test.go files')
+    .option('--skip <ids>', 'comma-separated finding IDs to leave out')
+    .option('-o, --out <file>', 'write the report to FILE')
+    .action(async (paths: string[], flags: LintFlags) => {
+      const goarches = flags.goarch?.split(',').map((s) => s.trim()) ?? GOARCH32;
+      const unknown = goarches.filter((a) => !GOARCH32.includes(a));
+      if (unknown.length) cli.fail(`--goarch ${unknown.join(',')}: only 32-bit GOARCHes can misalign 64-bit atomics (${GOARCH32.join(', ')})`);
+      const [{ lintFacts }, { atomicFindings, ATOMIC_RULES }, render, { VERSION }] = await Promise.all([
+        import('../node/source/lint.js'),
+        import('../core/checks/atomic.js'),
+        import('../core/render/lint.js'),
+        import('../node/version.js'),
+      ]);
+      const facts = await lintFacts(paths);
+      for (const s of facts.skipped) process.stderr.write(`goready: ${s.file}: skipped: ${s.reason}\n`);
+      const skip = new Set(flags.skip?.split(',').map((s) => s.trim()) ?? []);
+      const findings = atomicFindings(facts, { goarches, tests: !!flags.tests }).filter((f) => !skip.has(f.id));
+      const text =
+        flags.format === 'json'
+          ? render.renderLintJson(findings)
+          : flags.format === 'sarif'
+            ? render.renderLintSarif(findings, ATOMIC_RULES, VERSION)
+            : render.renderLintText(findings, facts);
+      emit(text, flags.out);
+      const failOn = flags.failOn;
+      cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
+    });
+}
