@@ -127,7 +127,8 @@ function falseSharing(sites: AtomicSite[]): SourceFinding[] {
   const groups = new Map<string, AtomicSite[]>();
   for (const s of sites) {
     const e = s.element;
-    if (!s.update || !e || e.size64 === null || e.size64 >= LINE) continue;
+    // Counters: arithmetic and compare-and-swap on integers. Pointer slots (tries, tables) are not per-core counters.
+    if (!s.update || !e || e.size64 === null || e.size64 >= LINE || /Pointer|Value|Bool|Store/.test(s.op)) continue;
     const k = e.decl ? `${e.decl.file}:${e.decl.line}` : `${s.file}:${s.line}:${e.type}`;
     groups.set(k, [...(groups.get(k) ?? []), s]);
   }

@@ -77,19 +77,24 @@ export function packageAccesses(model: PackageModel, files: SourceFile[], univer
     const inf = infs[fi] as Inference;
     const atomicNames = [...file.imports].filter(([, p]) => p === 'sync/atomic').map(([n]) => n);
     const arches32 = new Set(linuxArches(file.constraint).filter((a) => ARCH32.includes(a)));
-    for (const call of file.root.descendantsOfType('call_expression')) {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'selector_expression') continue;
+    // Find candidate calls in the text and ask the tree only about those: walking every node costs as much as parsing.
+    const names = atomicNames.map((n) => `\\b${n}\\.[A-Z]\\w+`).join('|');
+    const re = new RegExp(`${names ? `${names}|` : ''}\\.(?:Load|Store|Add|Swap|CompareAndSwap|And|Or)\\s*\\(`, 'g');
+    for (const m of file.text.matchAll(re)) {
+      const fieldNode = file.root.descendantForIndex(m.index + m[0].indexOf('.') + 1);
+      const fn = fieldNode?.parent;
+      const call = fn?.parent;
+      if (fn?.type !== 'selector_expression' || call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== fn.id) continue;
       const operand = fn.childForFieldName('operand');
       const name = fn.childForFieldName('field')?.text ?? '';
       if (!operand) continue;
       const arg0 = call.childForFieldName('arguments')?.namedChild(0) ?? null;
-      const m = ATOMIC_FUNC.exec(name);
-      if (m && operand.type === 'identifier' && atomicNames.includes(operand.text)) {
+      const fm = ATOMIC_FUNC.exec(name);
+      if (fm && operand.type === 'identifier' && atomicNames.includes(operand.text)) {
         // Only &x is followed: a pointer parameter could point anywhere.
         if (arg0?.type !== 'unary_expression' || arg0.childForFieldName('operator')?.text !== '&') continue;
         const target = arg0.childForFieldName('operand') as Node;
-        const bits = m[2] === 'Int64' || m[2] === 'Uint64' ? 64 : 32;
+        const bits = fm[2] === 'Int64' || fm[2] === 'Uint64' ? 64 : 32;
         const path = pathOf(inf, target);
         siteNodes.add(target.id);
         sites.push({
@@ -97,7 +102,7 @@ export function packageAccesses(model: PackageModel, files: SourceFile[], univer
           op: name,
           typed: false,
           bits,
-          update: m[1] !== 'Load',
+          update: fm[1] !== 'Load',
           target: target.text,
           key: keyOf(inf, target),
           placements: bits === 64 && path ? layouts32.filter((l) => arches32.has(l.goarch)).flatMap((l) => place(l, path)) : [],
@@ -118,7 +123,8 @@ export function packageAccesses(model: PackageModel, files: SourceFile[], univer
         bits: named.name === 'Int64' || named.name === 'Uint64' ? 64 : 32,
         update: name !== 'Load',
         target: operand.text,
-        key: keyOf(inf, operand),
+        // Through a pointer variable (`p := &x.n; p.Add(1)`) the atomic itself is not named: not followed.
+        key: t.k === 'pointer' ? null : keyOf(inf, operand),
         placements: [],
         element: path ? elementOf(layout64, path) : null,
       });
@@ -130,11 +136,13 @@ export function packageAccesses(model: PackageModel, files: SourceFile[], univer
   const leaves = new Set(sites.filter((s) => s.key).map((s) => leafName(s.target)));
   const plain: PlainAccess[] = [];
   if (!keys.size) return { sites, plain };
+  const leafRe = new RegExp(`\\b(?:${[...leaves].join('|')})\\b`, 'g');
   files.forEach((file, fi) => {
     const inf = infs[fi] as Inference;
-    for (const n of file.root.descendantsOfType(['selector_expression', 'identifier'])) {
-      const leaf = n.type === 'identifier' ? n.text : (n.childForFieldName('field')?.text ?? '');
-      if (!leaves.has(leaf) || siteNodes.has(n.id)) continue;
+    for (const m of file.text.matchAll(leafRe)) {
+      const at = file.root.descendantForIndex(m.index);
+      const n = at?.type === 'field_identifier' && at.parent?.type === 'selector_expression' ? at.parent : at;
+      if (!n || (n.type !== 'identifier' && n.type !== 'selector_expression') || siteNodes.has(n.id)) continue;
       if (n.type === 'identifier' && isDeclaration(n)) continue;
       // The expression itself, then the elements it is indexed into (`counts[i]` for `counts`).
       for (let e: Node | null = n; e; e = e.parent?.type === 'index_expression' && e.parent.childForFieldName('operand')?.id === e.id ? e.parent : null) {
@@ -196,6 +204,10 @@ function plainUse(e: Node, typed: boolean): 'read' | 'write' | null {
  * other way than through its fields (passed, returned, captured, a method called on it).
  */
 function initialising(inf: Inference, e: Node): boolean {
+  // Package initialisation runs before main starts any goroutine.
+  const fn = Inference.enclosingFunc(e);
+  if (fn?.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'init') return true;
+  if (!fn && e.parent) return true;
   let base = e;
   while (base.type === 'selector_expression' || base.type === 'index_expression') base = base.childForFieldName('operand') as Node;
   if (base.type !== 'identifier' || base.id === e.id) return false;
@@ -207,8 +219,7 @@ function initialising(inf: Inference, e: Node): boolean {
       ? !declStmt.childForFieldName('value')
       : declStmt?.type === 'short_var_declaration' && /^(&?[\w.]+(\[[^\]]*\])?\{|new\()/.test(declStmt.childForFieldName('right')?.text ?? '');
   if (!fresh) return false;
-  const fn = Inference.enclosingFunc(d.node);
-  if (!fn || Inference.enclosingFunc(e)?.id !== fn.id) return false;
+  if (!fn || Inference.enclosingFunc(d.node)?.id !== fn.id) return false;
   const from = d.node.endIndex;
   for (const use of fn.descendantsOfType('identifier')) {
     if (use.startIndex <= from || use.text !== base.text) continue;

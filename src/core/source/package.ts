@@ -6,6 +6,7 @@ import { constExpr, emptyPackage, type GoType, type PackageModel, resultTypes, t
 export interface SourceFile {
   /** As the user named it (shown in findings). */
   path: string;
+  text: string;
   root: Node;
   constraint: Constraint;
   /** Local import name → import path; `_` and `.` imports are left out. */
