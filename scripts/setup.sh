@@ -20,7 +20,7 @@ $SUDO bash "$(dirname "${BASH_SOURCE[0]}")/apt-sources.sh"
 PKGS="golang-1.19-go golang-1.21-go golang-1.22-go golang-1.23-go golang-1.24-go golang-1.26-go golang-1.27-go upx-ucl gcc libc6-dev binutils python3 file chromium busybox dash openssh-server procps util-linux iproute2"
 # The image reader's test images (scripts/build-images.sh): zstd-compressed layers.
 PKGS="$PKGS zstd"
-PKGS="$PKGS strace qemu-user binutils-aarch64-linux-gnu python3-seccomp bpftrace shellcheck wrk hyperfine postgresql"
+PKGS="$PKGS strace qemu-user binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf python3-seccomp bpftrace shellcheck wrk hyperfine postgresql"
 # Real Go module sources whose Debian copyright files carry licence texts labelled by Debian.
 PKGS="$PKGS golang-github-stretchr-testify-dev golang-github-pkg-errors-dev golang-gopkg-yaml.v3-dev golang-github-google-uuid-dev"
 PKGS="$PKGS golang-github-spf13-cobra-dev golang-github-davecgh-go-spew-dev golang-github-hashicorp-golang-lru-dev"

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
+import * as atomics from './atomics.js';
 import * as check from './check.js';
 import { type Cli, EXIT_BAD_INPUT, type Register } from './command.js';
 import * as diff from './diff.js';
@@ -15,7 +16,18 @@ import * as size from './size.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
 // commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
-const COMMANDS: Register[] = [inspect.register, size.register, licenses.register, sbom.register, check.register, diff.register, host.register, rules.register, lint.register];
+const COMMANDS: Register[] = [
+  inspect.register,
+  size.register,
+  licenses.register,
+  sbom.register,
+  check.register,
+  diff.register,
+  host.register,
+  rules.register,
+  lint.register,
+  atomics.register,
+];
 
 function fail(msg: string): never {
   process.stderr.write(`goready: ${msg}\n`);

@@ -1,6 +1,6 @@
 import type { CheckInput, Target } from '../facts/target.js';
-import type { Severity } from './finding.js';
-import type { RuleId } from './rules.js';
+import type { Finding, Severity } from './finding.js';
+import type { Rule, RuleId } from './rules.js';
 
 /**
  * What a rule's check found, in the terms of the facts it read. The registry makes the finding:
@@ -32,4 +32,18 @@ export type OnTarget = CheckInput & { target: Target };
 /** Runs `check` only with a target and an ELF binary: every host rule needs both. */
 export function onTarget(check: (input: OnTarget) => Hit | null): Check<CheckInput> {
   return (input) => (input.target && input.binary.file.format === 'elf' ? check(input as OnTarget) : null);
+}
+
+/** A hit made a finding: the ID, subject and refs from the rule, and the rest unless the hit gives its own. */
+export function findingOf(rule: Rule, hit: Hit, subject: string): Finding {
+  return {
+    id: rule.id,
+    severity: hit.severity ?? rule.severity,
+    title: hit.title ?? rule.title,
+    subject,
+    evidence: hit.evidence,
+    fix: hit.fix ?? rule.fix,
+    refs: [...rule.refs],
+    ...(hit.savingsBytes !== undefined ? { savingsBytes: hit.savingsBytes } : {}),
+  };
 }

@@ -1,6 +1,11 @@
-import { type CheckInput, setting } from '../facts/target.js';
+import type { AtomicsSummary } from '../code/atomics.js';
+import type { InspectReport } from '../facts/binary.js';
+import { type CheckInput, setting, type Target } from '../facts/target.js';
+import { MANY_CORES } from '../linux/cpus.js';
 import { levelOf, missingX86Flags } from '../linux/x86.js';
-import { type Checks, onTarget } from './check.js';
+import { type Checks, findingOf, type Hit, onTarget } from './check.js';
+import type { Finding } from './finding.js';
+import { ruleOf } from './rules.js';
 
 /** The binary's instruction set against the target's CPU (GR-CPU-*; rules.ts has each rule). */
 export const cpuChecks = {
@@ -57,15 +62,16 @@ export const cpuChecks = {
     };
   }),
 
-  'GR-CPU-004': onTarget(({ binary: r, target }) => {
+  'GR-CPU-004': onTarget(({ binary: r, code, target }) => {
     const cpu = target.host.cpu;
-    if (r.file.arch !== 'arm64' || cpu.arch !== 'arm64' || cpu.atomics !== false) return null;
-    const goarm64 = setting(r, 'GOARM64');
-    if (!goarm64 || !needsLse(goarm64)) return null;
-    return {
-      title: `Built with GOARM64=${goarm64} (LSE atomics); the CPU of ${target.name} has none`,
-      evidence: [`build setting GOARM64=${goarm64}`, `${target.name}: /proc/cpuinfo Features has no "atomics"${cpu.modelName ? ` (${cpu.modelName})` : ''}`],
-    };
+    if (r.file.arch !== 'arm64' || cpu.arch !== 'arm64' || cpu.atomics === null) return null;
+    return lseHits(binaryOf(r), code?.atomics ?? null, hostCpu(target))['GR-CPU-004'] ?? null;
+  }),
+
+  'GR-CPU-005': onTarget(({ binary: r, code, target }) => {
+    const cpu = target.host.cpu;
+    if (r.file.arch !== 'arm64' || cpu.arch !== 'arm64' || cpu.atomics === null) return null;
+    return lseHits(binaryOf(r), code?.atomics ?? null, hostCpu(target))['GR-CPU-005'] ?? null;
   }),
 } satisfies Checks<CheckInput>;
 
@@ -80,4 +86,74 @@ export function needsLse(goarm64: string): boolean {
   if (opts.includes('lse')) return true;
   const m = /^v(\d+)\.(\d+)$/.exec(base ?? '');
   return !!m && (Number(m[1]) > 8 || Number(m[2]) >= 1);
+}
+
+/** The CPU an arm64 binary is judged against: a host's Features line, or a model from the CPU table. */
+export interface LseTarget {
+  name: string;
+  lse: boolean;
+  cores: number | null;
+  model: string | null;
+  /** Where `lse` was read: "/proc/cpuinfo Features" or the CPU table's entry and source. */
+  evidence: string;
+}
+
+const binaryOf = (r: InspectReport) => ({ path: r.path, goarm64: setting(r, 'GOARM64') ?? null });
+
+function hostCpu(target: Target): LseTarget {
+  const cpu = target.host.cpu;
+  return { name: target.name, lse: cpu.atomics === true, cores: cpu.onlineCount, model: cpu.modelName, evidence: '/proc/cpuinfo Features' };
+}
+
+/**
+ * GR-CPU-004 and GR-CPU-005 from the build setting and, when the code was read, the instructions:
+ * unguarded LSE on a CPU without LSE dies with SIGILL; a binary with only LL/SC loops on a
+ * many-core LSE CPU pays for every contended atomic.
+ */
+export function lseHits(
+  r: { path: string; goarm64: string | null },
+  atomics: AtomicsSummary | null,
+  cpu: LseTarget,
+): { 'GR-CPU-004'?: Hit; 'GR-CPU-005'?: Hit } {
+  const goarm64 = r.goarm64;
+  const bySetting = !!goarm64 && needsLse(goarm64);
+  const byCode = !!atomics && atomics.lseUnguarded > 0;
+  if (!cpu.lse && (bySetting || byCode)) {
+    const evidence: string[] = [];
+    if (goarm64) evidence.push(`build setting GOARM64=${goarm64}`);
+    if (atomics && byCode) {
+      evidence.push(`${atomics.lseUnguarded} of ${atomics.lse} LSE instructions run without the runtime's LSE check`);
+      for (const f of atomics.unguardedFunctions) evidence.push(`unguarded LSE in ${f}`);
+    }
+    evidence.push(`${cpu.name}: ${cpu.evidence} has no "atomics" (LSE)${cpu.model ? ` (${cpu.model})` : ''}`);
+    return {
+      'GR-CPU-004': {
+        title: `LSE atomics without a run-time check; the CPU of ${cpu.name} has none`,
+        evidence,
+        // The rule's fix is the build setting's; hand-written assembly needs its own.
+        ...(bySetting
+          ? {}
+          : {
+              fix: 'The first call of the functions above crashes the process with "SIGILL: illegal instruction" (the runtime is up by then and prints the function). Guard the hand-written LSE assembly with internal/cpu / golang.org/x/sys/cpu ARM64.HasATOMICS and an LDAXR/STLXR fallback, or deploy to a CPU with LSE (ARMv8.1+).',
+            }),
+      },
+    };
+  }
+  if (cpu.lse && atomics && atomics.lse === 0 && atomics.llsc > 0 && (cpu.cores ?? 0) >= MANY_CORES) {
+    return {
+      'GR-CPU-005': {
+        title: `Only LL/SC atomics on ${cpu.name}, a ${cpu.cores}-core CPU with LSE`,
+        evidence: [
+          `${atomics.llsc} exclusive load/store instructions (LDXR/STXR loops), no LSE instruction`,
+          `${cpu.name}: ${cpu.evidence} has "atomics"; ${cpu.cores} cores`,
+        ],
+      },
+    };
+  }
+  return {};
+}
+
+/** `goready atomics --cpu/--host`: the same two rules as findings, outside a full check. */
+export function lseFindings(r: { path: string; goarm64: string | null }, atomics: AtomicsSummary | null, cpu: LseTarget): Finding[] {
+  return Object.entries(lseHits(r, atomics, cpu)).map(([id, hit]) => findingOf(ruleOf(id) as NonNullable<ReturnType<typeof ruleOf>>, hit, r.path));
 }

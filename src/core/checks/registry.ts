@@ -3,7 +3,7 @@ import type { SizeFacts } from '../facts/size.js';
 import type { CheckInput } from '../facts/target.js';
 import { buildChecks } from './build.js';
 import { cgroupChecks } from './cgroup.js';
-import type { Check } from './check.js';
+import { type Check, findingOf } from './check.js';
 import { clockChecks } from './clock.js';
 import { cpuChecks } from './cpu.js';
 import { cryptoChecks } from './crypto.js';
@@ -52,16 +52,7 @@ function run<I>(command: RuleCommand, checks: Record<string, Check<I>>, input: I
     const severity = hit.severity ?? rule.severity;
     // A programming error, caught by the tests: the table must list every severity a check gives.
     if (!severitiesOf(rule).includes(severity)) throw new Error(`${rule.id}: severity ${severity} is not among its rule's severities`);
-    out.push({
-      id: rule.id,
-      severity,
-      title: hit.title ?? rule.title,
-      subject,
-      evidence: hit.evidence,
-      fix: hit.fix ?? rule.fix,
-      refs: [...rule.refs],
-      ...(hit.savingsBytes !== undefined ? { savingsBytes: hit.savingsBytes } : {}),
-    });
+    out.push(findingOf(rule, hit, subject));
   }
   return out;
 }

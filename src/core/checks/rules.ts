@@ -164,12 +164,23 @@ export const RULES = [
   {
     id: 'GR-CPU-004',
     severity: 'fatal',
-    title: 'LSE atomics on a CPU without them',
+    title: 'LSE atomics without a run-time check on a CPU without them',
     area: 'cpu',
     command: 'check',
-    summary: '`GOARM64` ≥ v8.1 or `,lse` on a CPU without `atomics` (SIGILL, no message)',
+    summary:
+      'LSE atomics with no run-time check on a CPU without `atomics`: `GOARM64` ≥ v8.1 or `,lse`, or (arm64 code read) unguarded LSE instructions such as hand-written assembly, named by function (SIGILL)',
     fix: 'The first atomic operation dies with SIGILL (illegal instruction); Go prints no start-up message for this. Build with GOARM64=v8.0 (the default), which checks for LSE at run time.',
     refs: ['https://github.com/golang/go/issues/69124', 'https://go.dev/wiki/MinimumRequirements#arm64'],
+  },
+  {
+    id: 'GR-CPU-005',
+    severity: 'medium',
+    title: 'Only LL/SC atomics on a many-core CPU with LSE',
+    area: 'cpu',
+    command: 'check',
+    summary: 'only LL/SC atomics (no LSE path) on an LSE CPU with ≥ 16 cores',
+    fix: 'Under contention every LL/SC loop retries while the cache line bounces between cores; LSE atomics execute in the cache. Rebuild with a Go that emits LSE behind a run-time check (Go >= 1.14 does by default), or with GOARM64=v8.1 (or GOARM64=v8.0,lse) on Go >= 1.23 when every target CPU has LSE.',
+    refs: ['https://go.dev/doc/go1.23#arm64', 'https://github.com/golang/go/issues/60905'],
   },
   // kernel.ts: the target's kernel against the binary's Go release.
   {

@@ -1,3 +1,4 @@
+import type { AtomicsSummary } from '../code/atomics.js';
 import type { InspectReport } from './binary.js';
 import type { HostSnapshot } from './host.js';
 
@@ -15,6 +16,8 @@ export interface CheckInput {
 export interface CodeFacts {
   /** The binary has net's TCP listen path linked in (it can accept connections). */
   listensTcp: boolean;
+  /** arm64: the atomics census (LSE guarded or not); absent when the code was not read. */
+  atomics?: AtomicsSummary | null;
 }
 
 export interface Target {

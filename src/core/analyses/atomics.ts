@@ -1,0 +1,124 @@
+import type { X86Decoder } from '../code/amd64.js';
+import { arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, hasAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
+import { functionCode, goFunctions } from '../code/functions.js';
+import type { InspectReport } from '../facts/binary.js';
+import { setting } from '../facts/target.js';
+import { packageOf } from '../go/pkgname.js';
+import type { ObjectFile } from '../object/types.js';
+
+/** `goready atomics --format json`: see schema/atomics-report.schema.json. */
+export interface AtomicsReport {
+  path: string;
+  arch: string;
+  goVersion: string | null;
+  /** The GOARM64 build setting (Go ≥ 1.23), null when not recorded. */
+  goarm64: string | null;
+  lse: { total: number; guarded: number; unguarded: number };
+  llsc: { total: number };
+  ldar: number;
+  stlr: number;
+  dmb: number;
+  lock: number;
+  xchg: number;
+  mfence: number;
+  /** arm64: some LSE instruction runs without a runtime check, so the CPU must have LSE (FEAT_LSE, "atomics"). */
+  requiresLSE: boolean;
+  /** The flag symbols found (unstripped binaries); the guard test is matched by shape otherwise. */
+  flagSymbols: string[];
+  /** Every function with at least one atomic instruction, in address order. */
+  functions: FunctionAtomics[];
+  /** Functions whose code was not in the file (corrupt entries). */
+  skippedFunctions: number;
+}
+
+export interface PackageAtomics {
+  package: string;
+  functions: number;
+  lse: number;
+  lseUnguarded: number;
+  llsc: number;
+  ldar: number;
+  stlr: number;
+  dmb: number;
+  lock: number;
+  xchg: number;
+  mfence: number;
+}
+
+/** What the census needs besides the bytes: an x86 decoder (iced-x86, loaded by the Node edge) for amd64/386. */
+export interface AtomicsDeps {
+  x86?: (bits: 64 | 32) => X86Decoder;
+}
+
+export class UnsupportedArchError extends Error {
+  override name = 'UnsupportedArchError';
+}
+
+/** The census of one Go binary (one object: a universal Mach-O slice is one object). */
+export async function atomicsReport(obj: ObjectFile, report: InspectReport, deps: AtomicsDeps = {}): Promise<AtomicsReport> {
+  const arch = report.file.arch;
+  if (!['arm64', 'amd64', '386', 'arm'].includes(arch)) throw new UnsupportedArchError(`atomics: ${arch} is not analysed (arm64, amd64, 386, arm are)`);
+  const tab = await goFunctions(obj);
+  if (!tab) throw new UnsupportedArchError('atomics: no Go function table (pclntab) found');
+  const flags: FlagRange[] = [];
+  if (arch === 'arm64') {
+    for (const [name, s] of await obj.lookupSymbols(LSE_FLAG_SYMBOLS)) flags.push({ name, start: s.value, end: s.value + Math.max(1, s.size) });
+  }
+  const x86 = arch === 'amd64' || arch === '386' ? deps.x86?.(arch === 'amd64' ? 64 : 32) : undefined;
+  if ((arch === 'amd64' || arch === '386') && !x86) throw new UnsupportedArchError(`atomics: ${arch} needs an x86 decoder`);
+  const skipped = { count: 0 };
+  const functions: FunctionAtomics[] = [];
+  for await (const code of functionCode(obj, tab.functions, { skipped })) {
+    const f = tab.functions[code.index] as { name: string; entry: number; size: number };
+    const pkg = packageOf(f.name);
+    const r =
+      arch === 'arm64'
+        ? arm64Atomics(f, pkg, code.bytes, flags)
+        : arch === 'arm'
+          ? arm32Atomics(f, pkg, code.bytes)
+          : x86Atomics(f, pkg, code.bytes, x86 as X86Decoder, arch === 'amd64');
+    if (hasAtomics(r)) functions.push(r);
+  }
+  const sum = (k: keyof FunctionAtomics) => functions.reduce((n, f) => n + (f[k] as number), 0);
+  const guarded = functions.filter((f) => f.guarded).reduce((n, f) => n + f.lse, 0);
+  const lse = sum('lse');
+  return {
+    path: report.path,
+    arch,
+    goVersion: report.go.version,
+    goarm64: setting(report, 'GOARM64') ?? null,
+    lse: { total: lse, guarded, unguarded: lse - guarded },
+    llsc: { total: sum('llsc') },
+    ldar: sum('ldar'),
+    stlr: sum('stlr'),
+    dmb: sum('dmb'),
+    lock: sum('lock'),
+    xchg: sum('xchg'),
+    mfence: sum('mfence'),
+    requiresLSE: lse > guarded,
+    flagSymbols: flags.map((f) => f.name),
+    functions,
+    skippedFunctions: skipped.count,
+  };
+}
+
+/** The census summed per package, most atomic instructions first. */
+export function atomicsByPackage(r: AtomicsReport): PackageAtomics[] {
+  const m = new Map<string, PackageAtomics>();
+  for (const f of r.functions) {
+    const p = m.get(f.package) ?? { package: f.package, functions: 0, lse: 0, lseUnguarded: 0, llsc: 0, ldar: 0, stlr: 0, dmb: 0, lock: 0, xchg: 0, mfence: 0 };
+    p.functions++;
+    p.lse += f.lse;
+    if (!f.guarded) p.lseUnguarded += f.lse;
+    p.llsc += f.llsc;
+    p.ldar += f.ldar;
+    p.stlr += f.stlr;
+    p.dmb += f.dmb;
+    p.lock += f.lock;
+    p.xchg += f.xchg;
+    p.mfence += f.mfence;
+    m.set(f.package, p);
+  }
+  const weight = (p: PackageAtomics) => p.lse + p.llsc + p.ldar + p.stlr + p.dmb + p.lock + p.xchg + p.mfence;
+  return [...m.values()].sort((a, b) => weight(b) - weight(a) || a.package.localeCompare(b.package));
+}
