@@ -61,3 +61,34 @@ node --input-type=module -e '
   t = performance.now(); for (const x of texts) classify(index, x); const s = (performance.now() - t) / 1000;
   console.log(`index of ${index.entries.length} licences built in ${built.toFixed(0)} ms; ${texts.length} texts classified in ${s.toFixed(2)} s = ${(texts.length / s).toFixed(0)} texts/s`);
 ' "$PWD"
+
+echo "== atomics --format json vs aarch64-linux-gnu-objdump -d on the largest arm64 ELF of the corpus"
+command -v aarch64-linux-gnu-objdump >/dev/null || { echo "bench: needs aarch64-linux-gnu-objdump (binutils-aarch64-linux-gnu)"; exit 2; }
+# objdump reads ELF only (the corpus's larger arm64 binaries are Mach-O), so the largest arm64 ELF.
+ARM64=$(node -e '
+  const m = require(process.argv[1] + "/manifest.json"); const fs = require("fs");
+  const c = m.filter((e) => e.isGo && e.goarch === "arm64" && e.goos === "linux").map((e) => ({ p: process.argv[1] + "/" + e.path, s: fs.statSync(process.argv[1] + "/" + e.path).size }));
+  c.sort((a, b) => b.s - a.s); console.log(c[0].p);' "$CORPUS")
+echo "   $(basename "$(dirname "$(dirname "$ARM64")")")/$(basename "$ARM64"), $(stat -c %s "$ARM64") bytes"
+hyperfine -N --output=null --warmup 1 --runs 10 --export-json "$TMP/atomics.json" \
+  "$GR atomics --format json $ARM64" "aarch64-linux-gnu-objdump -d $ARM64" >/dev/null
+ratio "$TMP/atomics.json" "atomics --format json" 0.1
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+  const [g, p] = r; console.log(`   CPU time (user+sys): goready ${((g.user + g.system) * 1000).toFixed(0)} ms, objdump ${((p.user + p.system) * 1000).toFixed(0)} ms, ratio ${((g.user + g.system) / (p.user + p.system)).toFixed(2)}x`);' "$TMP/atomics.json"
+
+echo "== lint on Go's src/net/http vs gofmt -l (Go's own parser over the same files)"
+GOSRC=""
+for v in 1.27 1.26 1.24 1.23 1.22 1.21 1.19; do
+  for d in /usr/share/go-$v/src /usr/lib/go-$v/src; do [ -z "$GOSRC" ] && [ -d "$d/net/http" ] && GOSRC=$d; done
+done
+[ -n "$GOSRC" ] || { echo "bench: no Go source tree (golang-1.NN-src)"; exit 2; }
+FILES=$(find "$GOSRC/net/http" -name '*.go' ! -name '_*' ! -path '*/testdata/*' | wc -l)
+GOFMT=$(dirname "$GOSRC")/bin/gofmt
+[ -x "$GOFMT" ] || GOFMT=/usr/lib/go-1.27/bin/gofmt
+hyperfine -N --output=null --warmup 1 --runs 10 --export-json "$TMP/lint.json" \
+  "$GR lint --format json $GOSRC/net/http" "$GOFMT -l $GOSRC/net/http" >/dev/null
+ratio "$TMP/lint.json" "lint net/http" 3.0
+node -e '
+  const [g] = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+  console.log(`   ${process.argv[2]} files: ${(process.argv[2] / g.mean).toFixed(0)} files/s wall, ${(process.argv[2] / (g.user + g.system)).toFixed(0)} files/s CPU (goal >= 100)`);' "$TMP/lint.json" "$FILES"

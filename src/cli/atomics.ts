@@ -50,8 +50,7 @@ export function register(program: Command, cli: Cli): void {
       const model = flags.cpu ? cpuModel(flags.cpu) : null;
       if (flags.cpu && !model) cli.fail(`--cpu ${flags.cpu}: unknown CPU (known: ${CPUS.map((c) => c.name).join(', ')})`);
       let target: { name: string; lse: boolean; cores: number | null; modelName: string | null; evidence: string } | null = null;
-      if (model)
-        target = { name: model.name, lse: model.lse, cores: model.cores, modelName: model.core, evidence: `${model.core} (${model.isa}, ${model.source})` };
+      if (model) target = { name: model.name, lse: model.lse, cores: model.cores, modelName: null, evidence: `${model.core} (${model.isa}, ${model.source})` };
       if (flags.host) {
         const host =
           flags.host === 'local'

@@ -160,9 +160,12 @@ export function hasAtomics(r: FunctionAtomics): boolean {
  */
 export function arm64Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, flags: readonly FlagRange[]): FunctionAtomics {
   const r = empty(f, pkg);
-  const words = arm64Words(bytes);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as number;
+  // Read in place: copying every function's words (arm64Words) doubles the census's garbage.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.byteLength >>> 2;
+  let candidate = false;
+  for (let i = 0; i < n; i++) {
+    const w = view.getUint32(i * 4, true);
     // Every atomic class has bits 27:24 = 1000 (0x08…) or 1000 with bit 29 (0x38…), or is the DMB word: one test skips the rest.
     if ((w & 0x1f000000) !== 0x08000000 && (w & 0x3f000000) !== 0x38000000 && (w & 0xfffff0ff) >>> 0 !== 0xd50330bf) continue;
     for (const c of ATOMIC_CLASSES) {
@@ -170,10 +173,11 @@ export function arm64Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, fl
       const d = c.decode(w, f.entry + i * 4);
       if (!d) continue;
       count(r, c.kind, d.mnemonic);
+      candidate = true;
       break;
     }
   }
-  r.guarded = r.lse > 0 && r.llsc > 0 && testsFlag(words, f.entry, flags);
+  r.guarded = candidate && r.lse > 0 && r.llsc > 0 && testsFlag(arm64Words(bytes), f.entry, flags);
   return r;
 }
 
