@@ -7,8 +7,9 @@ import { assertRuleIds } from '../core/checks/rules.js';
 import { InputError } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import type { HostSnapshot } from '../core/facts/host.js';
-import { codeFacts, type Target } from '../core/facts/target.js';
+import type { Target } from '../core/facts/target.js';
 import { type FindingsFormat, renderFindings } from '../core/render/findings.js';
+import { binaryFacts } from '../node/binary-facts.js';
 import { errorText, failureText } from '../node/errors.js';
 import { inspectFile } from '../node/files/inspect.js';
 import { VERSION } from '../node/version.js';
@@ -85,16 +86,6 @@ function parseEnv(list: string[]): Record<string, string> {
     env[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return env;
-}
-
-/** The binary's report and its code facts (from the function table). */
-async function binaryFacts(file: string, shownAs = file): Promise<{ report: InspectReport; code: ReturnType<typeof codeFacts> | null }[]> {
-  const reports = await inspectFile(file, { functions: true });
-  return reports.map((r) => {
-    const code = r.functions?.length ? codeFacts(r.functions.map((f) => f.name)) : null;
-    delete r.functions;
-    return { report: { ...r, path: shownAs }, code };
-  });
 }
 
 /**
