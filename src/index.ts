@@ -1,9 +1,14 @@
 /** The browser-safe library: no Node APIs below this entry point. */
 
+export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
 export { diffHosts, type HostDiff } from './core/analyses/host-diff.js';
+export { ATOMIC_RULES, type AtomicLintOptions, atomicFindings } from './core/checks/atomic.js';
+export { type LseTarget, lseFindings } from './core/checks/cpu.js';
 export { atLeast, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
 export { runChecks, sizeFindings } from './core/checks/registry.js';
 export { closestRuleIds, RULES, type Rule, type RuleId, ruleOf } from './core/checks/rules.js';
+export type { SourceFinding } from './core/checks/source-finding.js';
+export { type FunctionAtomics, summarizeAtomics } from './core/code/atomics.js';
 export { FormatError, UnsupportedError } from './core/errors.js';
 export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './core/facts/binary.js';
 export type { HostSnapshot } from './core/facts/host.js';
@@ -13,8 +18,12 @@ export { type CheckInput, type CodeFacts, codeFacts, type Target } from './core/
 export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './core/go/modinfo.js';
 export { packageOf } from './core/go/pkgname.js';
 export { BlobSource, type ByteSource, BytesSource, SubSource } from './core/io/source.js';
+export { CPUS, type CpuModel, cpuModel } from './core/linux/cpus.js';
 export { openObject } from './core/object/open.js';
 export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './core/object/types.js';
+export { renderAtomicsText } from './core/render/atomics.js';
 export { renderFindings, renderFindingsMarkdown, renderFindingsText, renderSarif } from './core/render/findings.js';
 export { renderInspectText } from './core/render/inspect-text.js';
+export { renderLintJson, renderLintSarif, renderLintText } from './core/render/lint.js';
 export { renderRulesMarkdown, renderRulesText } from './core/render/rules.js';
+export { analyseSources, type SourceDir, type SourceFacts } from './core/source/analyse.js';

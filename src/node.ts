@@ -1,8 +1,11 @@
 /** The Node entry point (`goready/node`): files and directories, host snapshots, ssh, container images. */
 
+export { atomicsOfFile } from './node/code/atomics.js';
 export { errorText, failureText } from './node/errors.js';
 export * from './node/files/inspect.js';
 export { collect, describeRoot } from './node/host/collect.js';
 export { readSnapshot, validateSnapshot } from './node/host/snapshot-file.js';
 export { sshSnapshot } from './node/host/ssh.js';
 export { type ImageTarget, openImage } from './node/image/open.js';
+export { lintFacts, sourceDirs } from './node/source/lint.js';
+export { goParser } from './node/source/parser.js';

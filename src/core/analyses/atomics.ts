@@ -1,5 +1,5 @@
 import type { X86Decoder } from '../code/amd64.js';
-import { arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, hasAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
+import { arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
 import { functionCode, goFunctions } from '../code/functions.js';
 import type { InspectReport } from '../facts/binary.js';
 import { setting } from '../facts/target.js';
@@ -70,14 +70,15 @@ export async function atomicsReport(obj: ObjectFile, report: InspectReport, deps
   const functions: FunctionAtomics[] = [];
   for await (const code of functionCode(obj, tab.functions, { skipped })) {
     const f = tab.functions[code.index] as { name: string; entry: number; size: number };
-    const pkg = packageOf(f.name);
     const r =
       arch === 'arm64'
-        ? arm64Atomics(f, pkg, code.bytes, flags)
+        ? arm64Atomics(f, code.bytes, flags)
         : arch === 'arm'
-          ? arm32Atomics(f, pkg, code.bytes)
-          : x86Atomics(f, pkg, code.bytes, x86 as X86Decoder, arch === 'amd64');
-    if (hasAtomics(r)) functions.push(r);
+          ? arm32Atomics(f, code.bytes)
+          : x86Atomics(f, code.bytes, x86 as X86Decoder, arch === 'amd64');
+    if (!r) continue;
+    r.package = packageOf(f.name);
+    functions.push(r);
   }
   const sum = (k: keyof FunctionAtomics) => functions.reduce((n, f) => n + (f[k] as number), 0);
   const guarded = functions.filter((f) => f.guarded).reduce((n, f) => n + f.lse, 0);

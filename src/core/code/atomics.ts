@@ -139,8 +139,9 @@ export const LSE_FLAG_SYMBOLS = ['runtime.arm64HasATOMICS', 'internal/cpu.ARM64'
 
 const KINDS: AtomicKind[] = ['lse', 'llsc', 'ldar', 'stlr', 'dmb', 'lock', 'xchg', 'mfence'];
 
-function empty(f: PclnFunction, pkg: string): FunctionAtomics {
-  return { name: f.name, package: pkg, entry: f.entry, lse: 0, llsc: 0, ldar: 0, stlr: 0, dmb: 0, lock: 0, xchg: 0, mfence: 0, guarded: false, mnemonics: {} };
+/** A function's record; its package is filled in by the caller, only for functions that have atomics. */
+function empty(f: PclnFunction): FunctionAtomics {
+  return { name: f.name, package: '', entry: f.entry, lse: 0, llsc: 0, ldar: 0, stlr: 0, dmb: 0, lock: 0, xchg: 0, mfence: 0, guarded: false, mnemonics: {} };
 }
 
 function count(r: FunctionAtomics, kind: AtomicKind, mnemonic: string): void {
@@ -154,16 +155,15 @@ export function hasAtomics(r: FunctionAtomics): boolean {
 }
 
 /**
- * arm64: counts a function's atomic instructions and decides whether its LSE is guarded.
+ * arm64: counts a function's atomic instructions (null when it has none) and decides whether its LSE is guarded.
  * `flags` are the flag symbols' address ranges (empty for a stripped binary: then any ADRP+LDRB
  * feeding a CBZ/TBZ counts as the test, which is what Go's code does).
  */
-export function arm64Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, flags: readonly FlagRange[]): FunctionAtomics {
-  const r = empty(f, pkg);
+export function arm64Atomics(f: PclnFunction, bytes: Uint8Array, flags: readonly FlagRange[]): FunctionAtomics | null {
+  let r: FunctionAtomics | null = null;
   // Read in place: copying every function's words (arm64Words) doubles the census's garbage.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength >>> 2;
-  let candidate = false;
   for (let i = 0; i < n; i++) {
     const w = view.getUint32(i * 4, true);
     // Every atomic class has bits 27:24 = 1000 (0x08…) or 1000 with bit 29 (0x38…), or is the DMB word: one test skips the rest.
@@ -172,12 +172,12 @@ export function arm64Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, fl
       if ((w & c.mask) >>> 0 !== c.value >>> 0) continue;
       const d = c.decode(w, f.entry + i * 4);
       if (!d) continue;
+      r ??= empty(f);
       count(r, c.kind, d.mnemonic);
-      candidate = true;
       break;
     }
   }
-  r.guarded = candidate && r.lse > 0 && r.llsc > 0 && testsFlag(arm64Words(bytes), f.entry, flags);
+  if (r) r.guarded = r.lse > 0 && r.llsc > 0 && testsFlag(arm64Words(bytes), f.entry, flags);
   return r;
 }
 
@@ -213,14 +213,15 @@ function testsFlag(words: Uint32Array, entry: number, flags: readonly FlagRange[
 }
 
 /** arm (A32): LDREX/STREX and DMB. */
-export function arm32Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array): FunctionAtomics {
-  const r = empty(f, pkg);
+export function arm32Atomics(f: PclnFunction, bytes: Uint8Array): FunctionAtomics | null {
+  let r: FunctionAtomics | null = null;
   const words = arm64Words(bytes);
   for (const w of words) {
     for (const c of ARM32_CLASSES) {
       if ((w & c.mask) >>> 0 !== c.value >>> 0) continue;
       // LDREX/STREX carry a condition (bits 31:28); 1111 is the unconditional space, not these.
       if (c.mnemonic !== 'dmb' && bits(w, 31, 28) === 15) continue;
+      r ??= empty(f);
       count(r, c.kind, c.mnemonic);
       break;
     }
@@ -232,8 +233,8 @@ export function arm32Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array): F
 const PREFIX = new Set([0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0x66, 0x67]);
 
 /** amd64/386: LOCK-prefixed instructions, XCHG with a memory operand, MFENCE. */
-export function x86Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, decoder: X86Decoder, bits64: boolean): FunctionAtomics {
-  const r = empty(f, pkg);
+export function x86Atomics(f: PclnFunction, bytes: Uint8Array, decoder: X86Decoder, bits64: boolean): FunctionAtomics | null {
+  const r = empty(f);
   for (const ins of decoder.decode(bytes, f.entry, { detail: false })) {
     const m = ins.mnemonic;
     if (m === 'mfence') {
@@ -254,7 +255,7 @@ export function x86Atomics(f: PclnFunction, pkg: string, bytes: Uint8Array, deco
     // 86/87 /r: XCHG r/m, r — memory when ModRM.mod != 11 (90+r forms are register-only).
     if ((op === 0x86 || op === 0x87) && p + 1 < end && (bytes[p + 1] as number) >> 6 !== 3) count(r, 'xchg', m);
   }
-  return r;
+  return hasAtomics(r) ? r : null;
 }
 
 /** What `check` needs of an arm64 census: is LSE required, and the evidence for it. */
