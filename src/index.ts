@@ -2,7 +2,7 @@
 
 export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
 export { diffHosts, type HostDiff } from './core/analyses/host-diff.js';
-export { ATOMIC_RULES, type AtomicLintOptions, atomicFindings } from './core/checks/atomic.js';
+export { type AtomicLintOptions, atomicChecks, atomicFindings, LINT_RULES } from './core/checks/atomic.js';
 export { type LseTarget, lseFindings } from './core/checks/cpu.js';
 export { atLeast, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
 export { runChecks, sizeFindings } from './core/checks/registry.js';

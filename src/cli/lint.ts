@@ -29,21 +29,23 @@ export function register(program: Command, cli: Cli): void {
       const goarches = flags.goarch?.split(',').map((s) => s.trim()) ?? GOARCH32;
       const unknown = goarches.filter((a) => !GOARCH32.includes(a));
       if (unknown.length) cli.fail(`--goarch ${unknown.join(',')}: only 32-bit GOARCHes can misalign 64-bit atomics (${GOARCH32.join(', ')})`);
-      const [{ lintFacts }, { atomicFindings, ATOMIC_RULES }, render, { VERSION }] = await Promise.all([
+      const [{ lintFacts }, { atomicFindings, LINT_RULES }, { assertRuleIds }, render, { VERSION }] = await Promise.all([
         import('../node/source/lint.js'),
         import('../core/checks/atomic.js'),
+        import('../core/checks/rules.js'),
         import('../core/render/lint.js'),
         import('../node/version.js'),
       ]);
+      const skip = new Set(flags.skip?.split(',').map((s) => s.trim()) ?? []);
+      assertRuleIds(skip, '--skip');
       const facts = await lintFacts(paths);
       for (const s of facts.skipped) process.stderr.write(`goready: ${s.file}: skipped: ${s.reason}\n`);
-      const skip = new Set(flags.skip?.split(',').map((s) => s.trim()) ?? []);
-      const findings = atomicFindings(facts, { goarches, tests: !!flags.tests }).filter((f) => !skip.has(f.id));
+      const findings = atomicFindings(facts, { goarches, tests: !!flags.tests }, skip);
       const text =
         flags.format === 'json'
           ? render.renderLintJson(findings)
           : flags.format === 'sarif'
-            ? render.renderLintSarif(findings, ATOMIC_RULES, VERSION)
+            ? render.renderLintSarif(findings, LINT_RULES, VERSION)
             : render.renderLintText(findings, facts);
       emit(text, flags.out);
       const failOn = flags.failOn;

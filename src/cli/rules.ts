@@ -15,7 +15,7 @@ export function register(program: Command, cli: Cli): void {
     .description('List every finding rule: ID, severity, the command that reports it, title; with IDs, each in full (when it fires, fix, references)')
     .argument('[ids...]', 'rule IDs to show in full')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--command <command>', 'only the rules this command reports (check, size)')
+    .option('--command <command>', 'only the rules this command reports (check, size, lint)')
     .option('-o, --out <file>', 'write the list to FILE')
     .action(async (ids: string[], flags: RulesFlags) => {
       const { RULE_COMMANDS, RULES, assertRuleIds, ruleOf } = await import('../core/checks/rules.js');

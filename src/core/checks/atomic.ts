@@ -1,44 +1,15 @@
 import type { AtomicSite, Placement } from '../source/access.js';
 import type { SourceFacts } from '../source/analyse.js';
 import { ARCH32 } from '../source/layout.js';
-import type { Severity } from './finding.js';
+import { RULES, type Rule, type RuleIdOf } from './rules.js';
 import type { SourceFinding } from './source-finding.js';
 
 /**
- * Concurrency rules on Go source (`goready lint`):
- *   GR-ATOMIC-001  64-bit sync/atomic on a word that is not 8-byte aligned on a 32-bit GOARCH
- *   GR-ATOMIC-002  a variable or field accessed atomically in one place and plainly in another
- *   GR-ATOMIC-003  per-element atomic counters in an array or slice whose elements share cache lines
+ * The rules of `goready lint` (GR-ATOMIC-*; rules.ts has each rule): pure functions of the source
+ * facts, each returning its hits at their positions. atomicFindings runs them in table order and
+ * fills ID and default severity from the table.
  */
-export interface SourceRule {
-  id: string;
-  severity: Severity;
-  title: string;
-  refs: string[];
-}
-
-export const ATOMIC_RULES: SourceRule[] = [
-  {
-    id: 'GR-ATOMIC-001',
-    severity: 'high',
-    title: '64-bit atomic operation on a word that is not 8-byte aligned on a 32-bit platform',
-    refs: ['https://pkg.go.dev/sync/atomic#pkg-note-BUG', 'https://go.dev/ref/spec#Size_and_alignment_guarantees'],
-  },
-  {
-    id: 'GR-ATOMIC-002',
-    severity: 'medium',
-    title: 'Accessed with sync/atomic in one place and with plain loads or stores in another',
-    refs: ['https://go.dev/ref/mem', 'https://pkg.go.dev/cmd/vet'],
-  },
-  {
-    id: 'GR-ATOMIC-003',
-    severity: 'low',
-    title: 'Per-element atomic counters share cache lines (false sharing)',
-    refs: ['https://pkg.go.dev/golang.org/x/sys/cpu#CacheLinePad'],
-  },
-];
-
-const rule = (id: string) => ATOMIC_RULES.find((r) => r.id === id) as SourceRule;
+type SourceHit = Omit<SourceFinding, 'id' | 'severity'>;
 
 /** A cache line on amd64 and most arm64 cores; Apple's M-series cores use 128. */
 const LINE = 64;
@@ -51,22 +22,33 @@ export interface AtomicLintOptions {
   tests?: boolean;
 }
 
-export function atomicFindings(facts: SourceFacts, opts: AtomicLintOptions = {}): SourceFinding[] {
-  const goarches = new Set(opts.goarches ?? ARCH32);
-  return [...misaligned(facts.sites, goarches), ...mixed(facts, !!opts.tests), ...falseSharing(facts.sites)];
+export const atomicChecks: Record<RuleIdOf<'lint'>, (facts: SourceFacts, opts: AtomicLintOptions) => SourceHit[]> = {
+  'GR-ATOMIC-001': (facts, opts) => misaligned(facts.sites, new Set(opts.goarches ?? ARCH32)),
+  'GR-ATOMIC-002': (facts, opts) => mixed(facts, !!opts.tests),
+  'GR-ATOMIC-003': (facts) => falseSharing(facts.sites),
+};
+
+/** The lint rules, in table order (SARIF's rule list). */
+export const LINT_RULES: Rule[] = RULES.filter((r) => r.command === 'lint');
+
+export function atomicFindings(facts: SourceFacts, opts: AtomicLintOptions = {}, skip: ReadonlySet<string> = new Set()): SourceFinding[] {
+  const out: SourceFinding[] = [];
+  for (const rule of LINT_RULES) {
+    if (skip.has(rule.id)) continue;
+    const check = atomicChecks[rule.id as RuleIdOf<'lint'>];
+    for (const hit of check(facts, opts)) out.push({ id: rule.id, severity: rule.severity, ...hit });
+  }
+  return out;
 }
 
-function misaligned(sites: AtomicSite[], goarches: Set<string>): SourceFinding[] {
-  const out: SourceFinding[] = [];
+function misaligned(sites: AtomicSite[], goarches: Set<string>): SourceHit[] {
+  const out: SourceHit[] = [];
   for (const s of sites) {
     const bad = s.placements.filter((p) => goarches.has(p.goarch) && (p.offset % 8 !== 0 || (p.stride ?? 0) % 8 !== 0));
     if (!bad.length) continue;
-    const r = rule('GR-ATOMIC-001');
     const typed = s.op.includes('Uint64') ? 'atomic.Uint64' : 'atomic.Int64';
     const strided = bad.some((p) => (p.stride ?? 0) % 8 !== 0);
     out.push({
-      id: r.id,
-      severity: r.severity,
       message: `atomic.${s.op}(&${s.target}) on a word that is not 8-byte aligned on ${bad.map((p) => p.goarch).join(', ')}: it panics there ("unaligned 64-bit atomic operation")`,
       file: s.file,
       line: s.line,
@@ -86,11 +68,10 @@ function placementText(target: string, p: Placement): string {
   return `${p.goarch}: ${target} at ${at} from an 8-byte aligned base (${why})`;
 }
 
-function mixed(facts: SourceFacts, tests: boolean): SourceFinding[] {
+function mixed(facts: SourceFacts, tests: boolean): SourceHit[] {
   const byKey = new Map<string, AtomicSite[]>();
   for (const s of facts.sites) if (s.key) byKey.set(s.key, [...(byKey.get(s.key) ?? []), s]);
-  const r = rule('GR-ATOMIC-002');
-  const out: SourceFinding[] = [];
+  const out: SourceHit[] = [];
   const seen = new Set<string>();
   for (const p of facts.plain) {
     if (p.test && !tests) continue;
@@ -101,8 +82,6 @@ function mixed(facts: SourceFacts, tests: boolean): SourceFinding[] {
     const first = sites[0] as AtomicSite;
     const typed = first.typed;
     out.push({
-      id: r.id,
-      severity: r.severity,
       message: typed
         ? `${p.target} is a sync/atomic.${first.op.split('.')[0]}; this ${p.write ? 'assignment overwrites' : 'use copies'} it without an atomic operation`
         : `${p.target} is ${p.write ? 'written' : 'read'} here without sync/atomic, but accessed atomically elsewhere (${sites.length} place${sites.length > 1 ? 's' : ''})`,
@@ -123,7 +102,7 @@ function mixed(facts: SourceFacts, tests: boolean): SourceFinding[] {
   return out;
 }
 
-function falseSharing(sites: AtomicSite[]): SourceFinding[] {
+function falseSharing(sites: AtomicSite[]): SourceHit[] {
   const groups = new Map<string, AtomicSite[]>();
   for (const s of sites) {
     const e = s.element;
@@ -132,8 +111,7 @@ function falseSharing(sites: AtomicSite[]): SourceFinding[] {
     const k = e.decl ? `${e.decl.file}:${e.decl.line}` : `${s.file}:${s.line}:${e.type}`;
     groups.set(k, [...(groups.get(k) ?? []), s]);
   }
-  const r = rule('GR-ATOMIC-003');
-  const out: SourceFinding[] = [];
+  const out: SourceHit[] = [];
   for (const list of groups.values()) {
     const s = list[0] as AtomicSite;
     const e = s.element as NonNullable<AtomicSite['element']>;
@@ -142,8 +120,6 @@ function falseSharing(sites: AtomicSite[]): SourceFinding[] {
     const pad = LINE - (size % LINE);
     const padApple = APPLE_LINE - (size % APPLE_LINE);
     out.push({
-      id: r.id,
-      severity: r.severity,
       message: `${e.type} is ${size} bytes and its elements are updated atomically per index (${list.length} place${list.length > 1 ? 's' : ''}): ${Math.floor(LINE / size) || 1} elements share each ${LINE}-byte cache line, so cores updating different elements contend`,
       file: where.file,
       line: where.line,

@@ -20,7 +20,7 @@ import { InputError } from '../errors.js';
 import type { Severity } from './finding.js';
 
 /** The commands that report findings; each has its map of checks and its runner in registry.ts. */
-export const RULE_COMMANDS = ['check', 'size'] as const;
+export const RULE_COMMANDS = ['check', 'size', 'lint'] as const;
 export type RuleCommand = (typeof RULE_COMMANDS)[number];
 
 export interface Rule {
@@ -384,6 +384,40 @@ export const RULES = [
     summary: 'the file is packed with UPX',
     fix: 'Prefer -ldflags="-s -w": a packed file is smaller on disk but every process unpacks it into private memory (no page sharing, slower start), antivirus tools flag packed binaries, and Go tooling cannot read it.',
     refs: ['https://upx.github.io/'],
+  },
+  // atomic.ts: Go source (goready lint), from the syntax trees and struct layouts per GOARCH.
+  {
+    id: 'GR-ATOMIC-001',
+    severity: 'high',
+    title: '64-bit atomic operation on a word not 8-byte aligned on a 32-bit platform',
+    area: 'atomic',
+    command: 'lint',
+    summary:
+      'a 64-bit `sync/atomic` function (`AddInt64`, `LoadUint64`, `CompareAndSwapUint64` …) on a word not 8-byte aligned on 386, arm, mips or mipsle (`--goarch` narrows): offsets per GOARCH, elements of odd-sized arrays',
+    fix: 'Declare the field as atomic.Int64 / atomic.Uint64 (always 8-byte aligned, Go >= 1.19), or move it to the start of the struct: the first word of an allocated struct, array or slice is 64-bit aligned.',
+    refs: ['https://pkg.go.dev/sync/atomic#pkg-note-BUG', 'https://go.dev/ref/spec#Size_and_alignment_guarantees'],
+  },
+  {
+    id: 'GR-ATOMIC-002',
+    severity: 'medium',
+    title: 'Accessed with sync/atomic in one place and plainly in another',
+    area: 'atomic',
+    command: 'lint',
+    summary:
+      'a variable or field accessed with `sync/atomic` in one place and plainly elsewhere in the package, or a typed atomic copied or overwritten; plain writes while initialising (a fresh `&T{}`/`new(T)`/`var v T` before it is shared, `init`, package-level initialisers) are fine; `_test.go` files only with `--tests`',
+    fix: 'Use sync/atomic for every access once the value is shared, or make it a typed atomic (atomic.Int64, atomic.Uint32, ...) so that a plain access no longer compiles.',
+    refs: ['https://go.dev/ref/mem', 'https://pkg.go.dev/cmd/vet'],
+  },
+  {
+    id: 'GR-ATOMIC-003',
+    severity: 'low',
+    title: 'Per-element atomic counters share cache lines (false sharing)',
+    area: 'atomic',
+    command: 'lint',
+    summary:
+      "a struct smaller than a cache line whose elements of an array or slice are updated atomically by index (per-shard counters): the `_ [N]byte` padding for 64-byte lines and for Apple silicon's 128",
+    fix: 'Pad the element to a whole cache line (`_ [N]byte` as its last field), or add `_ cpu.CacheLinePad` from golang.org/x/sys/cpu.',
+    refs: ['https://pkg.go.dev/golang.org/x/sys/cpu#CacheLinePad'],
   },
 ] as const satisfies readonly Rule[];
 

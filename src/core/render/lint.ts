@@ -1,5 +1,5 @@
-import type { SourceRule } from '../checks/atomic.js';
 import { SEVERITIES } from '../checks/finding.js';
+import type { Rule } from '../checks/rules.js';
 import { bySourcePosition, type SourceFinding } from '../checks/source-finding.js';
 
 /** `file:line:col: ID severity: message`, as compilers and go vet print, with evidence and fix indented. */
@@ -25,7 +25,7 @@ export function renderLintJson(findings: SourceFinding[]): string {
 const LEVEL = { fatal: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
 
 /** SARIF 2.1.0 for code scanning: one rule per ID from the rules table, one result per finding with its region. */
-export function renderLintSarif(findings: SourceFinding[], rules: SourceRule[], version: string): string {
+export function renderLintSarif(findings: SourceFinding[], rules: readonly Rule[], version: string): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -39,6 +39,8 @@ export function renderLintSarif(findings: SourceFinding[], rules: SourceRule[], 
             rules: rules.map((r) => ({
               id: r.id,
               shortDescription: { text: r.title },
+              fullDescription: { text: r.summary },
+              help: { text: r.fix },
               ...(r.refs[0] ? { helpUri: r.refs[0] } : {}),
               defaultConfiguration: { level: LEVEL[r.severity] },
               properties: { severity: r.severity },
