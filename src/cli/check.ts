@@ -5,13 +5,11 @@ import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks
 import { runChecks } from '../core/checks/registry.js';
 import { assertRuleIds } from '../core/checks/rules.js';
 import { InputError } from '../core/errors.js';
-import type { InspectReport } from '../core/facts/binary.js';
 import type { HostSnapshot } from '../core/facts/host.js';
 import type { Target } from '../core/facts/target.js';
 import { type FindingsFormat, renderFindings } from '../core/render/findings.js';
 import { binaryFacts } from '../node/binary-facts.js';
 import { errorText, failureText } from '../node/errors.js';
-import { inspectFile } from '../node/files/inspect.js';
 import { VERSION } from '../node/version.js';
 import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
