@@ -3,7 +3,8 @@
 export { atomicsOfFile } from './node/code/atomics.js';
 export { errorText, failureText } from './node/errors.js';
 export * from './node/files/inspect.js';
-export { collect, describeRoot } from './node/host/collect.js';
+export { collect } from './node/host/collect.js';
+export { describeRoot } from './node/host/root.js';
 export { readSnapshot, validateSnapshot } from './node/host/snapshot-file.js';
 export { sshSnapshot } from './node/host/ssh.js';
 export { type ImageTarget, openImage } from './node/image/open.js';

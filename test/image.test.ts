@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TarReader } from '../src/core/image/tar.js';
-import { libDirs } from '../src/node/host/collect.js';
+import { libraryDirs as libDirs } from '../src/core/linux/loader.js';
 import { validateSnapshot } from '../src/node/host/snapshot-file.js';
 import { type ImageTarget, openImage } from '../src/node/image/open.js';
 import { CORPUS, run } from './helpers/corpus.js';

@@ -1,6 +1,6 @@
 import type { InspectReport } from '../facts/binary.js';
-import type { LibraryFile } from '../facts/host.js';
 import { binaryLibc, type CheckInput, setting, type Target } from '../facts/target.js';
+import { resolveLibrary as resolve } from '../linux/loader.js';
 import { type Checks, onTarget } from './check.js';
 
 /** The binary's C library needs against the target's (GR-LIBC-*; rules.ts has each rule). */
@@ -83,15 +83,4 @@ const DEBIAN_BUILD_IMAGE: Record<string, string> = { '2.28': 'buster', '2.31': '
 
 function baseName(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
-}
-
-/** Where the loader would find `soname` on the target: absolute RUNPATH dirs, then the search path. */
-export function resolve(soname: string, runpath: readonly string[], libs: NonNullable<Target['host']['libraries']>): LibraryFile | null {
-  if (soname.includes('/')) return libs.files.find((f) => f.path === soname) ?? null;
-  for (const dir of [...runpath.filter((p) => p.startsWith('/')), ...libs.searchPaths]) {
-    const path = `${dir.replace(/\/+$/, '')}/${soname}`;
-    const hit = libs.files.find((f) => f.path === path);
-    if (hit) return hit;
-  }
-  return null;
 }

@@ -1,6 +1,7 @@
 import type { CheckInput } from '../facts/target.js';
+import { resolveLibrary as resolve } from '../linux/loader.js';
 import { type Checks, onTarget } from './check.js';
-import { libcMismatch, resolve, runpathOf } from './libc.js';
+import { libcMismatch, runpathOf } from './libc.js';
 
 /** The loader and the libraries the binary names, on the target (GR-LINK-*; rules.ts has each rule). */
 export const linkChecks = {

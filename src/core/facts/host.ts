@@ -38,8 +38,54 @@ export type SystemdProperty = (typeof SYSTEMD_PROPERTIES)[number];
 
 /** Container-related words looked for in the process's cgroup paths. */
 export const CGROUP_HINTS = ['containerd', 'crio', 'docker', 'kubepods', 'libpod', 'lxc'] as const;
-/** Container runtime programs looked for in /usr/local/sbin, /usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin. */
+/** Container runtime programs looked for in RUNTIME_DIRS. */
 export const RUNTIME_PROGRAMS = ['containerd', 'crio', 'crun', 'docker', 'dockerd', 'kubelet', 'podman', 'runc'] as const;
+export type RuntimeProgramName = (typeof RUNTIME_PROGRAMS)[number];
+/** Where runtime programs are looked for, in order: the first directory holding an executable regular file of that name wins. */
+export const RUNTIME_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+
+/**
+ * What each runtime program is to a Go binary in a container:
+ * - engine: runs containers and applies its seccomp profile (dockerd, containerd, crio, podman).
+ *   The Docker version that decides GR-SECCOMP-001 is dockerd's.
+ * - client: talks to an engine, possibly on another machine (docker); its version says nothing
+ *   about the engine's.
+ * - oci-runtime: creates the container process for an engine (runc, crun).
+ * - node-agent: drives an engine for Kubernetes (kubelet).
+ */
+export const RUNTIME_ROLES: Readonly<Record<RuntimeProgramName, RuntimeRole>> = {
+  containerd: 'engine',
+  crio: 'engine',
+  crun: 'oci-runtime',
+  docker: 'client',
+  dockerd: 'engine',
+  kubelet: 'node-agent',
+  podman: 'engine',
+  runc: 'oci-runtime',
+};
+export type RuntimeRole = 'engine' | 'client' | 'oci-runtime' | 'node-agent';
+
+/**
+ * An installed container runtime program and its version, read without running it: from dpkg's
+ * database when a package owns the file, else from the program's Go build info.
+ */
+export interface RuntimeProgram {
+  name: RuntimeProgramName;
+  /** Where it was found (RUNTIME_DIRS); null in snapshots written before this field existed. */
+  path: string | null;
+  role: RuntimeRole;
+  /** The dotted version (1.2 or 1.2.3); null when no source gives one. */
+  version: string | null;
+  /**
+   * dpkg: the version of the installed package that owns the file (var/lib/dpkg/info/*.list, status);
+   * buildinfo: the program's Go build info (its main module version, or an -ldflags -X …Version= value);
+   * version-output: `PROG --version`, as earlier collectors ran it (snapshots written before this field existed);
+   * null when no version was found.
+   */
+  source: 'dpkg' | 'buildinfo' | 'version-output' | null;
+  /** What was read: "docker.io 20.10.24+dfsg1-1+deb12u1+b6", "-X github.com/docker/cli/cli/version.Version=28.2.2", "mod example.com/x v1.2.3". */
+  evidence: string | null;
+}
 
 /** A resource limit value: a number, or the string "unlimited" (RLIM_INFINITY) exactly as /proc/self/limits prints it. */
 export type LimitValue = number | string;
@@ -177,10 +223,13 @@ export interface HostSnapshot {
     /** Container runtime programs installed (RUNTIME_PROGRAMS found), sorted. */
     runtimePrograms: string[];
     /**
-     * Each runtime program's version: the first dotted number of the first line of `PROG --version`
-     * (dockerd: the daemon, docker: the client). Decides GR-SECCOMP-001 (clone3 under Docker < 20.10.10).
+     * Each runtime program's version, by name, for those with one (runtimes tells where each came
+     * from). dockerd is the Docker engine, docker only its client: GR-SECCOMP-001 (clone3 under
+     * Docker < 20.10.10) is about the engine.
      */
     runtimeVersions: Record<string, string>;
+    /** The runtime programs found, in RUNTIME_PROGRAMS order, with role, version and its source. Nothing is run to read them. */
+    runtimes: RuntimeProgram[];
   };
   /**
    * The shared objects the dynamic loader can find: what a binary's interpreter and NEEDED entries

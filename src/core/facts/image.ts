@@ -58,6 +58,7 @@ export function imageSnapshot(described: Pick<HostSnapshot, 'distro' | 'libc' | 
       runtime: null,
       runtimePrograms: [],
       runtimeVersions: {},
+      runtimes: [],
     },
     libraries: described.libraries,
     image,

@@ -6,6 +6,7 @@
  * Every path is resolved inside the image root: `..` stops at the root and an absolute symlink target
  * starts again at the image root, so nothing here can name a place outside the image. Pure: no Node APIs.
  */
+import type { ByteSource } from '../io/source.js';
 import type { TarEntry } from './tar.js';
 
 /** A regular file's data: where it was in the layers, and where the caller stored it (if it did). */
@@ -43,6 +44,26 @@ export interface OtherNode {
   layer: number;
 }
 export type Node = DirNode | FileNode | SymlinkNode | OtherNode;
+
+/** How the caller reaches the data of the files it kept (the tree holds headers only). */
+export interface ContentAccess {
+  /** The whole data; null when it was not kept or cannot be read. */
+  read(content: Content): Uint8Array | null;
+  /** The data for random access; null when it was not kept or cannot be opened. */
+  open(content: Content): (ByteSource & { close(): void }) | null;
+}
+
+/**
+ * The tree as core/linux's RootView (matched by shape: the image stage comes before linux), so the
+ * loader model reads an image as it reads a directory. Paths have their directories resolved already.
+ */
+export interface TreeView {
+  lstat(path: string): Node['kind'] | null;
+  readlink(path: string): string | null;
+  readdir(path: string): string[] | null;
+  readFile(path: string): Uint8Array | null;
+  open(path: string): (ByteSource & { close(): void }) | null;
+}
 
 /** Symlinks followed in one resolution before giving up (Linux's limit). */
 const MAX_LINKS = 40;
@@ -241,6 +262,30 @@ export class ImageTree {
         dir.children.set(base, { kind: 'other', layer });
         return {};
     }
+  }
+
+  /** This tree as a root filesystem view, file data reached through ACCESS. */
+  view(access: ContentAccess): TreeView {
+    const at = (path: string) => this.get(parts(path));
+    return {
+      lstat: (path) => at(path)?.kind ?? null,
+      readlink: (path) => {
+        const n = at(path);
+        return n?.kind === 'symlink' ? n.target : null;
+      },
+      readdir: (path) => {
+        const n = at(path);
+        return n?.kind === 'dir' ? [...n.children.keys()] : null;
+      },
+      readFile: (path) => {
+        const n = at(path);
+        return n?.kind === 'file' ? access.read(n.content) : null;
+      },
+      open: (path) => {
+        const n = at(path);
+        return n?.kind === 'file' ? access.open(n.content) : null;
+      },
+    };
   }
 
   /** Every node with its canonical path, parents before children, names sorted. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../../core/errors.js';
 import { type HostSnapshot, SCHEMA_VERSION } from '../../core/facts/host.js';
+import { upgradeSnapshot } from '../../core/facts/host-upgrade.js';
 
 export const SCHEMA_PATH = join(import.meta.dirname, '..', '..', '..', 'schema', 'host-snapshot.schema.json');
 
@@ -31,8 +32,9 @@ function describe(e: ErrorObject): string {
 }
 
 /**
- * Checks parsed JSON against the published schema and returns it typed. A foreign document, another
- * schema version or a schema violation throws one line naming `file` and the first problem.
+ * Checks parsed JSON against the published schema and returns it typed, in the current shape (an
+ * older snapshot of the same schema version is upgraded: upgradeSnapshot). A foreign document,
+ * another schema version or a schema violation throws one line naming `file` and the first problem.
  */
 export function validateSnapshot(json: unknown, file = '<snapshot>'): HostSnapshot {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || !('schemaVersion' in json)) {
@@ -47,7 +49,7 @@ export function validateSnapshot(json: unknown, file = '<snapshot>'): HostSnapsh
     const first = validate.errors?.[0];
     throw new InputError(file, `not a valid goready host snapshot: ${first ? describe(first) : 'schema violation'}`);
   }
-  return json as HostSnapshot;
+  return upgradeSnapshot(json as Parameters<typeof upgradeSnapshot>[0]);
 }
 
 /** Reads and validates a snapshot file; errors are one line naming the file. */

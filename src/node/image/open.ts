@@ -7,7 +7,7 @@
  * chunks and written straight to temp files.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,14 @@ import { imageSnapshot } from '../../core/facts/image.js';
 import { createDecoder, layerCompression } from '../../core/image/decompress.js';
 import { type ArchiveReader, type LayerRef, parsePlatform, selectImage } from '../../core/image/manifest.js';
 import { parseHeader, type TarDataSink, type TarEntry, TarError, TarReader } from '../../core/image/tar.js';
-import { type Content, cleanComponents, type FileNode, ImageTree, joinPath, relativePath } from '../../core/image/tree.js';
+import { type Content, type ContentAccess, cleanComponents, type FileNode, ImageTree, joinPath, relativePath } from '../../core/image/tree.js';
+import { isTripletName } from '../../core/linux/arch.js';
+import { ldSoConfDirs } from '../../core/linux/ldconf.js';
+import { DEFAULT_LIB_DIRS, LOADER, SHARED_OBJECT } from '../../core/linux/loader.js';
+import { Root } from '../../core/linux/root.js';
 import { inspectFile } from '../files/inspect.js';
-import { describeRoot } from '../host/collect.js';
+import { FileSource } from '../files/source.js';
+import { describeRoot } from '../host/root.js';
 
 export interface GoBinary {
   /** Path in the image (symlinks in its directories resolved), e.g. /usr/local/bin/app. */
@@ -46,15 +51,20 @@ export interface OpenImageOptions {
 
 /** Files read from a fixed place. */
 const FIXED_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/ld.so.conf', '/lib/apk/db/installed'];
-/** Library directories besides the multiarch ones (found as /lib/<triplet>, /usr/lib/<triplet>) and those of ld.so.conf. */
-const LIB_DIRS = ['/lib', '/lib64', '/usr/lib', '/usr/lib64', '/usr/local/lib', '/lib32', '/usr/lib32', '/libx32', '/usr/libx32'];
-const TRIPLET = /^[a-z0-9_]+-linux-[a-z0-9_]+$/;
-/** A shared object (*.so, *.so.*, no leading dot) or a loader (ld-*.so*). */
-const LIBRARY = /^(?:[^.].*(?:\.so$|\.so\.)|ld-.*\.so)/;
+/**
+ * Library directories kept while streaming, besides the multiarch ones (/lib/<triplet>,
+ * /usr/lib/<triplet>, any architecture) and those of ld.so.conf (fetched by a second pass): the
+ * loader's defaults and the other places distributions put libraries.
+ */
+const LIB_DIRS: readonly string[] = [...DEFAULT_LIB_DIRS, '/usr/local/lib', '/lib32', '/usr/lib32', '/libx32', '/usr/libx32'];
+/** A file the loader may open: a shared object or a loader. */
+const isLibrary = (name: string) => SHARED_OBJECT.test(name) || LOADER.test(name);
 const READ_SLICE = 1 << 20;
 const MAX_JSON = 64 << 20;
+/** An ld.so.conf file read whole at most this large; a larger one is not a configuration file. */
+const MAX_CONF_BLOB = 64 << 20;
 
-const isLibDir = (d: string) => LIB_DIRS.includes(d) || (/^\/(?:usr\/)?lib\/[^/]+$/.test(d) && TRIPLET.test(d.slice(d.lastIndexOf('/') + 1)));
+const isLibDir = (d: string) => LIB_DIRS.includes(d) || (/^\/(?:usr\/)?lib\/[^/]+$/.test(d) && isTripletName(d.slice(d.lastIndexOf('/') + 1)));
 
 /** Whether a file at this canonical path is kept while streaming (more may be fetched later by a second pass). */
 function wantedWhileStreaming(path: string[]): boolean {
@@ -63,7 +73,7 @@ function wantedWhileStreaming(path: string[]): boolean {
   const dir = joinPath(path.slice(0, -1));
   if (dir === '/etc/ld.so.conf.d') return true;
   if (isPackageRecord(path)) return true;
-  return isLibDir(dir) && LIBRARY.test(path[path.length - 1] as string);
+  return isLibDir(dir) && isLibrary(path[path.length - 1] as string);
 }
 
 /** dpkg's file lists and the packages' copyright files: which package ships a library, under which licence. */
@@ -285,49 +295,32 @@ async function streamLayer(ar: Archive, ref: LayerRef, i: number, n: number, onE
   }
 }
 
-/** The ld.so.conf directories (includes followed, wildcards in the last component), read from kept blobs. */
-function ldSoConfDirs(tree: ImageTree, file = '/etc/ld.so.conf', depth = 0, missing: Set<FileNode> = new Set()): string[] {
-  if (depth > 16) return [];
-  const r = tree.resolve(file, true);
-  if (r?.node?.kind !== 'file') return [];
-  if (r.node.content.blob === null) {
-    missing.add(r.node);
-    return [];
-  }
-  let text: string;
-  try {
-    text = readFileSync(r.node.content.blob, 'utf8');
-  } catch {
-    // The include named a file the image holds but that could not be read back: it adds no directories.
-    return [];
-  }
-  const out: string[] = [];
-  const dirOf = joinPath(r.path.slice(0, -1));
-  for (const raw of text.split('\n')) {
-    const l = raw.replace(/#.*/, '').trim();
-    if (l === '') continue;
-    const inc = /^include\s+(.*)$/.exec(l);
-    if (inc) {
-      for (const pat of (inc[1] as string).split(/\s+/).filter(Boolean)) {
-        const abs = cleanComponents(pat, cleanComponents(dirOf));
-        const d = tree.resolve(abs.slice(0, -1), true);
-        if (d?.node?.kind !== 'dir') continue;
-        const re = new RegExp(
-          `^${(abs[abs.length - 1] ?? '')
-            .replace(/[.+^${}()|\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`,
-        );
-        for (const name of [...d.node.children.keys()].sort()) {
-          if (re.test(name)) out.push(...ldSoConfDirs(tree, joinPath([...d.path, name]), depth + 1, missing));
-        }
+/**
+ * The image tree as a Root for the loader model, file data read from the blobs kept while
+ * streaming; files whose data was not kept are added to MISSING (a later pass fetches them).
+ */
+function treeRoot(tree: ImageTree, missing: Set<Content> = new Set()): Root {
+  const access: ContentAccess = {
+    read: (c) => {
+      if (c.blob === null) {
+        missing.add(c);
+        return null;
       }
-      continue;
-    }
-    if (/^hwcap\s/.test(l) || !l.startsWith('/')) continue;
-    out.push(joinPath(cleanComponents(l)));
-  }
-  return out;
+      try {
+        return statSync(c.blob).size > MAX_CONF_BLOB ? null : readFileSync(c.blob);
+      } catch {
+        return null; // a blob that vanished reads as absent
+      }
+    },
+    open: (c) => {
+      try {
+        return c.blob === null ? null : new FileSource(c.blob);
+      } catch {
+        return null; // a blob that vanished reads as absent
+      }
+    },
+  };
+  return new Root(tree.view(access));
 }
 
 /** Canonical path -> file node of everything to extract: fixed files, libraries, ELF executables. */
@@ -344,9 +337,9 @@ function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Se
   for (const f of FIXED_FILES) add(f);
   for (const n of children('/etc/ld.so.conf.d')) add(`/etc/ld.so.conf.d/${n}`);
   const dirs = new Set(LIB_DIRS);
-  for (const base of ['/lib', '/usr/lib']) for (const n of children(base)) if (TRIPLET.test(n)) dirs.add(`${base}/${n}`);
-  for (const d of ldSoConfDirs(tree)) dirs.add(d);
-  for (const d of dirs) for (const n of children(d)) if (LIBRARY.test(n)) add(`${d === '/' ? '' : d}/${n}`);
+  for (const base of ['/lib', '/usr/lib']) for (const n of children(base)) if (isTripletName(n)) dirs.add(`${base}/${n}`);
+  for (const d of ldSoConfDirs(treeRoot(tree))) dirs.add(d);
+  for (const d of dirs) for (const n of children(d)) if (isLibrary(n)) add(`${d === '/' ? '' : d}/${n}`);
   for (const n of children('/var/lib/dpkg/info')) if (n.endsWith('.list')) add(`/var/lib/dpkg/info/${n}`);
   for (const n of children('/usr/share/doc')) add(`/usr/share/doc/${n}/copyright`);
   const libs = new Set(needed.keys());
@@ -396,9 +389,9 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     const tried = new Set<Content>();
     for (let round = 0; round < 3; round++) {
       const { needed } = neededFiles(tree);
-      const missingConf = new Set<FileNode>();
-      ldSoConfDirs(tree, '/etc/ld.so.conf', 0, missingConf);
-      const missing = [...needed.values(), ...missingConf].map((f) => f.content).filter((c) => c.blob === null && !tried.has(c));
+      const missingConf = new Set<Content>();
+      ldSoConfDirs(treeRoot(tree, missingConf));
+      const missing = [...[...needed.values()].map((f) => f.content), ...missingConf].filter((c) => c.blob === null && !tried.has(c));
       if (missing.length === 0) break;
       const byLayer = new Map<number, Map<number, Content>>();
       for (const c of missing) {

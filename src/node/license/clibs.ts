@@ -3,23 +3,14 @@
  * local host, or later an unpacked image), with the Debian package that ships each one (dpkg's file
  * lists) and that package's licence (its DEP-5 copyright file).
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinkedLibrary } from '../../core/facts/linked.js';
+import { usrMergedTwin } from '../../core/linux/dpkg.js';
+import { resolveSoname, searchPaths } from '../../core/linux/loader.js';
+import { RootFs } from '../files/root.js';
 
 export type { LinkedLibrary } from '../../core/facts/linked.js';
-
-/** Debian's multiarch triplets for GOARCH names. */
-const TRIPLET: Record<string, string> = {
-  amd64: 'x86_64-linux-gnu',
-  arm64: 'aarch64-linux-gnu',
-  '386': 'i386-linux-gnu',
-  arm: 'arm-linux-gnueabihf',
-  ppc64le: 'powerpc64le-linux-gnu',
-  s390x: 's390x-linux-gnu',
-  riscv64: 'riscv64-linux-gnu',
-  mips64le: 'mips64el-linux-gnuabi64',
-};
 
 /** DEP-5 short names (Debian's copyright-format spec) → SPDX ids. */
 const DEBIAN_SPDX: Record<string, string> = {
@@ -105,26 +96,22 @@ function dpkgOwners(root: string): Map<string, string> {
   return owners;
 }
 
-/** Resolves NEEDED names like the loader's default search (RUNPATH first), then finds owners and licences. */
+/**
+ * Resolves NEEDED names as the loader would under ROOT (RUNPATH, then the ld.so.conf and default
+ * directories of the architecture), then finds the Debian package that ships each and its licence.
+ */
 export function linkedLibraries(needed: string[], arch: string, runpath: string[] = [], root = '/'): LinkedLibrary[] {
-  const triplet = TRIPLET[arch];
-  const dirs = [...runpath, ...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : []), '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+  const fs = new RootFs(root);
+  const search = needed.length ? searchPaths(fs, arch) : [];
   const owners = needed.length ? dpkgOwners(root) : new Map<string, string>();
   return needed.map((name) => {
-    let path: string | null = null;
-    for (const d of dirs) {
-      const p = join(root, d, name);
-      if (existsSync(p)) {
-        path = join(d, name);
-        break;
-      }
-    }
+    const path = resolveSoname(name, runpath, search, (p) => (fs.isFile(p) ? p : null));
     let pkg: string | null = null;
     if (path) {
       // dpkg records the path it unpacked; with merged /usr the loader's path may be the other one.
-      const real = realpathSync(join(root, path)).slice(root === '/' ? 0 : root.length) || path;
-      const alt = path.startsWith('/usr/') ? path.slice(4) : `/usr${path}`;
-      pkg = owners.get(path) ?? owners.get(alt) ?? owners.get(real) ?? owners.get(real.startsWith('/usr/') ? real.slice(4) : `/usr${real}`) ?? null;
+      const real = fs.resolve(path) ?? path;
+      const candidates = [path, usrMergedTwin(path), real, usrMergedTwin(real)];
+      pkg = candidates.map((p) => (p === null ? undefined : owners.get(p))).find((p) => p !== undefined) ?? null;
     }
     return { name, path, package: pkg, license: pkg ? debianPackageLicense(root, pkg) : null };
   });
