@@ -98,6 +98,7 @@ for t in $gr_t; do gr_dirs="$gr_dirs /lib/$t /usr/lib/$t"; done
 gr_dirs="$gr_dirs $GR_DEFAULT_LIB_DIRS"
 
 # awk helpers for od -t u1 output: b[0..n-1] bytes, u(offset, size) an integer in byte order le.
+# shellcheck disable=SC2016 # awk code: its $i are awk's fields, not the shell's
 GR_AWK_BYTES='
 { for (i = 1; i <= NF; i++) b[n++] = $i + 0 }
 function u(o, k,   v, i) {
@@ -111,6 +112,8 @@ function u(o, k,   v, i) {
 # left out, one per line, sorted and unique; status 1 when the file cannot be read as ELF.
 gr_verdefs() {
   gr_f=$1
+  # The awk prints the numbers to split into the positional parameters.
+  # shellcheck disable=SC2046
   set -- $(od -A n -v -t u1 -N 64 "$gr_f" 2>/dev/null | awk "$GR_AWK_BYTES"'
     END {
       if (n < 52 || b[0] != 127 || b[1] != 69 || b[2] != 76 || b[3] != 70) exit
@@ -121,6 +124,7 @@ gr_verdefs() {
   [ $# -eq 5 ] || return 1
   gr_le=$1 gr_cls=$2
   [ "$4" -gt 0 ] && [ "$5" -gt 0 ] || return 1
+  # shellcheck disable=SC2046
   set -- $(od -A n -v -t u1 -j "$3" -N $(($4 * $5)) "$gr_f" 2>/dev/null | awk -v le="$gr_le" -v cls="$gr_cls" -v es="$4" -v num="$5" "$GR_AWK_BYTES"'
     END {
       if (n < es * num) exit
@@ -175,12 +179,14 @@ gr_verdefs() {
 # symlink resolved inside ROOT, as chroot(2) would (an absolute target /lib/x is ROOT/lib/x, ".."
 # stops at the root), read with ls -ld; "" on a loop (over 40 links). Root.resolve in
 # src/core/linux/root.ts. Sets RS_TYPE to the first character ls -ld shows for the result ("-"
-# regular file, "d" directory; "" when nothing is there). Needs SQ (a single quote).
+# regular file, "d" directory; "" when nothing is there). Needs SQ (a single quote). ls -ld answers
+# are kept in RS_LS: one awk resolving many paths asks once per path.
 GR_AWK_RESOLVE='
 function rs_lsmode(at,   line, cmd) {
+  if (at in RS_LS) return RS_LS[at]
   line = ""
   if (index(at, SQ) == 0) { cmd = "ls -ld " SQ at SQ " 2>/dev/null"; cmd | getline line; close(cmd) }
-  return line
+  return RS_LS[at] = line
 }
 function rs_resolve(root, path,   T, nt, P, n, i, D, nd, links, c, at, line, k, target, out) {
   nt = 0; n = split(path, P, "/"); for (i = n; i >= 1; i--) T[++nt] = P[i]
@@ -296,13 +302,27 @@ gr_ldconf() {
       if (!(p in RES)) { RES[p] = rs_resolve(root, p); RT[p] = RS_TYPE }
       return RES[p]
     }
-    # Lists directory D (a resolved path) into LS[d, 1..LSN[d]], once, in ls order (C order under LC_ALL=C).
-    function listdir(d,   cmd, name, n) {
+    # Lists directory D (a resolved path) into LS[d, 1..LSN[d]], once, in ls order (C order under
+    # LC_ALL=C). One ls -la of it tells the type of each entry that is not a symlink, so resolving
+    # them asks ls no more (its lines come in the same order; one that does not end in the name
+    # expected is skipped, and that entry is asked about alone).
+    function listdir(d,   cmd, name, n, k, line, h, at) {
       if (d in LSN) return
-      n = 0
-      if (index(host(d), SQ) == 0) {
-        cmd = "ls -a1 " SQ host(d) SQ " 2>/dev/null"
+      n = 0; h = host(d)
+      if (index(h, SQ) == 0) {
+        cmd = "ls -a1 " SQ h SQ " 2>/dev/null"
         while ((cmd | getline name) > 0) if (name != "." && name != "..") LS[d, ++n] = name
+        close(cmd)
+        cmd = "ls -la " SQ h SQ " 2>/dev/null"; k = 1
+        while ((cmd | getline line) > 0) {
+          if (k > n) continue
+          name = LS[d, k]
+          if (substr(line, 1, 1) == "l") { if (index(line, " " name " -> ")) k++; continue }
+          if (length(line) <= length(name) || substr(line, length(line) - length(name)) != " " name) continue
+          at = d == "/" ? root "/" name : root d "/" name
+          if (!(at in RS_LS)) RS_LS[at] = substr(line, 1, 1)
+          k++
+        }
         close(cmd)
       }
       LSN[d] = n
