@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +36,8 @@ describe('npm pack', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(check).map((f: { id: string }) => f.id)).toContain('GR-NET-001');
+    // collector.sh ships in the package: the installed CLI prints the file kept in the repository.
+    const script = execFileSync('npx', ['--no-install', 'goready', 'host', '--script'], { cwd: app, encoding: 'utf8' });
+    expect(script).toBe(readFileSync(join(root, 'src', 'node', 'host', 'collector.sh'), 'utf8'));
   }, 300_000);
 });
