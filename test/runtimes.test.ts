@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { HostSnapshot, RuntimeProgram } from '../src/core/facts/host.js';
 import { installedVersion, listPackage, usrMergedTwin } from '../src/core/linux/dpkg.js';
 import { SCRIPT_PATH } from '../src/node/host/script.js';
 import { readSnapshot, validateSnapshot } from '../src/node/host/snapshot-file.js';
-import { CORPUS, GO } from './helpers/corpus.js';
+import { CORPUS, entry, GO } from './helpers/corpus.js';
 
 /**
  * Container runtime versions are read, never run: dpkg's database first, the program's Go build
@@ -77,6 +77,14 @@ describe('runtime programs in place, read by both collectors without running the
   let traces: string[];
 
   beforeAll(() => {
+    // The directory the collectors find in place of /usr/local/sbin: Debian's programs, and two Go
+    // programs of the corpus under runtime names, for the other two build info rules: one stamped
+    // with -X main.version=1.2.3, one built by go install at a module version (lefthook v2.0.16).
+    const sbin = join(tmp, 'sbin');
+    mkdirSync(sbin);
+    for (const p of ['dockerd', 'containerd', 'runc']) symlinkSync(join(RUNTIMES, 'bin', p), join(sbin, p));
+    symlinkSync(entry('linux-amd64-deps').file, join(sbin, 'crun'));
+    symlinkSync(entry('lefthook-linux-x64@2.0.16/lefthook').file, join(sbin, 'kubelet'));
     // A dpkg database that owns containerd (installed) and runc (removed, config files left).
     const dpkg = join(tmp, 'dpkg');
     mkdirSync(join(dpkg, 'info'), { recursive: true });
@@ -95,7 +103,7 @@ describe('runtime programs in place, read by both collectors without running the
     );
     const o = (n: string) => join(tmp, n);
     const inner = [
-      `mount --bind ${join(RUNTIMES, 'bin')} /usr/local/sbin`,
+      `mount --bind ${sbin} /usr/local/sbin`,
       `mount --bind ${dpkg} /var/lib/dpkg`,
       `strace -f -qq -e trace=execve -o ${o('sh.trace')} sh ${SCRIPT_PATH} > ${o('sh.json')}`,
       `strace -f -qq -e trace=execve -o ${o('node.trace')} ${process.execPath} ${collect} > ${o('node.json')}`,
@@ -123,6 +131,9 @@ describe('runtime programs in place, read by both collectors without running the
       expect(g.mod, p).toBeNull();
       expect(g.ldflags ?? '', p).not.toMatch(/[Vv]ersion=/);
     }
+    // The corpus programs: go version -m shows the -X assignment and the module version read.
+    expect(goVersionM(entry('linux-amd64-deps').file).ldflags).toBe('"-X main.version=1.2.3"');
+    expect(goVersionM(entry('lefthook-linux-x64@2.0.16/lefthook').file).mod).toBe('v2.0.16');
     const want: RuntimeProgram[] = [
       {
         name: 'containerd',
@@ -132,6 +143,7 @@ describe('runtime programs in place, read by both collectors without running the
         source: 'dpkg',
         evidence: `containerd ${fetched.containerd.version}`,
       },
+      { name: 'crun', path: '/usr/local/sbin/crun', role: 'oci-runtime', version: '1.2.3', source: 'buildinfo', evidence: '-X main.version=1.2.3' },
       {
         name: 'dockerd',
         path: '/usr/local/sbin/dockerd',
@@ -140,6 +152,14 @@ describe('runtime programs in place, read by both collectors without running the
         source: 'buildinfo',
         evidence: `-X ${x?.[1]}`,
       },
+      {
+        name: 'kubelet',
+        path: '/usr/local/sbin/kubelet',
+        role: 'node-agent',
+        version: '2.0.16',
+        source: 'buildinfo',
+        evidence: 'mod github.com/evilmartians/lefthook/v2 v2.0.16',
+      },
       // runc's package is removed (config files left): not installed, and its build info has no version.
       { name: 'runc', path: '/usr/local/sbin/runc', role: 'oci-runtime', version: null, source: null, evidence: null },
     ];
@@ -147,7 +167,12 @@ describe('runtime programs in place, read by both collectors without running the
       const placed = s.container.runtimes.filter((r) => r.path?.startsWith('/usr/local/sbin/'));
       expect(placed, s.collector).toEqual(want);
       expect(s.container.runtimePrograms, s.collector).toEqual(s.container.runtimes.map((r) => r.name));
-      expect(s.container.runtimeVersions, s.collector).toMatchObject({ containerd: want[0]?.version, dockerd: want[1]?.version });
+      expect(s.container.runtimeVersions, s.collector).toMatchObject({
+        containerd: want[0]?.version,
+        crun: '1.2.3',
+        dockerd: want[2]?.version,
+        kubelet: '2.0.16',
+      });
       expect(s.container.runtimeVersions.runc, s.collector).toBeUndefined();
     }
     // Programs elsewhere on this machine (a docker client in /usr/local/bin, say) agree too.
