@@ -61,10 +61,14 @@ describe('the loader model', () => {
     mkdirSync(join(root, 'usr/lib/x86_64-linux-gnu'), { recursive: true });
     symlinkSync('/lib/x86_64-linux-gnu/libc.so.6', join(root, 'usr/lib/x86_64-linux-gnu/libc.so.6'));
 
-    const found = (arch: string, needed: string[]) => linkedLibraries(needed, arch, [], root).map((l) => l.path);
+    const found = (arch: string, needed: string[]) => linkedLibraries({ needed, runpath: [], rpath: [] }, arch, root).map((l) => l.path);
     expect(found('loong64', ['libc.so.6', 'libvendor.so.3'])).toEqual(['/lib/loongarch64-linux-gnu/libc.so.6', '/opt/vendor/lib/libvendor.so.3']);
     expect(found('ppc64', ['libc.so.6'])).toEqual(['/usr/lib/powerpc64-linux-gnu/libc.so.6']);
     expect(found('mips64', ['libc.so.6'])).toEqual(['/usr/lib/mips64-linux-gnuabi64/libc.so.6']);
     expect(found('amd64', ['libc.so.6', 'libmissing.so.1'])).toEqual([null, null]);
+    // The binary's own path: RUNPATH when it has one (RPATH is then ignored), else RPATH.
+    const own = (runpath: string[], rpath: string[]) => linkedLibraries({ needed: ['libvendor.so.3'], runpath, rpath }, 'loong64', root)[0]?.path;
+    expect(own([], ['/usr/lib'])).toBe('/usr/lib/libvendor.so.3');
+    expect(own(['/opt/vendor/lib'], ['/usr/lib'])).toBe('/opt/vendor/lib/libvendor.so.3');
   });
 });

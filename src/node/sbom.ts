@@ -28,6 +28,6 @@ export async function sbom(file: string, opts: SbomOptions): Promise<string> {
     for (const m of rep.modules) found.set(m.path, m.expression);
   }
   const model = sbomModel(r, found);
-  if (opts.hostRoot) model.linkedDetails = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, opts.hostRoot);
+  if (opts.hostRoot) model.linkedDetails = linkedLibraries(r.linkage, r.file.arch, opts.hostRoot);
   return opts.format === 'spdx' ? toSPDX(model, VERSION, opts.timestamp) : toCycloneDX(model, VERSION, opts.timestamp);
 }

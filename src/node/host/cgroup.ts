@@ -14,7 +14,7 @@ function cgroupDir(m: Mount, path: string): string | null {
 }
 
 /** A cgroup limit file's value: a number, "max" (v2 max, v1 -1 or ≥ 2^60), null when unreadable or malformed. */
-export function cgroupLimit(s: string | null): CgroupLimit {
+function cgroupLimit(s: string | null): CgroupLimit {
   if (s === null) return null;
   if (s === 'max' || s === '-1') return 'max';
   if (!/^[0-9]+$/.test(s)) return null;

@@ -4,7 +4,7 @@ import { x86Level } from '../../core/linux/x86.js';
 import { keyValues, read, readTrim } from './read.js';
 
 /** Number of CPUs in a kernel cpu list ("0-3,8-11"); null when malformed. */
-export function cpuListCount(list: string | null): number | null {
+function cpuListCount(list: string | null): number | null {
   if (list === null) return null;
   if (list === '') return 0;
   let n = 0;

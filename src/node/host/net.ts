@@ -21,7 +21,7 @@ function counters(path: string, prefix: string): Record<string, number> | null {
 }
 
 /** Canonical IPv6 text (RFC 5952 §4): lower-case hex, no leading zeros, the first longest run of 2+ zero groups as "::". */
-export function formatIPv6(groups: readonly number[]): string {
+function formatIPv6(groups: readonly number[]): string {
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -43,7 +43,7 @@ export function formatIPv6(groups: readonly number[]): string {
 }
 
 /** A /proc/net/tcp{,6} address: 32-bit words printed in host byte order. */
-export function decodeAddress(hex: string, endian: 'little' | 'big'): string | null {
+function decodeAddress(hex: string, endian: 'little' | 'big'): string | null {
   if (!/^[0-9A-Fa-f]+$/.test(hex) || (hex.length !== 8 && hex.length !== 32)) return null;
   const bytes: number[] = [];
   for (let w = 0; w < hex.length; w += 8) {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinkedLibrary } from '../../core/facts/linked.js';
 import { usrMergedTwin } from '../../core/linux/dpkg.js';
-import { resolveSoname, searchPaths } from '../../core/linux/loader.js';
+import { ownSearchPath, resolveSoname, searchPaths } from '../../core/linux/loader.js';
 import { RootFs } from '../files/root.js';
 
 export type { LinkedLibrary } from '../../core/facts/linked.js';
@@ -97,15 +97,18 @@ function dpkgOwners(root: string): Map<string, string> {
 }
 
 /**
- * Resolves NEEDED names as the loader would under ROOT (RUNPATH, then the ld.so.conf and default
- * directories of the architecture), then finds the Debian package that ships each and its licence.
+ * Resolves a binary's NEEDED names as the loader would under ROOT (its RUNPATH, else RPATH; then
+ * the ld.so.conf and default directories of the architecture), then finds the Debian package that
+ * ships each and its licence.
  */
-export function linkedLibraries(needed: string[], arch: string, runpath: string[] = [], root = '/'): LinkedLibrary[] {
+export function linkedLibraries(linkage: { needed: string[]; runpath: string[]; rpath: string[] }, arch: string, root = '/'): LinkedLibrary[] {
+  const { needed } = linkage;
   const fs = new RootFs(root);
+  const own = ownSearchPath(linkage.runpath, linkage.rpath);
   const search = needed.length ? searchPaths(fs, arch) : [];
   const owners = needed.length ? dpkgOwners(root) : new Map<string, string>();
   return needed.map((name) => {
-    const path = resolveSoname(name, runpath, search, (p) => (fs.isFile(p) ? p : null));
+    const path = resolveSoname(name, own, search, (p) => (fs.isFile(p) ? p : null));
     let pkg: string | null = null;
     if (path) {
       // dpkg records the path it unpacked; with merged /usr the loader's path may be the other one.

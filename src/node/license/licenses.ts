@@ -84,7 +84,7 @@ export function licensesOfBinary(r: InspectReport, policy: LicensePolicy = {}, l
   for (const d of bi.deps)
     refs.push({ path: d.path, version: d.version, main: false, ...(d.replace ? { replace: { path: d.replace.path, version: d.replace.version } } : {}) });
   const report = licensesOfModules(r.path, refs, policy, lookup);
-  if (hostRoot) report.linked = linkedLibraries(r.linkage.needed, r.file.arch, r.linkage.runpath, hostRoot);
+  if (hostRoot) report.linked = linkedLibraries(r.linkage, r.file.arch, hostRoot);
   return report;
 }
 
