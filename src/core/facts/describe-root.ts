@@ -77,7 +77,8 @@ async function definedVersions(src: ByteSource): Promise<string[] | null> {
     const names = (await versionDefs(obj)).filter((d) => (d.flags & VER_FLG_BASE) === 0 && d.name !== '').map((d) => d.name);
     return names.length === 0 ? null : [...new Set(names)].sort(cmpC);
   } catch {
-    return null; // not an ELF object, or a malformed one: no version definitions to report
+    // Not an ELF object, or a malformed one: no version definitions to report.
+    return null;
   }
 }
 

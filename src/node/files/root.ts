@@ -19,7 +19,8 @@ class DirView implements RootView {
     try {
       return kindOf(lstatSync(this.at(path)));
     } catch {
-      return null; // missing or unreadable: nothing there, as far as the root is concerned
+      // Missing or unreadable: nothing there, as far as the root is concerned.
+      return null;
     }
   }
 
@@ -27,7 +28,8 @@ class DirView implements RootView {
     try {
       return readlinkSync(this.at(path));
     } catch {
-      return null; // not a symlink, or unreadable
+      // Not a symlink, or unreadable.
+      return null;
     }
   }
 
@@ -35,7 +37,8 @@ class DirView implements RootView {
     try {
       return readdirSync(this.at(path));
     } catch {
-      return null; // not a directory, or unreadable
+      // Not a directory, or unreadable.
+      return null;
     }
   }
 
@@ -46,7 +49,8 @@ class DirView implements RootView {
       if (!s.isFile() || s.size > MAX_TEXT_FILE) return null;
       return readFileSync(this.at(path));
     } catch {
-      return null; // unreadable: the caller treats it as absent
+      // Unreadable: the caller treats it as absent.
+      return null;
     }
   }
 
@@ -54,7 +58,8 @@ class DirView implements RootView {
     try {
       return new FileSource(this.at(path));
     } catch {
-      return null; // unreadable: the caller treats it as absent
+      // Unreadable: the caller treats it as absent.
+      return null;
     }
   }
 }

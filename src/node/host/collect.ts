@@ -40,7 +40,8 @@ export async function collect(opts: CollectOptions = {}): Promise<HostSnapshot> 
   try {
     machine = os.machine();
   } catch {
-    machine = null; // uname failed: the architecture stays unknown
+    // Uname failed: the architecture stays unknown.
+    machine = null;
   }
   const arch = goarch(machine, endian);
   const ms = mounts();

@@ -20,7 +20,8 @@ export function container(ms: Mount[], env: NodeJS.ProcessEnv, runtimes: Runtime
     const hit = env1.split('\0').find((e) => e.startsWith('container='));
     if (hit !== undefined) pid1Container = hit.slice('container='.length);
   } catch {
-    pid1EnvironReadable = false; // another user's pid 1: its environment is not ours to read
+    // Another user's pid 1: its environment is not ours to read.
+    pid1EnvironReadable = false;
   }
   const paths = lines(read('/proc/self/cgroup') ?? '').map((l) => l.split(':').slice(2).join(':'));
   const cgroupHints = CGROUP_HINTS.filter((h) => paths.some((p) => p.includes(h)));

@@ -10,7 +10,8 @@ export function read(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    return null; // absent or unreadable: the fact is unknown
+    // Absent or unreadable: the fact is unknown.
+    return null;
   }
 }
 
@@ -58,7 +59,8 @@ export function exists(path: string): boolean {
     statSync(path);
     return true;
   } catch {
-    return false; // stat failed: not there for us
+    // Stat failed: not there for us.
+    return false;
   }
 }
 
@@ -66,7 +68,8 @@ export function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
-    return false; // stat failed: not a directory we can see
+    // Stat failed: not a directory we can see.
+    return false;
   }
 }
 
@@ -77,6 +80,7 @@ export function isExecutableFile(path: string): boolean {
     accessSync(path, constants.X_OK);
     return true;
   } catch {
-    return false; // missing, or not executable by us
+    // Missing, or not executable by us.
+    return false;
   }
 }

@@ -36,7 +36,8 @@ function dpkgOwners(paths: string[]): Map<string, string> {
       .filter((f) => f.endsWith('.list'))
       .sort(cmpC);
   } catch {
-    return owners; // no dpkg database here
+    // No dpkg database here.
+    return owners;
   }
   for (const list of lists) {
     let text: Buffer;
@@ -44,7 +45,8 @@ function dpkgOwners(paths: string[]): Map<string, string> {
       // A newline in front lets the first line match like the others.
       text = Buffer.concat([NEWLINE, readFileSync(`${DPKG_INFO}/${list}`), NEWLINE]);
     } catch {
-      continue; // unreadable list: as if absent
+      // Unreadable list: as if absent.
+      continue;
     }
     for (const [needle, p] of wanted) if (!owners.has(p) && text.includes(needle)) owners.set(p, list);
     if (owners.size === paths.length) break;
@@ -68,7 +70,8 @@ async function buildInfoVersion(path: string): Promise<Pick<RuntimeProgram, 'ver
     if (raw === null || raw.format !== 'inline') return null;
     return buildInfoRuntimeVersion(parseModinfo(raw.modinfo));
   } catch {
-    return null; // not ELF, no or malformed build info: no version from here
+    // Not ELF, no or malformed build info: no version from here.
+    return null;
   } finally {
     src?.close();
   }

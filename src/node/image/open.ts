@@ -309,14 +309,16 @@ function treeRoot(tree: ImageTree, missing: Set<Content> = new Set()): Root {
       try {
         return statSync(c.blob).size > MAX_CONF_BLOB ? null : readFileSync(c.blob);
       } catch {
-        return null; // a blob that vanished reads as absent
+        // A blob that vanished reads as absent.
+        return null;
       }
     },
     open: (c) => {
       try {
         return c.blob === null ? null : new FileSource(c.blob);
       } catch {
-        return null; // a blob that vanished reads as absent
+        // A blob that vanished reads as absent.
+        return null;
       }
     },
   };
