@@ -69,6 +69,12 @@ const cases = (): Case[] => {
       dirs: Array.from({ length: MAX_INCLUDE_DEPTH }, (_, i) => `/opt/f${pad(MAX_INCLUDE_DEPTH - 1 - i)}`),
     },
     { name: `more than ${MAX_CONF_FILES} files`, tree: many, dirs: ['/opt/last-read'] },
+    {
+      // Longer than PATH_MAX allows: the pattern's directory resolves to nothing, in bounded work.
+      name: 'an include pattern of 20,000 path components',
+      tree: { 'etc/ld.so.conf': `include /${'a/'.repeat(20_000)}*.conf\n/opt/after\n`, 'a/x.conf': '/opt/never\n' },
+      dirs: ['/opt/after'],
+    },
   ];
 };
 

@@ -31,6 +31,8 @@ export interface RootView {
 
 /** Symlinks followed in one resolution before giving up (Linux's MAXSYMLINKS). */
 export const MAX_LINKS = 40;
+/** Path components walked in one resolution, symlink targets included: PATH_MAX (4096) allows no more. */
+const MAX_COMPONENTS = 4096;
 
 /** C (byte) order, as sh globs and `sort` sort under LC_ALL=C. */
 export const cmpC = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -73,6 +75,7 @@ export class Root {
   /** lstat answers by path: every library path walks the same few directories. */
   private readonly kinds = new Map<string, EntryKind | null>();
   private readonly links = new Map<string, string | null>();
+  private readonly lists = new Map<string, string[]>();
   constructor(readonly view: RootView) {}
 
   /** view.lstat, asked once per path (a Root is short-lived: one description of one root). */
@@ -100,14 +103,16 @@ export class Root {
   }
 
   /**
-   * The quick way for the common case, a plain name in a directory already resolved: the resolved
-   * directory and the name, when the name is not a symlink; undefined when the full walk is needed.
+   * The quick way for the common case, a plain name in a directory already resolved (listed just
+   * before): the resolved directory and the name, when the name is not a symlink; undefined when
+   * the full walk is needed.
    */
   private resolveLast(path: string): string | null | undefined {
     const i = path.lastIndexOf('/');
     const last = path.slice(i + 1);
     if (i <= 0 || last === '' || last === '.' || last === '..') return undefined;
-    const dir = this.resolve(path.slice(0, i));
+    const dir = this.resolved.get(path.slice(0, i));
+    if (dir === undefined) return undefined;
     if (dir === null) return null;
     const at = joinIn(dir, last);
     return this.lstat(at) === 'symlink' ? undefined : at;
@@ -124,26 +129,30 @@ export class Root {
 
   private walk(path: string): string | null {
     const todo = path.split('/').reverse();
-    const done: string[] = [];
+    // at[i]: the resolved path of the first i+1 components, so each step costs one string.
+    const at: string[] = [];
     let links = 0;
+    let steps = 0;
     while (todo.length > 0) {
       const c = todo.pop() as string;
       if (c === '' || c === '.') continue;
+      if (++steps > MAX_COMPONENTS) return null;
       if (c === '..') {
-        done.pop();
+        at.pop();
         continue;
       }
-      const at = `/${done.length ? `${done.join('/')}/` : ''}${c}`;
-      const target = this.lstat(at) === 'symlink' ? this.readlink(at) : null;
+      const next = `${at[at.length - 1] ?? ''}/${c}`;
+      const target = this.lstat(next) === 'symlink' ? this.readlink(next) : null;
       if (target === null) {
-        done.push(c);
+        at.push(next);
         continue;
       }
       if (++links > MAX_LINKS) return null;
-      if (target.startsWith('/')) done.length = 0;
-      todo.push(...target.split('/').reverse());
+      if (target.startsWith('/')) at.length = 0;
+      const parts = target.split('/');
+      for (let k = parts.length - 1; k >= 0; k--) todo.push(parts[k] as string);
     }
-    return `/${done.join('/')}`;
+    return at[at.length - 1] ?? '/';
   }
 
   /** The kind of what PATH names, symlinks followed; null when nothing is there (or on a loop). */
@@ -180,13 +189,19 @@ export class Root {
     return r === null || this.lstat(r) !== 'file' ? null : this.view.open(r);
   }
 
-  /** The names in the directory PATH names, in C order; [] when it is not a readable directory. */
+  /** The names in the directory PATH names, in C order; [] when it is not a readable directory. Shared: not to be changed. */
   list(path: string): string[] {
     const r = this.resolve(path);
-    return (r === null ? null : this.view.readdir(r))?.sort(cmpC) ?? [];
+    if (r === null) return [];
+    let names = this.lists.get(r);
+    if (names === undefined) {
+      names = this.view.readdir(r)?.sort(cmpC) ?? [];
+      this.lists.set(r, names);
+    }
+    return names;
   }
 
-  /** The names in directory DIR matching a regular expression, in C order. */
+  /** The names in directory DIR matching a regular expression, in C order (a new array). */
   names(dir: string, re: RegExp): string[] {
     return this.list(dir).filter((n) => re.test(n));
   }

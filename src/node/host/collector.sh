@@ -177,7 +177,8 @@ gr_verdefs() {
 # ---------- a root filesystem (GOREADY_ROOT) ----------
 # rs_resolve(root, path): PATH (absolute inside ROOT; ROOT "" is this machine's /) with every
 # symlink resolved inside ROOT, as chroot(2) would (an absolute target /lib/x is ROOT/lib/x, ".."
-# stops at the root), read with ls -ld; "" on a loop (over 40 links). Root.resolve in
+# stops at the root), read with ls -ld; "" on a loop (over 40 links) or past 4096 components
+# (PATH_MAX allows no more). Root.resolve in
 # src/core/linux/root.ts. Sets RS_TYPE to the first character ls -ld shows for the result ("-"
 # regular file, "d" directory; "" when nothing is there). Needs SQ (a single quote). ls -ld answers
 # are kept in RS_LS: one awk resolving many paths asks once per path.
@@ -188,20 +189,23 @@ function rs_lsmode(at,   line, cmd) {
   if (index(at, SQ) == 0) { cmd = "ls -ld " SQ at SQ " 2>/dev/null"; cmd | getline line; close(cmd) }
   return RS_LS[at] = line
 }
-function rs_resolve(root, path,   T, nt, P, n, i, D, nd, links, c, at, line, k, target, out) {
+function rs_resolve(root, path,   T, nt, P, n, i, D, nd, miss, links, steps, c, at, line, k, target, out) {
   nt = 0; n = split(path, P, "/"); for (i = n; i >= 1; i--) T[++nt] = P[i]
-  nd = 0; links = 0; RS_TYPE = "d"
+  nd = 0; miss = 0; links = 0; steps = 0; RS_TYPE = "d"
   while (nt > 0) {
     c = T[nt--]
     if (c == "" || c == ".") continue
-    if (c == "..") { if (nd > 0) nd--; RS_TYPE = "?"; continue }
+    if (++steps > 4096) return ""
+    if (c == "..") { if (nd > 0) nd--; if (miss > nd) miss = 0; RS_TYPE = "?"; continue }
+    # Below a component that is not there, nothing is: no ls to ask.
+    if (miss) { D[++nd] = c; RS_TYPE = ""; continue }
     at = root; for (i = 1; i <= nd; i++) at = at "/" D[i]; at = at "/" c
     line = rs_lsmode(at)
     k = index(line, at " -> ")
-    if (substr(line, 1, 1) != "l" || k == 0) { D[++nd] = c; RS_TYPE = substr(line, 1, 1); continue }
+    if (substr(line, 1, 1) != "l" || k == 0) { D[++nd] = c; RS_TYPE = substr(line, 1, 1); if (RS_TYPE == "") miss = nd; continue }
     target = substr(line, k + length(at) + 4)
     if (++links > 40) return ""
-    if (substr(target, 1, 1) == "/") nd = 0
+    if (substr(target, 1, 1) == "/") { nd = 0; miss = 0 }
     n = split(target, P, "/"); for (i = n; i >= 1; i--) T[++nt] = P[i]
   }
   out = ""; for (i = 1; i <= nd; i++) out = out "/" D[i]
