@@ -31,6 +31,41 @@ export interface Target {
   env: Record<string, string>;
 }
 
+/** What a check target is assembled from: snapshots of a host (an earlier one for deltas) and/or an image. */
+export interface TargetParts {
+  /** The later host snapshot and how it was named ("local", "prod.json", "ssh://web1"); null without --host. */
+  host: { name: string; snapshot: HostSnapshot } | null;
+  before: HostSnapshot | null;
+  /** An image's snapshot (filesystem facts and config) and its tarball's base name; null without --image. */
+  image: { name: string; snapshot: HostSnapshot } | null;
+  /** Variables given on the command line (or in a config): they override the image's Env. */
+  env: Record<string, string>;
+}
+
+/**
+ * The target checks see: an image's filesystem facts (distro, libc, libraries) over a host's
+ * run-time facts (kernel, CPU, limits, cgroups), named after both; the environment is the image
+ * config's Env overridden by what the user gave. Null when there is neither.
+ */
+export function assembleTarget(p: TargetParts): Target | null {
+  const later = p.host?.snapshot ?? null;
+  const image = p.image?.snapshot ?? null;
+  if (!later && !image) return null;
+  const host =
+    image && later ? { ...later, distro: image.distro, libc: image.libc, libraries: image.libraries, image: image.image } : (image ?? (later as HostSnapshot));
+  const imageEnv: Record<string, string> = {};
+  for (const kv of image?.image?.env ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) imageEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return {
+    name: [p.host?.name, p.image ? `image ${p.image.name}` : null].filter(Boolean).join(' + '),
+    host,
+    before: p.before,
+    env: { ...imageEnv, ...p.env },
+  };
+}
+
 /** Functions present only when net's listen path is linked (net.Listen, http.ListenAndServe …). */
 const LISTEN_FUNCS = ['net.(*sysListener).listenTCP', 'net.(*sysListener).listenTCPProto', 'net.(*TCPListener).accept'];
 

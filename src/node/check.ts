@@ -1,0 +1,71 @@
+/** `goready check` on files, hosts and images: the target assembled, each binary read once, the checks run. */
+import { basename } from 'node:path';
+import type { Finding } from '../core/checks/finding.js';
+import { runChecks } from '../core/checks/registry.js';
+import type { HostSnapshot } from '../core/facts/host.js';
+import { assembleTarget } from '../core/facts/target.js';
+import { binaryFacts } from './binary-facts.js';
+import { asInputError } from './errors.js';
+
+export interface CheckOptions {
+  /** Binaries to check; with an image and none given, every Go binary in the image. */
+  binaries: string[];
+  /** local, snapshot files or ssh://…: one, or an earlier and a later snapshot of one host. */
+  hosts: string[];
+  image?: string;
+  platform?: string;
+  env: Record<string, string>;
+  unit?: string;
+  sshOptions?: string[];
+  skip?: ReadonlySet<string>;
+}
+
+/** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
+async function snapshotOf(spec: string, unit: string | null, sshOptions: string[]): Promise<HostSnapshot> {
+  try {
+    if (spec === 'local') return (await import('./host/collect.js')).collect({ unit });
+    if (spec.startsWith('ssh://')) return (await import('./host/ssh.js')).sshSnapshot(spec, { unit, sshOptions });
+    return (await import('./host/snapshot-file.js')).readSnapshot(spec);
+  } catch (e) {
+    throw asInputError(spec, e);
+  }
+}
+
+/** Evidence lines start with the target's name: a snapshot by its file name, an image by its tarball's. */
+function shortName(spec: string): string {
+  return spec === 'local' || spec.startsWith('ssh://') ? spec : basename(spec);
+}
+
+export async function checkFiles(opts: CheckOptions): Promise<Finding[]> {
+  if (opts.hosts.length > 2) throw new Error('--host: at most two snapshots (an earlier and a later one of the same host)');
+  const image = opts.image ? await (await import('./image/open.js')).openImage(opts.image, opts.platform ? { platform: opts.platform } : {}) : null;
+  try {
+    // Without --host, an image is checked on its own; a binary against this machine.
+    const specs = opts.hosts.length ? opts.hosts : image ? [] : ['local'];
+    const snaps: HostSnapshot[] = [];
+    for (const s of specs) snaps.push(await snapshotOf(s, opts.unit ?? null, opts.sshOptions ?? []));
+    const later = snaps.at(-1);
+    const target = assembleTarget({
+      host: later ? { name: shortName(specs.at(-1) as string), snapshot: later } : null,
+      before: snaps.length === 2 ? (snaps[0] as HostSnapshot) : null,
+      image: image && opts.image ? { name: basename(opts.image), snapshot: image.snapshot } : null,
+      env: opts.env,
+    });
+    const files = opts.binaries.length
+      ? opts.binaries.map((b) => ({ file: b, shownAs: b }))
+      : (image?.goBinaries ?? []).map((g) => ({ file: g.file, shownAs: `${opts.image}:${g.path}` }));
+    const findings: Finding[] = [];
+    for (const { file, shownAs } of files) {
+      let facts: Awaited<ReturnType<typeof binaryFacts>>;
+      try {
+        facts = await binaryFacts(file, shownAs);
+      } catch (e) {
+        throw asInputError(shownAs, e);
+      }
+      for (const { report, code } of facts) findings.push(...runChecks({ binary: report, code, target }, opts.skip));
+    }
+    return findings;
+  } finally {
+    await image?.close();
+  }
+}
