@@ -144,5 +144,5 @@ describe('linked C libraries on a host: Debian package and licence', () => {
     const both = goready(['licenses', entry('linux-amd64-cgo').file, '--image', (images.musl as TestImage).file, '--host', 'local']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--host and --image: give one of them/);
-  }, 120_000);
+  }, 300_000);
 });
