@@ -1,5 +1,5 @@
 import type { X86Decoder } from '../code/amd64.js';
-import { arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
+import { type AtomicCounts, arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
 import { functionCode, goFunctions } from '../code/functions.js';
 import type { InspectReport } from '../facts/binary.js';
 import { setting } from '../facts/target.js';
@@ -31,18 +31,10 @@ export interface AtomicsReport {
   skippedFunctions: number;
 }
 
-export interface PackageAtomics {
+export interface PackageAtomics extends AtomicCounts {
   package: string;
   functions: number;
-  lse: number;
   lseUnguarded: number;
-  llsc: number;
-  ldar: number;
-  stlr: number;
-  dmb: number;
-  lock: number;
-  xchg: number;
-  mfence: number;
 }
 
 /** What the census needs besides the bytes: an x86 decoder (iced-x86, loaded by the Node edge) for amd64/386. */

@@ -109,18 +109,13 @@ const ARM32_CLASSES: readonly { kind: AtomicKind; mask: number; value: number; m
   { kind: 'dmb', mask: 0xfffffff0, value: 0xf57ff050, mnemonic: 'dmb' },
 ];
 
-export interface FunctionAtomics {
+/** How many instructions of each kind. */
+export type AtomicCounts = Record<AtomicKind, number>;
+
+export interface FunctionAtomics extends AtomicCounts {
   name: string;
   package: string;
   entry: number;
-  lse: number;
-  llsc: number;
-  ldar: number;
-  stlr: number;
-  dmb: number;
-  lock: number;
-  xchg: number;
-  mfence: number;
   /** arm64: the function's LSE sits behind the runtime's LSE test with an LL/SC fallback. */
   guarded: boolean;
   /** Each atomic mnemonic and how often it occurs (`ldaddal`, `casal`, `lock cmpxchg`). */

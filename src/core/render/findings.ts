@@ -1,6 +1,6 @@
 import { bySeverity, type Finding, SEVERITIES, type Severity } from '../checks/finding.js';
 import { RULES, type Rule } from '../checks/rules.js';
-import { plain } from './rules.js';
+import { SARIF_LEVEL, sarifLog } from './sarif.js';
 
 const COLOR: Record<Severity, string> = { fatal: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 
@@ -41,47 +41,24 @@ export function renderFindingsMarkdown(findings: Finding[]): string {
   return `${['| severity | id | finding | evidence | fix |', '|---|---|---|---|---|', ...rows].join('\n')}\n`;
 }
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { fatal: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
-
 /**
  * SARIF 2.1.0: every rule goready has (so a code-scanning UI can show the ones that did not fire),
  * one result per finding pointing at its rule by ID and index, the binary as the artifact.
  */
 export function renderSarif(findings: Finding[], version: string, rules: readonly Rule[] = RULES): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'goready',
-            version,
-            informationUri: 'https://github.com/goready/goready',
-            rules: rules.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.title },
-              fullDescription: { text: plain(r.summary), markdown: r.summary },
-              help: { text: r.fix },
-              ...(r.refs[0] ? { helpUri: r.refs[0] } : {}),
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { severity: r.severity, ...(r.severities ? { severities: r.severities } : {}), area: r.area, command: r.command },
-            })),
-          },
-        },
-        results: [...findings].sort(bySeverity).map((f) => ({
-          ruleId: f.id,
-          ...(index.has(f.id) ? { ruleIndex: index.get(f.id) } : {}),
-          level: LEVEL[f.severity],
-          message: { text: `${f.title}. Evidence: ${f.evidence.join('; ')}. Fix: ${f.fix}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.subject) } } }],
-          properties: { severity: f.severity, evidence: f.evidence },
-        })),
-      },
-    ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return sarifLog(
+    rules,
+    version,
+    [...findings].sort(bySeverity).map((f) => ({
+      ruleId: f.id,
+      ...(index.has(f.id) ? { ruleIndex: index.get(f.id) } : {}),
+      level: SARIF_LEVEL[f.severity],
+      message: { text: `${f.title}. Evidence: ${f.evidence.join('; ')}. Fix: ${f.fix}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.subject) } } }],
+      properties: { severity: f.severity, evidence: f.evidence },
+    })),
+  );
 }
 
 export type FindingsFormat = 'text' | 'json' | 'markdown' | 'sarif';
