@@ -26,6 +26,7 @@ const SHT_GNU_VERSYM = 0x6fffffff;
 const SHF_WRITE = 1;
 const SHF_ALLOC = 2;
 const SHF_EXECINSTR = 4;
+const SHF_COMPRESSED = 0x800;
 
 const DT_NULL = 0;
 const DT_NEEDED = 1;
@@ -578,7 +579,7 @@ export async function openElf(src: ByteSource): Promise<ObjectFile> {
         size,
         offset,
         fileSize,
-        flags: { alloc: !!(flags & SHF_ALLOC), write: !!(flags & SHF_WRITE), exec: !!(flags & SHF_EXECINSTR) },
+        flags: { alloc: !!(flags & SHF_ALLOC), write: !!(flags & SHF_WRITE), exec: !!(flags & SHF_EXECINSTR), compressed: !!(flags & SHF_COMPRESSED) },
         type: stype,
         link,
         info,

@@ -10,6 +10,8 @@ export interface SectionFlags {
   alloc: boolean;
   write: boolean;
   exec: boolean;
+  /** ELF SHF_COMPRESSED: the section's bytes start with a compression header (DWARF sections of Go ≥ 1.12). */
+  compressed?: boolean;
 }
 
 export interface Section {
