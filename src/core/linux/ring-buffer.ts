@@ -61,7 +61,7 @@ export function parseHeaderPage(text: string): PageLayout {
  */
 export function decodePage(page: Uint8Array, layout: PageLayout): DecodedPage {
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-  if (page.length < layout.dataOffset) throw new FormatError('trace page', 0, `truncated: ${page.length} bytes`);
+  if (page.length < layout.dataOffset) throw new FormatError('trace page', 0, `${page.length} bytes`, 'truncated');
   let ts = view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
   // The commit's low word holds the size and the two flags on every kernel (kbuffer.c reads it so).
   const word = view.getUint32(8, true);
@@ -72,8 +72,7 @@ export function decodePage(page: Uint8Array, layout: PageLayout): DecodedPage {
   const end = start + commit;
   if (end > page.length) throw new FormatError('trace page', 8, `commit ${commit} runs past the ${page.length}-byte page`);
   let lostCount: number | null = null;
-  if (lost && stored && end + 8 <= page.length)
-    lostCount = view.getUint32(end, true) + view.getUint32(end + 4, true) * 0x100000000;
+  if (lost && stored && end + 8 <= page.length) lostCount = view.getUint32(end, true) + view.getUint32(end + 4, true) * 0x100000000;
   const events: RawEvent[] = [];
   let off = start;
   while (off + 4 <= end) {

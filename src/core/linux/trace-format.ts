@@ -155,7 +155,7 @@ export function recordReader<K extends string>(fmt: TraceFormat, names: readonly
   });
   const end = Math.max(0, ...fs.map((f) => f.offset + f.size));
   return (bytes) => {
-    if (bytes.length < end) throw new FormatError(`${fmt.name} record`, 0, `truncated: ${bytes.length} bytes, fields need ${end}`);
+    if (bytes.length < end) throw new FormatError(`${fmt.name} record`, 0, `${bytes.length} bytes, fields need ${end}`, 'truncated');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const out = {} as Record<K, FieldValue>;
     fs.forEach((f, i) => {

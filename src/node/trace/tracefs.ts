@@ -45,6 +45,7 @@ function tracefsError(path: string): string {
     const last = log.slice(-3).join(' ').replace(/\s+/g, ' ').trim();
     return last ? ` (error_log: ${last})` : '';
   } catch {
+    // Kernels before 4.19 keep no error_log: the errno alone is the message.
     return '';
   }
 }
@@ -92,6 +93,12 @@ let sessionCount = 0;
 const open = new Set<TraceSession>();
 let hooked = false;
 
+/**
+ * Probes left attached slow the traced process down until someone removes them, so every way out
+ * of goready removes them: normal exit, an uncaught error (both end in 'exit'), and SIGTERM/SIGHUP/
+ * SIGINT. A caller that listens to SIGINT itself (the CLI stops a trace gracefully on Ctrl-C)
+ * keeps it; otherwise the signal ends the process after the cleanup, as it would have.
+ */
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
@@ -99,10 +106,13 @@ function hookExit(): void {
     for (const s of [...open]) s.close();
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
+    const handler = () => {
+      if (sig === 'SIGINT' && process.listenerCount('SIGINT') > 1) return;
       for (const s of [...open]) s.close();
+      process.removeListener(sig, handler);
       process.kill(process.pid, sig);
-    });
+    };
+    process.on(sig, handler);
   }
 }
 
@@ -175,7 +185,9 @@ export class TraceSession {
     hookExit();
     try {
       s.define(uprobes);
-      instances.forEach((spec, i) => s.instance(spec, i));
+      instances.forEach((spec, i) => {
+        s.instance(spec, i);
+      });
     } catch (e) {
       s.close();
       throw e;
@@ -201,6 +213,7 @@ export class TraceSession {
     try {
       text = readFileSync(path, 'utf8');
     } catch {
+      // Absent on this kernel (or not a tracepoint at all): say which event, in words.
       throw new Error(`${event}: no such trace event on this kernel (${path})`);
     }
     const fmt = parseTraceFormat(text, path);
@@ -248,7 +261,8 @@ export class TraceSession {
   poll(flush = false): DecodedEvent[] {
     if (this.closed) return [];
     const before = Number(process.hrtime.bigint());
-    const buf = Buffer.alloc(this.pageBytes);
+    // A plain Uint8Array: slice() of a Buffer would be a view into this reused buffer, not a copy.
+    const buf = new Uint8Array(this.pageBytes);
     const fresh: DecodedEvent[] = [];
     for (const c of this.cpus) {
       for (;;) {

@@ -57,7 +57,7 @@ class Cursor {
     this.d = b.data;
   }
   private past(): never {
-    throw new FormatError(this.b.what, this.b.base + this.pos, 'truncated: value runs past the end of the section');
+    throw new FormatError(this.b.what, this.b.base + this.pos, 'value runs past the end of the section', 'truncated');
   }
   u8(): number {
     const v = this.d[this.pos++];
@@ -120,7 +120,7 @@ class Cursor {
     this.pos = end + 1;
   }
   skip(n: number): void {
-    if (n < 0 || this.pos + n > this.d.length) throw new FormatError(this.b.what, this.b.base + this.pos, `truncated: ${n}-byte value past the end`);
+    if (n < 0 || this.pos + n > this.d.length) throw new FormatError(this.b.what, this.b.base + this.pos, `${n}-byte value past the end`, 'truncated');
     this.pos += n;
   }
 }
@@ -219,7 +219,10 @@ function readForm(c: Cursor, form: number, u: Unit, strs: Strings, want: boolean
     case 0x10: {
       // ref_addr: a section offset (address-sized in DWARF 2)
       const size = u.version <= 2 ? u.addrSize : u.offsetSize;
-      return size === 8 ? c.u64() : size === 4 ? c.u32() : (c.skip(size), null);
+      if (size === 8) return c.u64();
+      if (size === 4) return c.u32();
+      c.skip(size);
+      return null;
     }
     case 0x12:
       return c.u16();
@@ -352,7 +355,8 @@ export async function readDwarfStructs(obj: ObjectFile, wanted: ReadonlySet<stri
       const unitType = c.u8();
       addrSize = c.u8();
       abbrevOff = offsetSize === 8 ? c.u64() : c.u32();
-      if (unitType === 4 || unitType === 5) c.skip(8); // skeleton / split_compile: dwo_id
+      if (unitType === 4 || unitType === 5)
+        c.skip(8); // skeleton / split_compile: dwo_id
       else if (unitType === 2 || unitType === 6) c.skip(8 + offsetSize); // type units: signature, type offset
     } else {
       abbrevOff = offsetSize === 8 ? c.u64() : c.u32();
@@ -387,7 +391,8 @@ export async function readDwarfStructs(obj: ObjectFile, wanted: ReadonlySet<stri
       let loc: Value = null;
       let type: number | null = null;
       for (const a of ab2.attrs) {
-        const want: boolean = (isStruct || isMember) && (a.at === DW_AT_name || a.at === DW_AT_byte_size || a.at === DW_AT_data_member_location || a.at === DW_AT_type);
+        const want: boolean =
+          (isStruct || isMember) && (a.at === DW_AT_name || a.at === DW_AT_byte_size || a.at === DW_AT_data_member_location || a.at === DW_AT_type);
         const v: Value = a.form === DW_FORM_implicit_const ? a.implicit : readForm(c, a.form, unit, strs, want || a.at === DW_AT_str_offsets_base);
         if (a.at === DW_AT_str_offsets_base && typeof v === 'number') unit.strOffsetsBase = v;
         if (!want) continue;

@@ -1,0 +1,233 @@
+/**
+ * Joins goroutine events (uprobes) and kernel events (syscalls, TCP) into one record per request.
+ *
+ * The join key is the connection: (pid, fd) from accept to close — never the thread, since a
+ * goroutine moves between threads — and, for the kernel's softirq events that know no process,
+ * the peer address the request itself carries (Request.RemoteAddr). Inside a connection, a
+ * goroutine's later events find its request by (pid, g): the handler runs on the connection's
+ * serve goroutine.
+ *
+ * Events must be pushed in timestamp order (the tracefs session delivers them so).
+ */
+import type { Endpoint, HttpEvent, HttpRequestRecord } from './http-types.js';
+
+/** A handler that returned this long ago without a flush is emitted without a write phase. */
+const FLUSH_GRACE_NS = 1_000_000_000;
+/** Handshakes and arrivals nobody claimed are forgotten after this long (connections of other processes on the same port). */
+const KERNEL_MEMORY_NS = 60_000_000_000;
+
+interface Req {
+  pid: number;
+  fd: number | null;
+  g: number;
+  req: number;
+  serve: number;
+  goid: number | null;
+  method: string | null;
+  path: string | null;
+  pattern: string | null;
+  peer: Endpoint | null;
+  reused: boolean;
+  acceptWait?: number;
+  readStart?: number;
+  start: number;
+  finish?: number;
+  status?: number | null;
+  flushed?: number;
+}
+
+interface Conn {
+  accepted?: number;
+  requests: number;
+  /** When the previous request's handler returned: data after it belongs to the next request. */
+  lastFinish: number;
+  current?: Req;
+}
+
+export interface JoinOptions {
+  /** Converts a CLOCK_MONOTONIC timestamp into Unix milliseconds. */
+  wallMs(ts: number): number;
+}
+
+export class HttpJoiner {
+  private readonly conns = new Map<string, Conn>();
+  private readonly byG = new Map<string, Req>();
+  private readonly established = new Map<Endpoint, number>();
+  private readonly arrivals = new Map<Endpoint, number[]>();
+  private readonly localOf = new Map<Endpoint, Endpoint>();
+  private readonly out: HttpRequestRecord[] = [];
+  /** Requests whose serve event had no usable fd (the fd chain was unreadable). */
+  unjoined = 0;
+
+  constructor(private readonly opts: JoinOptions) {}
+
+  private conn(pid: number, fd: number): Conn {
+    const k = `${pid}:${fd}`;
+    let c = this.conns.get(k);
+    if (!c) {
+      // A connection accepted before the trace began.
+      c = { requests: 0, lastFinish: 0 };
+      this.conns.set(k, c);
+    }
+    return c;
+  }
+
+  /** Feeds one event; returns the records it completed. */
+  push(ev: HttpEvent): HttpRequestRecord[] {
+    switch (ev.kind) {
+      case 'established':
+        this.established.set(ev.peer, ev.ts);
+        this.localOf.set(ev.peer, ev.local);
+        break;
+      case 'data': {
+        this.localOf.set(ev.peer, ev.local);
+        const list = this.arrivals.get(ev.peer);
+        if (list) list.push(ev.ts);
+        else this.arrivals.set(ev.peer, [ev.ts]);
+        break;
+      }
+      case 'accept': {
+        const k = `${ev.pid}:${ev.fd}`;
+        const old = this.conns.get(k);
+        if (old?.current) this.emit(old.current);
+        this.conns.set(k, { accepted: ev.ts, requests: 0, lastFinish: ev.ts });
+        break;
+      }
+      case 'close': {
+        const k = `${ev.pid}:${ev.fd}`;
+        const c = this.conns.get(k);
+        if (c?.current) this.emit(c.current);
+        this.conns.delete(k);
+        break;
+      }
+      case 'serve':
+        this.serve(ev);
+        break;
+      case 'finish': {
+        const r = this.byG.get(`${ev.pid}:${ev.g}`);
+        // A second hit with the handler already finished is the prologue re-run after the stack grew.
+        if (!r || r.finish !== undefined) break;
+        r.finish = ev.ts;
+        r.status = ev.status;
+        break;
+      }
+      case 'flushed': {
+        const r = this.byG.get(`${ev.pid}:${ev.g}`);
+        if (!r || r.finish === undefined || r.flushed !== undefined) break;
+        r.flushed = ev.ts;
+        this.emit(r);
+        break;
+      }
+    }
+    return this.take();
+  }
+
+  private serve(ev: Extract<HttpEvent, { kind: 'serve' }>): void {
+    const gKey = `${ev.pid}:${ev.g}`;
+    const prev = this.byG.get(gKey);
+    // The same request again before its handler returned: the prologue ran twice (stack growth).
+    if (prev && prev.req === ev.req && prev.finish === undefined) return;
+    if (prev) this.emit(prev);
+    const r: Req = {
+      pid: ev.pid,
+      fd: ev.fd,
+      g: ev.g,
+      req: ev.req,
+      serve: ev.ts,
+      goid: ev.goid,
+      method: ev.method,
+      path: ev.path,
+      pattern: ev.pattern,
+      peer: ev.peer,
+      reused: true,
+      start: ev.ts,
+    };
+    if (ev.fd === null) this.unjoined++;
+    else {
+      const c = this.conn(ev.pid, ev.fd);
+      if (c.current && c.current !== prev) this.emit(c.current);
+      c.requests++;
+      const first = c.accepted !== undefined && c.requests === 1;
+      r.reused = !first;
+      if (first && c.accepted !== undefined) {
+        const est = ev.peer ? this.established.get(ev.peer) : undefined;
+        if (est !== undefined && est <= c.accepted) {
+          r.acceptWait = c.accepted - est;
+          r.start = est;
+        } else r.start = c.accepted;
+        if (ev.peer) this.established.delete(ev.peer);
+      }
+      // Bytes that arrived after the previous handler returned are this request's; on a new
+      // connection, reading starts no earlier than the accept.
+      const arrived = ev.peer ? this.arrivals.get(ev.peer) : undefined;
+      const after = arrived?.find((t) => t > c.lastFinish && t <= ev.ts);
+      if (after !== undefined) r.readStart = first && c.accepted !== undefined ? Math.max(after, c.accepted) : after;
+      else if (first && c.accepted !== undefined) r.readStart = c.accepted;
+      if (arrived && ev.peer)
+        this.arrivals.set(
+          ev.peer,
+          arrived.filter((t) => t > ev.ts),
+        );
+      if (r.readStart !== undefined && r.acceptWait === undefined) r.start = r.readStart;
+      c.current = r;
+    }
+    this.byG.set(gKey, r);
+  }
+
+  private emit(r: Req): void {
+    this.byG.delete(`${r.pid}:${r.g}`);
+    if (r.fd !== null) {
+      const c = this.conns.get(`${r.pid}:${r.fd}`);
+      if (c && c.current === r) {
+        c.current = undefined;
+        c.lastFinish = r.finish ?? r.serve;
+      }
+    }
+    // A handler still running when its connection went away or the trace ended is not a request yet.
+    if (r.finish === undefined) return;
+    const phases: HttpRequestRecord['phases'] = { handlerNs: r.finish - r.serve };
+    if (r.acceptWait !== undefined) phases.acceptWaitNs = r.acceptWait;
+    if (r.readStart !== undefined) phases.readNs = r.serve - r.readStart;
+    if (r.flushed !== undefined) phases.writeNs = r.flushed - r.finish;
+    const end = r.flushed ?? r.finish;
+    const rec: HttpRequestRecord = {
+      ts: new Date(this.opts.wallMs(r.start)).toISOString(),
+      pid: r.pid,
+      goid: r.goid,
+      method: r.method,
+      path: r.path,
+      status: r.status ?? null,
+      conn: { peer: r.peer, local: r.peer ? (this.localOf.get(r.peer) ?? null) : null, reused: r.reused, fd: r.fd },
+      phases,
+      totalNs: end - r.start,
+    };
+    if (r.pattern) rec.pattern = r.pattern;
+    this.out.push(rec);
+  }
+
+  private take(): HttpRequestRecord[] {
+    if (this.out.length === 0) return [];
+    return this.out.splice(0, this.out.length);
+  }
+
+  /** Emits handlers that returned long ago with no flush seen, and forgets unclaimed kernel events. */
+  tick(now: number): HttpRequestRecord[] {
+    for (const r of [...this.byG.values()]) if (r.finish !== undefined && now - r.finish > FLUSH_GRACE_NS) this.emit(r);
+    for (const [peer, t] of this.established) if (now - t > KERNEL_MEMORY_NS) this.established.delete(peer);
+    for (const [peer, list] of this.arrivals) {
+      const keep = list.filter((t) => now - t <= KERNEL_MEMORY_NS);
+      if (keep.length) this.arrivals.set(peer, keep);
+      else {
+        this.arrivals.delete(peer);
+        if (!this.established.has(peer)) this.localOf.delete(peer);
+      }
+    }
+    return this.take();
+  }
+
+  /** The trace ended: every finished request is emitted with what is known. */
+  end(): HttpRequestRecord[] {
+    for (const r of [...this.byG.values()]) this.emit(r);
+    return this.take();
+  }
+}

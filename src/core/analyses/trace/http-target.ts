@@ -1,0 +1,88 @@
+/**
+ * Reads what a trace needs from the binary itself: Go version, function table (from the pclntab,
+ * so stripped binaries work), struct offsets (DWARF, else the per-version table), probe sites,
+ * and turns it into a probe plan with file offsets. Pure: any ByteSource.
+ */
+import { readGoBuildId } from '../../go/buildid.js';
+import { readBuildInfo } from '../../go/buildinfo.js';
+import { dwarfOffsets, fieldStructs, type GoOffsets, goMinor, TABLE_MAX, TABLE_MIN, tableOffsets } from '../../go/offsets.js';
+import { findPclntab, readPclntab } from '../../go/pclntab.js';
+import { findGoVersion, splitGoVersion } from '../../go/version.js';
+import type { ByteSource } from '../../io/source.js';
+import { readDwarfStructs } from '../../object/dwarf/info.js';
+import { openObject } from '../../object/open.js';
+import type { ObjectFile } from '../../object/types.js';
+import { HTTP_FUNCTIONS, type HttpPlan, type ProbeSite, planHttp } from './http-plan.js';
+
+/** Finds where to probe each function (code/probe-site); without one, every probe goes on the entry. */
+export type SiteFinder = (obj: ObjectFile, fn: { name: string; entry: number; size: number }) => Promise<ProbeSite>;
+
+export interface HttpTarget {
+  arch: string;
+  goVersion: string | null;
+  buildId: string | null;
+  plan: HttpPlan;
+  /** File offset of each probe's site, by probe name. */
+  fileOffsets: Record<string, number>;
+}
+
+/** First Go release with the register ABI, per architecture (arguments and g in registers). */
+const REGABI: Record<string, number> = { amd64: 17, arm64: 18 };
+
+export async function analyzeHttpBinary(src: ByteSource, findSite?: SiteFinder): Promise<HttpTarget> {
+  const objs = await openObject(src);
+  if (objs.length !== 1) throw new Error('a universal Mach-O is not a Linux binary');
+  const obj = (objs[0] as { obj: ObjectFile }).obj;
+  if (obj.format !== 'elf') throw new Error(`a ${obj.format} binary does not run on Linux`);
+  const raw = await readBuildInfo(obj);
+  const { version: full } = await findGoVersion(obj, raw);
+  const goVersion = full ? splitGoVersion(full).version : null;
+  const minor = goMinor(goVersion);
+  if (minor === null)
+    throw new Error('no Go version found in the binary: cannot tell how it passes arguments (Go < 1.17 uses the stack), so no probe would be safe to read');
+  const regabi = REGABI[obj.arch];
+  if (regabi === undefined) throw new Error(`trace http reads Go's registers on amd64 and arm64; this binary is ${obj.arch}`);
+  if (minor < regabi) throw new Error(`${goVersion} passes arguments on the stack; goready reads the register ABI of Go ≥ 1.${regabi} on ${obj.arch}`);
+
+  const loc = await findPclntab(obj, { goVersion: raw?.goVersion });
+  if (!loc) throw new Error('no function table (pclntab) in the binary');
+  const tab = await readPclntab(obj, loc, { list: true });
+  const wanted = new Set(Object.values(HTTP_FUNCTIONS));
+  const functions = new Map<string, number>();
+  const sizes = new Map<string, number>();
+  for (const f of tab.functions) {
+    if (wanted.has(f.name) && !functions.has(f.name)) {
+      functions.set(f.name, f.entry);
+      sizes.set(f.name, f.size);
+    }
+  }
+
+  let offsets: GoOffsets = {};
+  let source: HttpPlan['offsets'] = 'none';
+  let note: string | undefined;
+  const structs = obj.hasDWARF ? await readDwarfStructs(obj, fieldStructs()) : null;
+  if (structs && structs.size > 0) {
+    offsets = dwarfOffsets(structs);
+    source = 'dwarf';
+  } else {
+    const t = tableOffsets(goVersion);
+    if (t) {
+      offsets = t;
+      source = 'table';
+    } else
+      note = `${goVersion} is outside goready's offset table (Go 1.${TABLE_MIN}–1.${TABLE_MAX}) and the binary has no DWARF; build without -ldflags=-w to keep it`;
+  }
+
+  const sites = new Map<string, ProbeSite>();
+  if (findSite) {
+    for (const [name, entry] of functions) sites.set(name, await findSite(obj, { name, entry, size: sizes.get(name) ?? 0 }));
+  }
+  const plan = planHttp({ arch: obj.arch, functions, sites, offsets, offsetsSource: source, offsetsNote: note });
+  const fileOffsets: Record<string, number> = {};
+  for (const p of plan.probes) {
+    const off = obj.vaToOffset(p.site.addr);
+    if (off === null) throw new Error(`${p.function} at 0x${p.site.addr.toString(16)} is not in the file's loaded segments`);
+    fileOffsets[p.name] = off;
+  }
+  return { arch: obj.arch, goVersion, buildId: await readGoBuildId(obj), plan, fileOffsets };
+}
