@@ -68,3 +68,15 @@ export async function withRoot<T>(flags: { host?: string; image?: string }, fn: 
     await image.close();
   }
 }
+
+/** Ctrl-C stops a trace and prints what it has; a second one ends goready at once (probes are removed either way). */
+export function interruptible(): { signal: AbortSignal; done(): void } {
+  const ac = new AbortController();
+  let count = 0;
+  const onInt = () => {
+    if (++count > 1) process.exit(130);
+    ac.abort();
+  };
+  process.on('SIGINT', onInt);
+  return { signal: ac.signal, done: () => process.removeListener('SIGINT', onInt) };
+}

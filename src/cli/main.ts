@@ -13,6 +13,7 @@ import * as lint from './lint.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as size from './size.js';
+import * as trace from './trace.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
 // commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
@@ -27,6 +28,7 @@ const COMMANDS: Register[] = [
   rules.register,
   lint.register,
   atomics.register,
+  trace.register,
 ];
 
 function fail(msg: string): never {

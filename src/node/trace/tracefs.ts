@@ -21,6 +21,19 @@ export function findTracefs(): string | null {
   return null;
 }
 
+/** The format of a tracepoint (`group/name`), or null when this kernel has no such event. */
+export function readEventFormat(root: string, event: string): TraceFormat | null {
+  const path = join(root, 'events', event, 'format');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    // No such event on this kernel: the caller names what that costs.
+    return null;
+  }
+  return parseTraceFormat(text, path);
+}
+
 /** Per-CPU buffer size for goready's instances: seconds of headroom at tens of thousands of events per second between two reads. */
 const BUFFER_KB = 4096;
 /** Events newer than this before the read started are held back: a writer may have taken its timestamp but not committed yet. */

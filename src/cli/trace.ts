@@ -1,0 +1,172 @@
+import { type Command, Option } from 'commander';
+import type { HttpRequestRecord } from '../core/analyses/trace/http-types.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, interruptible, outputStream } from './command.js';
+
+interface HttpFlags {
+  pid?: string;
+  binary?: string;
+  duration?: string;
+  format: 'text' | 'json' | 'jsonl';
+  routes?: boolean;
+  metrics?: string | true;
+  out?: string;
+}
+
+interface TcpFlags {
+  pid?: string;
+  port?: string;
+  duration?: string;
+  format: 'text' | 'json' | 'jsonl';
+  out?: string;
+}
+
+/** Default --metrics address: loopback only, unless an address is given. */
+export const METRICS_DEFAULT = '127.0.0.1:9464';
+
+function seconds(v: string | undefined, cmd: Command): number | undefined {
+  if (v === undefined) return undefined;
+  const s = Number(v);
+  if (!(s > 0) || !Number.isFinite(s)) cmd.error(`error: --duration ${v}: not a number of seconds`);
+  return s * 1000;
+}
+
+function integer(flag: string, v: string | undefined, cmd: Command): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) cmd.error(`error: ${flag} ${v}: not a positive integer`);
+  return Number(v);
+}
+
+/** `goready trace http|tcp`: where a Go server's request time goes, and the health of its TCP connections. */
+export function register(program: Command, cli: Cli): void {
+  const trace = program.command('trace').description('Trace a running Go server with the kernel (root): HTTP request phases per request, TCP health');
+
+  trace
+    .command('http')
+    .description(
+      'Per request of a Go net/http server: accept wait, read, handler and write times, goroutine ID, method, path and status (uprobes on the function entries, TCP tracepoints; stripped binaries too)',
+    )
+    .option('--pid <n>', 'the server process')
+    .option('--binary <path>', 'every running process of this binary')
+    .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)')
+    .addOption(
+      new Option('-f, --format <format>', 'text: a live table on a terminal and a summary; jsonl: one request per line')
+        .choices(['text', 'json', 'jsonl'])
+        .default('text'),
+    )
+    .option('--routes', 'group paths into routes: Request.Pattern (Go ≥ 1.23) or the path with IDs replaced by {id}')
+    .option('--metrics [addr]', `serve Prometheus metrics while tracing (default ${METRICS_DEFAULT}: loopback only)`)
+    .option('-o, --out <file>', 'write the output to FILE')
+    .action(async (flags: HttpFlags, cmd: Command) => {
+      const pid = integer('--pid', flags.pid, cmd);
+      if ((pid === undefined) === (flags.binary === undefined)) cmd.error('error: give one of --pid N and --binary PATH');
+      cli.setExitCode(await runHttp({ ...flags, pidN: pid, durationMs: seconds(flags.duration, cmd) }));
+    });
+
+  trace
+    .command('tcp')
+    .description(
+      "TCP health of a process's connections or a port: states and lifetimes, retransmits, resets, drops with the kernel's reason, accept-queue overflows and Recv-Q of the listeners",
+    )
+    .option('--pid <n>', 'the process (its listeners and connections, in its network namespace)')
+    .option('--port <n>', 'connections to or from this local port')
+    .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)')
+    .addOption(new Option('-f, --format <format>', 'text: a summary; jsonl: one event per line').choices(['text', 'json', 'jsonl']).default('text'))
+    .option('-o, --out <file>', 'write the output to FILE')
+    .action(async (flags: TcpFlags, cmd: Command) => {
+      const pid = integer('--pid', flags.pid, cmd);
+      const port = integer('--port', flags.port, cmd);
+      if ((pid === undefined) === (port === undefined)) cmd.error('error: give one of --pid N and --port P');
+      if (port !== undefined && (port < 1 || port > 65535)) cmd.error(`error: --port ${port}: not a TCP port`);
+      const { runTcp } = await import('./trace-tcp.js');
+      cli.setExitCode(await runTcp({ pid, port, durationMs: seconds(flags.duration, cmd), format: flags.format, out: flags.out }));
+    });
+}
+
+async function runHttp(flags: HttpFlags & { pidN?: number; durationMs?: number }): Promise<number> {
+  const { traceHttp } = await import('../node/trace/http.js');
+  const { HttpAggregator } = await import('../core/analyses/trace/http-summary.js');
+  const { RouteNamer } = await import('../core/analyses/trace/routes.js');
+  const { renderHttpHeader, renderHttpSummary, renderHttpTable } = await import('../core/render/trace-http.js');
+  const out = outputStream(flags.out);
+  const live = flags.format === 'text' && !flags.out && !!process.stdout.isTTY;
+  const agg = new HttpAggregator(!!flags.routes);
+  const metricRoutes = new RouteNamer();
+  const metrics = flags.metrics ? new (await import('../node/trace/metrics.js')).TraceMetrics() : null;
+  const requests: HttpRequestRecord[] = [];
+  const stop = interruptible();
+  const write = (s: string) => void out.write(s);
+  let liveLines = 0;
+  try {
+    if (metrics) {
+      const at = await metrics.listen(flags.metrics === true ? METRICS_DEFAULT : (flags.metrics as string));
+      process.stderr.write(`goready: metrics at http://${at}/metrics\n`);
+    }
+    const result = await traceHttp({
+      pid: flags.pidN,
+      binary: flags.binary,
+      durationMs: flags.durationMs,
+      signal: stop.signal,
+      onStart: (info) => {
+        const header = renderHttpHeader({
+          target: info.target,
+          goVersion: info.goVersion,
+          offsets: info.analysis.plan.offsets,
+          probes: info.analysis.plan.probes.map((p) => ({ function: p.function, emulated: p.site.emulated })),
+          limitations: info.limitations,
+        });
+        // Machine-readable outputs keep stdout for records: the header goes to stderr.
+        if (flags.format === 'text') write(header);
+        else process.stderr.write(header);
+      },
+      onRecord: (r) => {
+        const route = agg.add(r);
+        metrics?.observe(r, metricRoutes.route(r.path, r.pattern));
+        const rec = flags.routes ? { ...r, route } : r;
+        if (flags.format === 'jsonl') write(`${JSON.stringify(rec)}\n`);
+        else if (flags.format === 'json') requests.push(rec);
+      },
+      onTick: () => {
+        if (!live) return;
+        const table = renderHttpTable(agg.summary());
+        // Redraw in place: up to the previous table's first line, then clear below.
+        write(`${liveLines ? `\x1b[${liveLines}F` : ''}\x1b[J${table}`);
+        liveLines = table.split('\n').length - 1;
+      },
+    });
+    if (live && liveLines) write(`\x1b[${liveLines}F\x1b[J`);
+    const lost = result.lostPages ? `goready: the kernel dropped events (${result.lostEvents || 'some'}); some requests may be missing\n` : '';
+    if (result.ended) process.stderr.write(`goready: ${result.ended}\n`);
+    if (lost) process.stderr.write(lost);
+    if (flags.format === 'text') write(renderHttpSummary(agg.summary(), result.seconds));
+    else if (flags.format === 'json') {
+      const i = result.info;
+      const doc = {
+        target: i.target,
+        pids: i.pids,
+        goVersion: i.goVersion,
+        buildId: i.buildId,
+        offsets: i.analysis.plan.offsets,
+        probes: i.analysis.plan.probes.map((p) => ({ name: p.name, function: p.function, address: p.site.addr, emulated: p.site.emulated })),
+        listeners: i.listeners,
+        limitations: i.limitations,
+        seconds: result.seconds,
+        lostEvents: result.lostEvents,
+        summary: agg.summary(),
+        requests,
+      };
+      write(`${JSON.stringify(doc, null, 2)}\n`);
+    }
+    return EXIT_OK;
+  } catch (e) {
+    const { PreflightError } = await import('../node/trace/preflight.js');
+    if (e instanceof PreflightError) {
+      process.stderr.write(`goready: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  } finally {
+    stop.done();
+    await metrics?.close();
+    await out.end();
+  }
+}
