@@ -83,79 +83,50 @@ export function register(program: Command, cli: Cli): void {
 }
 
 async function runHttp(flags: HttpFlags & { pidN?: number; durationMs?: number }): Promise<number> {
-  const { traceHttp } = await import('../node/trace/http.js');
-  const { HttpAggregator } = await import('../core/analyses/trace/http-summary.js');
-  const { RouteNamer } = await import('../core/analyses/trace/routes.js');
-  const { renderHttpHeader, renderHttpSummary, renderHttpTable } = await import('../core/render/trace-http.js');
+  const { traceHttpReport } = await import('../node/trace/http-report.js');
+  const { renderHttpHeader, renderHttpSummary, renderHttpTable, renderHttpJson } = await import('../core/render/trace-http.js');
   const out = outputStream(flags.out);
+  const write = (s: string) => void out.write(s);
   const live = flags.format === 'text' && !flags.out && !!process.stdout.isTTY;
-  const agg = new HttpAggregator(!!flags.routes);
-  const metricRoutes = new RouteNamer();
-  const metrics = flags.metrics ? new (await import('../node/trace/metrics.js')).TraceMetrics() : null;
   const requests: HttpRequestRecord[] = [];
   const stop = interruptible();
-  const write = (s: string) => void out.write(s);
   let liveLines = 0;
   try {
-    if (metrics) {
-      const at = await metrics.listen(flags.metrics === true ? METRICS_DEFAULT : (flags.metrics as string));
-      process.stderr.write(`goready: metrics at http://${at}/metrics\n`);
-    }
-    const result = await traceHttp({
-      pid: flags.pidN,
-      binary: flags.binary,
-      durationMs: flags.durationMs,
-      signal: stop.signal,
-      onStart: (info) => {
-        const header = renderHttpHeader({
-          target: info.target,
-          goVersion: info.goVersion,
-          offsets: info.analysis.plan.offsets,
-          probes: info.analysis.plan.probes.map((p) => ({ function: p.function, emulated: p.site.emulated })),
-          limitations: info.limitations,
-        });
-        // Machine-readable outputs keep stdout for records: the header goes to stderr.
-        if (flags.format === 'text') write(header);
-        else process.stderr.write(header);
+    const { result, summary } = await traceHttpReport(
+      {
+        pid: flags.pidN,
+        binary: flags.binary,
+        durationMs: flags.durationMs,
+        signal: stop.signal,
+        routes: !!flags.routes,
+        metrics: flags.metrics === true ? METRICS_DEFAULT : flags.metrics,
       },
-      onRecord: (r) => {
-        const route = agg.add(r);
-        metrics?.observe(r, metricRoutes.route(r.path, r.pattern));
-        const rec = flags.routes ? { ...r, route } : r;
-        if (flags.format === 'jsonl') write(`${JSON.stringify(rec)}\n`);
-        else if (flags.format === 'json') requests.push(rec);
+      {
+        metrics: (at) => process.stderr.write(`goready: metrics at http://${at}/metrics\n`),
+        start: (info) => {
+          const header = renderHttpHeader(info);
+          // Machine-readable outputs keep stdout for records: the header goes to stderr.
+          if (flags.format === 'text') write(header);
+          else process.stderr.write(header);
+        },
+        record: (r) => {
+          if (flags.format === 'jsonl') write(`${JSON.stringify(r)}\n`);
+          else if (flags.format === 'json') requests.push(r);
+        },
+        tick: (s) => {
+          if (!live) return;
+          const table = renderHttpTable(s);
+          // Redraw in place: back to the previous table's first line, then clear below.
+          write(`${liveLines ? `\x1b[${liveLines}F` : ''}\x1b[J${table}`);
+          liveLines = table.split('\n').length - 1;
+        },
       },
-      onTick: () => {
-        if (!live) return;
-        const table = renderHttpTable(agg.summary());
-        // Redraw in place: up to the previous table's first line, then clear below.
-        write(`${liveLines ? `\x1b[${liveLines}F` : ''}\x1b[J${table}`);
-        liveLines = table.split('\n').length - 1;
-      },
-    });
+    );
     if (live && liveLines) write(`\x1b[${liveLines}F\x1b[J`);
-    const lost = result.lostPages ? `goready: the kernel dropped events (${result.lostEvents || 'some'}); some requests may be missing\n` : '';
     if (result.ended) process.stderr.write(`goready: ${result.ended}\n`);
-    if (lost) process.stderr.write(lost);
-    if (flags.format === 'text') write(renderHttpSummary(agg.summary(), result.seconds));
-    else if (flags.format === 'json') {
-      const i = result.info;
-      const doc = {
-        target: i.target,
-        pids: i.pids,
-        goVersion: i.goVersion,
-        buildId: i.buildId,
-        offsets: i.analysis.plan.offsets,
-        probes: i.analysis.plan.probes.map((p) => ({ name: p.name, function: p.function, address: p.site.addr, emulated: p.site.emulated })),
-        listeners: i.listeners,
-        limitations: i.limitations,
-        seconds: result.seconds,
-        lostEvents: result.lostEvents,
-        summary: agg.summary(),
-        requests,
-      };
-      write(`${JSON.stringify(doc, null, 2)}\n`);
-    }
+    if (result.lostPages) process.stderr.write(`goready: the kernel dropped ${result.lostEvents || 'some'} events: some requests may be missing\n`);
+    if (flags.format === 'text') write(renderHttpSummary(summary, result.seconds));
+    else if (flags.format === 'json') write(renderHttpJson(result, summary, requests));
     return EXIT_OK;
   } catch (e) {
     const { PreflightError } = await import('../node/trace/preflight.js');
@@ -166,7 +137,6 @@ async function runHttp(flags: HttpFlags & { pidN?: number; durationMs?: number }
     throw e;
   } finally {
     stop.done();
-    await metrics?.close();
     await out.end();
   }
 }

@@ -1,13 +1,16 @@
 /** Text for `goready trace http`: the per-route table (live and final) and the header lines. Formats only. */
 import type { Limitation } from '../analyses/trace/http-plan.js';
 import type { HttpSummary, PhaseName, RouteStats } from '../analyses/trace/http-summary.js';
+import type { HttpTarget } from '../analyses/trace/http-target.js';
 
-/** What the header says about the traced target. */
-export interface HttpTraceHeader {
+/** What a trace knows once it runs: the target, the binary's analysis and what cannot be measured. */
+export interface HttpRunInfo {
   target: string;
+  pids: number[];
   goVersion: string | null;
-  offsets: 'dwarf' | 'table' | 'none';
-  probes: { function: string; emulated: boolean }[];
+  buildId: string | null;
+  analysis: HttpTarget;
+  listeners: string[];
   limitations: Limitation[];
 }
 
@@ -53,10 +56,11 @@ export function renderHttpTable(s: HttpSummary): string {
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
-export function renderHttpHeader(h: HttpTraceHeader): string {
-  const single = h.probes.filter((p) => !p.emulated).map((p) => p.function);
+export function renderHttpHeader(h: HttpRunInfo): string {
+  const { offsets, probes } = h.analysis.plan;
+  const single = probes.filter((p) => !p.site.emulated).map((p) => p.function);
   const lines = [
-    `tracing ${h.target}${h.goVersion ? ` (${h.goVersion})` : ''}: struct offsets from ${h.offsets === 'dwarf' ? 'DWARF' : h.offsets === 'table' ? "goready's table for this Go version" : 'nowhere'}; ${h.probes.length} probes`,
+    `tracing ${h.target}${h.goVersion ? ` (${h.goVersion})` : ''}: struct offsets from ${offsets === 'dwarf' ? 'DWARF' : offsets === 'table' ? "goready's table for this Go version" : 'nowhere'}; ${probes.length} probes`,
   ];
   if (single.length) lines.push(`  probed at the function entry (two traps per hit): ${single.join(', ')}`);
   for (const l of h.limitations) lines.push(`  not measured: ${l.what}: ${l.why}`);
@@ -66,4 +70,24 @@ export function renderHttpHeader(h: HttpTraceHeader): string {
 export function renderHttpSummary(s: HttpSummary, seconds: number): string {
   const rate = seconds > 0 ? ` (${(s.requests / seconds).toFixed(1)}/s)` : '';
   return `${s.requests} requests in ${seconds.toFixed(1)} s${rate}\n${s.requests ? renderHttpTable(s) : ''}`;
+}
+
+/** The whole run as one JSON document (`--format json`). */
+export function renderHttpJson(result: { info: HttpRunInfo; seconds: number; lostEvents: number }, summary: HttpSummary, requests: unknown[]): string {
+  const i = result.info;
+  const doc = {
+    target: i.target,
+    pids: i.pids,
+    goVersion: i.goVersion,
+    buildId: i.buildId,
+    offsets: i.analysis.plan.offsets,
+    probes: i.analysis.plan.probes.map((p) => ({ name: p.name, function: p.function, address: p.site.addr, emulated: p.site.emulated })),
+    listeners: i.listeners,
+    limitations: i.limitations,
+    seconds: result.seconds,
+    lostEvents: result.lostEvents,
+    summary,
+    requests,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

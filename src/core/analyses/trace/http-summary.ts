@@ -67,7 +67,7 @@ export function statusClass(status: number | null): string {
 /** Accumulates records as they come; `summary()` may be called at any time (the live table). */
 export class HttpAggregator {
   private readonly routes = new Map<string, { count: number; statuses: Record<string, number>; phases: Map<PhaseName, Series> }>();
-  private readonly namer = new RouteNamer();
+  private readonly namer: RouteNamer;
   private total = 0;
   // A fixed-seed generator: the same records give the same summary.
   private seed = 0x2545f491;
@@ -78,11 +78,13 @@ export class HttpAggregator {
     return (this.seed >>> 0) / 2 ** 32;
   };
 
-  constructor(private readonly byRoute: boolean) {}
+  /** `byRoute`: rows are routes (pattern or path shape); otherwise each path is its own row. */
+  constructor(byRoute: boolean) {
+    this.namer = new RouteNamer(!byRoute);
+  }
 
-  /** The route a record belongs to (`(all)` when not grouping). */
   routeOf(r: HttpRequestRecord): string {
-    return this.byRoute ? this.namer.route(r.path, r.pattern) : '(all)';
+    return this.namer.route(r.path, r.pattern);
   }
 
   add(r: HttpRequestRecord): string {

@@ -44,7 +44,7 @@ export async function analyzeHttpBinary(src: ByteSource, findSite?: SiteFinder):
   if (regabi === undefined) throw new Error(`trace http reads Go's registers on amd64 and arm64; this binary is ${obj.arch}`);
   if (minor < regabi) throw new Error(`${goVersion} passes arguments on the stack; goready reads the register ABI of Go ≥ 1.${regabi} on ${obj.arch}`);
 
-  const loc = await findPclntab(obj, { goVersion: raw?.goVersion });
+  const loc = await findPclntab(obj);
   if (!loc) throw new Error('no function table (pclntab) in the binary');
   const tab = await readPclntab(obj, loc, { list: true });
   const wanted = new Set(Object.values(HTTP_FUNCTIONS));

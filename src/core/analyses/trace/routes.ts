@@ -28,15 +28,21 @@ export function pathShape(path: string): string {
     .join('/');
 }
 
-/** Assigns routes with a bounded number of distinct values over the whole trace. */
+/**
+ * Assigns routes with a bounded number of distinct values over the whole trace. `exact` keeps each
+ * path (without its query) as its own row — what the table shows without --routes — under the
+ * same bound.
+ */
 export class RouteNamer {
   private readonly routes = new Set<string>();
   private readonly folds = new Set<string>();
 
+  constructor(private readonly exact = false) {}
+
   route(path: string | null, pattern?: string | null): string {
-    if (pattern) return pattern;
+    if (pattern && !this.exact) return pattern;
     if (path === null) return '(unknown)';
-    const shape = pathShape(path);
+    const shape = this.exact ? path.split('?')[0] || '/' : pathShape(path);
     if (this.routes.has(shape)) return shape;
     if (this.routes.size < MAX_ROUTES) {
       this.routes.add(shape);
