@@ -157,12 +157,15 @@ export class HttpJoiner {
         } else r.start = c.accepted;
         if (ev.peer) this.established.delete(ev.peer);
       }
-      // Bytes that arrived after the previous handler returned are this request's; on a new
-      // connection, reading starts no earlier than the accept.
+      // On a new connection the server reads from the accept on (the phases then join up);
+      // on a kept-alive one, from the arrival of the first bytes after the previous handler
+      // returned — the idle time between requests is nobody's latency.
       const arrived = ev.peer ? this.arrivals.get(ev.peer) : undefined;
-      const after = arrived?.find((t) => t > c.lastFinish && t <= ev.ts);
-      if (after !== undefined) r.readStart = first && c.accepted !== undefined ? Math.max(after, c.accepted) : after;
-      else if (first && c.accepted !== undefined) r.readStart = c.accepted;
+      if (first && c.accepted !== undefined) r.readStart = c.accepted;
+      else {
+        const after = arrived?.find((t) => t > c.lastFinish && t <= ev.ts);
+        if (after !== undefined) r.readStart = after;
+      }
       if (arrived && ev.peer)
         this.arrivals.set(
           ev.peer,

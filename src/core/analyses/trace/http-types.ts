@@ -38,7 +38,7 @@ export type HttpEvent =
 export interface HttpPhases {
   /** Handshake done → accept4 returned it (first request of a connection accepted while tracing). */
   acceptWaitNs?: number;
-  /** Request bytes arrived (or the connection was accepted, if later) → ServeHTTP entered. */
+  /** The request's bytes arrived (on a new connection: it was accepted) → ServeHTTP entered. */
   readNs?: number;
   /** ServeHTTP entered → handler returned (finishRequest). */
   handlerNs: number;
