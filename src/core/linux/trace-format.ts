@@ -21,7 +21,7 @@ export interface TraceField {
   offset: number;
   size: number;
   signed: boolean;
-  /** Element count of a fixed array field (`saddr[4]` → 4). */
+  /** Element count of an array field (`saddr[4]` → 4; a flexible `args[]` → 0). */
   array?: number;
   /** A `__data_loc` field: a u32 whose low half is the offset of the data in the record and high half its length. */
   dataLoc?: boolean;
@@ -47,7 +47,8 @@ function declaration(decl: string): { name: string; type: string; array?: number
   if (!m) throw new Error(`unreadable field declaration '${decl}'`);
   const [, type, name, arr] = m as unknown as [string, string, string, string | undefined];
   const out: { name: string; type: string; array?: number; dataLoc?: boolean } = { name, type: type.trim() };
-  if (arr !== undefined && arr !== '' && !dataLoc) out.array = Number(arr);
+  // `args[]` is a flexible array: count 0, the rest of the record.
+  if (arr !== undefined && !dataLoc) out.array = arr === '' ? 0 : Number(arr);
   if (dataLoc) {
     out.dataLoc = true;
     out.type = `${type.trim()}[]`;
