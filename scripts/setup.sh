@@ -21,6 +21,8 @@ PKGS="golang-1.19-go golang-1.21-go golang-1.22-go golang-1.23-go golang-1.24-go
 # The image reader's test images (scripts/build-images.sh): zstd-compressed layers.
 PKGS="$PKGS zstd"
 PKGS="$PKGS strace qemu-user binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf python3-seccomp bpftrace shellcheck wrk hyperfine postgresql"
+# goready trace tcp tests: packet loss between network namespaces where the kernel has no sch_netem.
+PKGS="$PKGS nftables"
 # Real Go module sources whose Debian copyright files carry licence texts labelled by Debian.
 PKGS="$PKGS golang-github-stretchr-testify-dev golang-github-pkg-errors-dev golang-gopkg-yaml.v3-dev golang-github-google-uuid-dev"
 PKGS="$PKGS golang-github-spf13-cobra-dev golang-github-davecgh-go-spew-dev golang-github-hashicorp-golang-lru-dev"

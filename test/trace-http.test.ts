@@ -57,6 +57,10 @@ describe('goready trace http: servers from every toolchain', () => {
         ];
         expect(recs.map(key).sort()).toEqual(sent.map(key).sort());
 
+        // Go ≥ 1.23: the ServeMux pattern that matched; older toolchains have none.
+        const minor = Number(/^go1\.(\d+)/.exec(f.goVersion)?.[1]);
+        for (const r of recs) expect(r.pattern).toBe(minor >= 23 ? `/${(r.path ?? '').split('/')[1]}${r.path === '/' ? '' : '/'}` : undefined);
+
         // Goroutine IDs as the handlers themselves logged them.
         expect(recs.map((r) => `${r.goid} ${key(r)}`).sort()).toEqual(server.log.map((l) => `${l.goid} ${key(l)}`).sort());
 

@@ -19,6 +19,7 @@ export const GO_FIELDS = [
   'net/http.Request.Pattern',
   'net/url.URL.Path',
   'net/http.response.conn',
+  'net/http.response.req',
   'net/http.response.status',
   'net/http.response.wroteHeader',
   'net/http.conn.rwc',
@@ -58,6 +59,7 @@ const TABLE: Record<GoField, Span[]> = {
   'net/http.Request.Pattern': [[232, 23, 27]],
   'net/url.URL.Path': [[56, 19, 27]],
   'net/http.response.conn': [[0, 19, 27]],
+  'net/http.response.req': [[8, 19, 27]],
   'net/http.response.status': [
     [120, 19, 26],
     [128, 27, 27],

@@ -92,23 +92,9 @@ export interface HttpFormats {
 export function httpDecoder(formats: HttpFormats, ctx: DecodeContext): (format: TraceFormat, data: Uint8Array, ts: number) => HttpEvent | null {
   const has = (f: TraceFormat, n: string) => f.fields.some((x) => x.name === n);
   const pick = (f: TraceFormat, names: string[]) => names.filter((n) => has(f, n));
-  const serveFields = pick(formats.serve, [
-    'common_pid',
-    'g',
-    'goid',
-    'req',
-    'method',
-    'method_len',
-    'path',
-    'path_len',
-    'pattern',
-    'pattern_len',
-    'peer',
-    'peer_len',
-    'fd',
-  ]);
+  const serveFields = pick(formats.serve, ['common_pid', 'g', 'goid', 'req', 'method', 'method_len', 'path', 'path_len', 'peer', 'peer_len', 'fd']);
   const serve = recordReader(formats.serve, serveFields);
-  const finish = recordReader(formats.finish, pick(formats.finish, ['common_pid', 'g', 'status', 'wrote']));
+  const finish = recordReader(formats.finish, pick(formats.finish, ['common_pid', 'g', 'status', 'wrote', 'pattern', 'pattern_len']));
   const flushed = formats.flushed ? recordReader(formats.flushed, ['common_pid', 'g']) : null;
   const accept = formats.accept ? recordReader(formats.accept, ['common_pid', 'ret']) : null;
   const close = formats.close ? recordReader(formats.close, ['common_pid', 'fd']) : null;
@@ -134,7 +120,6 @@ export function httpDecoder(formats: HttpFormats, ctx: DecodeContext): (format: 
         req: num(r.req),
         method: goString(r.method, r.method_len, MAX_METHOD),
         path: goString(r.path, r.path_len),
-        pattern: goString(r.pattern, r.pattern_len) || null,
         peer: goString(r.peer, r.peer_len, 64),
         fd: Number.isInteger(fd) && fd >= 0 && fd < 1 << 24 ? fd : null,
       };
@@ -146,7 +131,14 @@ export function httpDecoder(formats: HttpFormats, ctx: DecodeContext): (format: 
       const status = num(r.status);
       // finishRequest writes 200 itself when the handler never called WriteHeader.
       const code = r.wrote === undefined ? null : num(r.wrote) ? status : 200;
-      return { kind: 'finish', ts, pid, g: num(r.g), status: code !== null && code >= 100 && code <= 999 ? code : null };
+      return {
+        kind: 'finish',
+        ts,
+        pid,
+        g: num(r.g),
+        status: code !== null && code >= 100 && code <= 999 ? code : null,
+        pattern: goString(r.pattern, r.pattern_len) || null,
+      };
     }
     if (flushed && format === formats.flushed) {
       const r = flushed(data);

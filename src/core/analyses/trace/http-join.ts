@@ -109,6 +109,7 @@ export class HttpJoiner {
         if (!r || r.finish !== undefined) break;
         r.finish = ev.ts;
         r.status = ev.status;
+        r.pattern = ev.pattern;
         break;
       }
       case 'flushed': {
@@ -137,7 +138,7 @@ export class HttpJoiner {
       goid: ev.goid,
       method: ev.method,
       path: ev.path,
-      pattern: ev.pattern,
+      pattern: null,
       peer: ev.peer,
       reused: true,
       start: ev.ts,

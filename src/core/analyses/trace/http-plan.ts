@@ -4,7 +4,7 @@
  * Three function-entry probes per request, never a return probe (a uretprobe rewrites the return
  * address on a goroutine stack that Go moves: the server dies):
  *   serve    net/http.serverHandler.ServeHTTP       handler starts: goroutine, method, path, peer, fd
- *   finish   net/http.(*response).finishRequest     handler returned: status
+ *   finish   net/http.(*response).finishRequest     handler returned: status, the ServeMux pattern
  *   flushed  net/http.(*connReader).abortPendingRead  finishRequest's flush of the response returned
  * Each is placed on the prologue's stack-check branch when the code allows (see code/probe-site):
  * the kernel emulates a branch, where any other instruction is single-stepped in a second trap.
@@ -119,8 +119,6 @@ export function planHttp(input: HttpPlanInput): HttpPlan {
   if (!lack(pathFields).length) serve.push(...str('path', req, [off['net/http.Request.URL'] as number, off['net/url.URL.Path'] as number], PATH_WORDS));
   const nameFields = lack(['net/http.Request.Method', ...pathFields]);
   if (nameFields.length) limitations.push({ what: 'method and path', why: why(nameFields) });
-  const pattern = off['net/http.Request.Pattern'];
-  if (pattern !== undefined) serve.push(...str('pattern', req, [pattern], PATTERN_WORDS));
   const remote = off['net/http.Request.RemoteAddr'];
   if (remote !== undefined) serve.push(...str('peer', req, [remote], PEER_WORDS));
 
@@ -143,6 +141,10 @@ export function planHttp(input: HttpPlanInput): HttpPlan {
   } else limitations.push({ what: 'connection phases (accept wait, read, write) and peer', why: why(lack(fdFields)) });
 
   const finish: FetchArg[] = [{ name: 'g', reg: r.g, path: [], type: 'u64' }];
+  // ServeMux sets Request.Pattern inside ServeHTTP, so it is read when the handler returns, through w.req.
+  const pattern = off['net/http.Request.Pattern'];
+  const wreq = off['net/http.response.req'];
+  if (pattern !== undefined && wreq !== undefined) finish.push(...str('pattern', r.arg[0], [wreq, pattern], PATTERN_WORDS));
   const status = off['net/http.response.status'];
   const wrote = off['net/http.response.wroteHeader'];
   if (status !== undefined && wrote !== undefined) {

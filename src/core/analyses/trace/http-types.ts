@@ -21,11 +21,10 @@ export type HttpEvent =
       req: number;
       method: string | null;
       path: string | null;
-      pattern: string | null;
       peer: Endpoint | null;
       fd: number | null;
     })
-  | (Base & { kind: 'finish'; g: number; status: number | null })
+  | (Base & { kind: 'finish'; g: number; status: number | null; pattern: string | null })
   | (Base & { kind: 'flushed'; g: number })
   /** accept4 returned a connection. */
   | (Base & { kind: 'accept'; fd: number })
