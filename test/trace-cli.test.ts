@@ -141,7 +141,7 @@ describe('goready trace http: outputs', () => {
         expect(await g.interrupt()).toBe(0);
         const out = g.stdout();
         // Not a terminal: the summary only, no redrawing.
-        expect(out).not.toContain('\x1b[');
+        expect(out).not.toContain(`${String.fromCharCode(27)}[`);
         expect(out).toMatch(/^4 requests in [\d.]+ s/m);
         const rows = out.split('\n').filter((l) => l.startsWith('/'));
         const names = rows.map((r) => r.split(/\s+/)[0]);
@@ -172,7 +172,8 @@ describe('goready trace http: outputs', () => {
       }
       expect(await exited).toBe(0);
       // Cursor up to the table's first line, clear to the end: the table is drawn again in place.
-      expect(out).toMatch(/\x1b\[\d+F\x1b\[J/);
+      const ESC = String.fromCharCode(27);
+      expect(out).toMatch(new RegExp(`${ESC}\\[\\d+F${ESC}\\[J`));
       expect(out).toMatch(/^\/sleep\/1 +[1-3] /m);
       expect(out).toMatch(/3 requests in [\d.]+ s/);
     } finally {
