@@ -64,14 +64,21 @@ describe('goready trace http: servers from every toolchain', () => {
         // Goroutine IDs as the handlers themselves logged them.
         expect(recs.map((r) => `${r.goid} ${key(r)}`).sort()).toEqual(server.log.map((l) => `${l.goid} ${key(l)}`).sort());
 
-        // Handler time: ServeHTTP entry → finishRequest, against the handler's own clock, at the median.
+        // Handler time (ServeHTTP entered → finishRequest) against the handler's own clock, request by
+        // request: the traced span contains the handler's, and exceeds it by under 2 ms at the median
+        // (what lies between is net/http's dispatch, and the scheduler on a loaded machine).
+        const own = new Map<string, number[]>();
+        for (const l of server.log) own.set(`${l.goid} ${l.path}`, [...(own.get(`${l.goid} ${l.path}`) ?? []), l.durNs]);
+        const extra = recs.map((r) => {
+          const d = own.get(`${r.goid} ${r.path}`)?.shift();
+          if (d === undefined) throw new Error(`no log line for ${r.goid} ${r.path}`);
+          expect(r.phases.handlerNs).toBeGreaterThanOrEqual(d);
+          return r.phases.handlerNs - d;
+        });
+        expect(median(extra)).toBeLessThanOrEqual(2e6);
         for (const path of ['/sleep/20', '/sleep/10']) {
           const ms = Number(path.split('/')[2]);
-          const traced = median(recs.filter((r) => r.path === path).map((r) => r.phases.handlerNs));
-          const own = median(server.log.filter((l) => l.path === path).map((l) => l.durNs));
-          expect(own).toBeGreaterThanOrEqual(ms * 1e6);
-          expect(Math.abs(traced - own)).toBeLessThanOrEqual(2e6);
-          expect(traced).toBeGreaterThanOrEqual(ms * 1e6);
+          expect(Math.min(...server.log.filter((l) => l.path === path).map((l) => l.durNs))).toBeGreaterThanOrEqual(ms * 1e6);
         }
 
         // Connections: the keep-alive requests share one, accepted while tracing; each other request has its own.

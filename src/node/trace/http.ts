@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { httpDecoder } from '../../core/analyses/trace/http-events.js';
 import { HttpJoiner } from '../../core/analyses/trace/http-join.js';
 import type { Limitation } from '../../core/analyses/trace/http-plan.js';
-import { analyzeHttpBinary, type HttpTarget, type SiteFinder } from '../../core/analyses/trace/http-target.js';
+import { analyzeHttpBinary, type HttpTarget } from '../../core/analyses/trace/http-target.js';
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { fetchText } from '../../core/linux/uprobe.js';
 import { FileSource } from '../files/source.js';
@@ -53,7 +53,6 @@ export interface HttpTraceOptions {
   binary?: string;
   durationMs?: number;
   signal?: AbortSignal;
-  findSite?: SiteFinder;
   onStart?(info: HttpTraceInfo): void;
   onRecord?(r: HttpRequestRecord): void;
   /** Called about once a second (the live table). */
@@ -96,7 +95,7 @@ export async function traceHttp(opts: HttpTraceOptions): Promise<HttpTraceResult
   const src = new FileSource(targets.path);
   let analysis: HttpTarget;
   try {
-    analysis = await analyzeHttpBinary(src, opts.findSite);
+    analysis = await analyzeHttpBinary(src);
   } finally {
     src.close();
   }

@@ -14,24 +14,19 @@
  * one-pointer struct (AX), `rw ResponseWriter` an interface (BX itab, CX data = *response), so the
  * *Request is DI.
  */
+import type { ProbeSite } from '../../code/probe-site.js';
 import type { GoField, GoOffsets } from '../../go/offsets.js';
 import type { FetchArg } from '../../linux/uprobe.js';
 
 export type HttpProbeName = 'serve' | 'finish' | 'flushed';
+
+export type { ProbeSite };
 
 export const HTTP_FUNCTIONS: Record<HttpProbeName, string> = {
   serve: 'net/http.serverHandler.ServeHTTP',
   finish: 'net/http.(*response).finishRequest',
   flushed: 'net/http.(*connReader).abortPendingRead',
 };
-
-/** Where a function is probed (from code/probe-site). */
-export interface ProbeSite {
-  /** Virtual address of the probed instruction. */
-  addr: number;
-  /** True when the kernel emulates the instruction (one trap per hit instead of two). */
-  emulated: boolean;
-}
 
 export interface HttpProbe {
   name: HttpProbeName;

@@ -3,6 +3,7 @@
  * so stripped binaries work), struct offsets (DWARF, else the per-version table), probe sites,
  * and turns it into a probe plan with file offsets. Pure: any ByteSource.
  */
+import { PROLOGUE_BYTES, type ProbeSite, probeSite } from '../../code/probe-site.js';
 import { readGoBuildId } from '../../go/buildid.js';
 import { readBuildInfo } from '../../go/buildinfo.js';
 import { dwarfOffsets, fieldStructs, type GoOffsets, goMinor, TABLE_MAX, TABLE_MIN, tableOffsets } from '../../go/offsets.js';
@@ -11,11 +12,8 @@ import { findGoVersion, splitGoVersion } from '../../go/version.js';
 import type { ByteSource } from '../../io/source.js';
 import { readDwarfStructs } from '../../object/dwarf/info.js';
 import { openObject } from '../../object/open.js';
-import type { ObjectFile } from '../../object/types.js';
-import { HTTP_FUNCTIONS, type HttpPlan, type ProbeSite, planHttp } from './http-plan.js';
-
-/** Finds where to probe each function (code/probe-site); without one, every probe goes on the entry. */
-export type SiteFinder = (obj: ObjectFile, fn: { name: string; entry: number; size: number }) => Promise<ProbeSite>;
+import { type ObjectFile, readVA } from '../../object/types.js';
+import { HTTP_FUNCTIONS, type HttpPlan, planHttp } from './http-plan.js';
 
 export interface HttpTarget {
   arch: string;
@@ -29,7 +27,7 @@ export interface HttpTarget {
 /** First Go release with the register ABI, per architecture (arguments and g in registers). */
 const REGABI: Record<string, number> = { amd64: 17, arm64: 18 };
 
-export async function analyzeHttpBinary(src: ByteSource, findSite?: SiteFinder): Promise<HttpTarget> {
+export async function analyzeHttpBinary(src: ByteSource): Promise<HttpTarget> {
   const objs = await openObject(src);
   if (objs.length !== 1) throw new Error('a universal Mach-O is not a Linux binary');
   const obj = (objs[0] as { obj: ObjectFile }).obj;
@@ -74,8 +72,9 @@ export async function analyzeHttpBinary(src: ByteSource, findSite?: SiteFinder):
   }
 
   const sites = new Map<string, ProbeSite>();
-  if (findSite) {
-    for (const [name, entry] of functions) sites.set(name, await findSite(obj, { name, entry, size: sizes.get(name) ?? 0 }));
+  for (const [name, entry] of functions) {
+    const head = await readVA(obj, entry, Math.min(PROLOGUE_BYTES, sizes.get(name) ?? PROLOGUE_BYTES));
+    sites.set(name, head ? probeSite(obj.arch, entry, head) : { addr: entry, emulated: false });
   }
   const plan = planHttp({ arch: obj.arch, functions, sites, offsets, offsetsSource: source, offsetsNote: note });
   const fileOffsets: Record<string, number> = {};

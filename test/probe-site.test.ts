@@ -1,0 +1,124 @@
+/**
+ * Probe sites against GNU objdump (amd64) and aarch64-linux-gnu-objdump (arm64): the site chosen
+ * in a Go function's prologue is a conditional branch (which the kernel emulates) at an instruction
+ * boundary, and nothing before it writes a register a probe reads (arguments, the goroutine).
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROLOGUE_BYTES, probeSite } from '../src/core/code/probe-site.js';
+import { findPclntab, readPclntab } from '../src/core/go/pclntab.js';
+import { openObject } from '../src/core/object/open.js';
+import { type ObjectFile, readVA } from '../src/core/object/types.js';
+import { FileSource } from '../src/node/files/source.js';
+import { toolchainFixtures } from './helpers/toolchains.js';
+
+const OBJDUMP: Record<string, string> = { amd64: 'objdump', arm64: 'aarch64-linux-gnu-objdump' };
+/** Registers Go's register ABI passes arguments in, and the goroutine register (families as objdump names them). */
+const READ: Record<string, RegExp> = {
+  amd64: /%(r|e)?(ax|bx|cx|di|si)\b|%r(8|9|10|11|14)d?\b/,
+  arm64: /\b[xw]([0-9]|1[0-5]|28)\b/,
+};
+const FUNCTIONS = ['net/http.serverHandler.ServeHTTP', 'net/http.(*response).finishRequest', 'net/http.(*connReader).abortPendingRead', 'main.spin'];
+
+interface Line {
+  addr: number;
+  mnemonic: string;
+  operands: string;
+}
+
+function disassemble(arch: string, file: string, from: number, to: number): Line[] {
+  const out = execFileSync(
+    OBJDUMP[arch] as string,
+    ['-d', '--no-show-raw-insn', `--start-address=0x${from.toString(16)}`, `--stop-address=0x${to.toString(16)}`, file],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
+  const lines: Line[] = [];
+  for (const l of out.split('\n')) {
+    const m = /^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$/.exec(l);
+    if (m) lines.push({ addr: Number.parseInt(m[1] as string, 16), mnemonic: m[2] as string, operands: (m[3] as string).replace(/\s*(\/\/|#|<).*$/, '') });
+  }
+  return lines;
+}
+
+async function open(file: string): Promise<{ obj: ObjectFile; src: FileSource; functions: { name: string; entry: number; size: number }[] }> {
+  const src = new FileSource(file);
+  const [o] = await openObject(src);
+  if (!o) throw new Error(`${file}: no object`);
+  const loc = await findPclntab(o.obj);
+  if (!loc) throw new Error(`${file}: no pclntab`);
+  return { obj: o.obj, src, functions: (await readPclntab(o.obj, loc, { list: true })).functions };
+}
+
+/** The site's instruction is a conditional branch, and the ones before it write no register a probe reads. */
+function expectGoodSite(arch: string, lines: Line[], entry: number, site: number, label: string): void {
+  const at = lines.findIndex((l) => l.addr === site);
+  expect(at, `${label}: 0x${site.toString(16)} is an instruction boundary`).toBeGreaterThan(0);
+  expect(lines[at]?.mnemonic, label).toBe(arch === 'amd64' ? 'jbe' : 'b.ls');
+  for (const l of lines.slice(0, at)) {
+    expect(l.addr).toBeGreaterThanOrEqual(entry);
+    // Intel-ish AT&T order: the destination is the last operand (amd64); the first on arm64.
+    const ops = l.operands.split(',').map((x) => x.trim());
+    const dest = arch === 'amd64' ? (ops[ops.length - 1] ?? '') : (ops[0] ?? '');
+    const writes = !/^(cmp|cmpq)$/.test(l.mnemonic) && READ[arch]?.test(dest);
+    expect(writes, `${label}: ${l.mnemonic} ${l.operands} writes a register a probe reads`).toBe(false);
+  }
+}
+
+describe('probe sites, against objdump', () => {
+  const fixtures = toolchainFixtures('httpserver').filter((f) => f.variant === 'amd64' || f.variant === 'amd64-pie' || f.variant === 'arm64');
+  for (const f of fixtures) {
+    it(`${f.goVersion} ${f.variant}: the HTTP probes and main.spin sit on the stack check's branch`, async () => {
+      const { obj, src, functions } = await open(f.file);
+      try {
+        for (const name of FUNCTIONS) {
+          const fn = functions.find((x) => x.name === name);
+          if (!fn) throw new Error(`${f.path}: no ${name}`);
+          const head = await readVA(obj, fn.entry, PROLOGUE_BYTES);
+          const site = probeSite(f.goarch, fn.entry, head as Uint8Array);
+          expect(site.emulated, `${name} in ${f.path}`).toBe(true);
+          expectGoodSite(f.goarch, disassemble(f.goarch, f.file, fn.entry, fn.entry + 32), fn.entry, site.addr, `${name} in ${f.path}`);
+        }
+        // A leaf has no stack check: its entry it is, single-stepped.
+        const leaf = functions.find((x) => x.name === 'main.leaf');
+        const head = await readVA(obj, leaf?.entry ?? 0, PROLOGUE_BYTES);
+        expect(probeSite(f.goarch, leaf?.entry ?? 0, head as Uint8Array)).toEqual({ addr: leaf?.entry, emulated: false });
+      } finally {
+        src.close();
+      }
+    });
+  }
+
+  for (const [go, variant] of [
+    ['1.27', 'amd64'],
+    ['1.19', 'arm64'],
+  ] as const) {
+    it(`go${go} ${variant}: every function of the binary whose prologue matched, checked (thousands)`, async () => {
+      const f = toolchainFixtures('httpserver').find((x) => x.go === go && x.variant === variant);
+      if (!f) throw new Error(`no go${go} httpserver-${variant} fixture (npm run corpus)`);
+      const { obj, src, functions } = await open(f.file);
+      try {
+        const text = functions.filter((x) => x.size >= PROLOGUE_BYTES);
+        const lo = Math.min(...text.map((x) => x.entry));
+        const hi = Math.max(...text.map((x) => x.entry + x.size));
+        const byAddr = new Map<number, number>();
+        const all = disassemble(f.goarch, f.file, lo, hi);
+        all.forEach((l, i) => byAddr.set(l.addr, i));
+        let matched = 0;
+        for (const fn of text) {
+          const head = await readVA(obj, fn.entry, PROLOGUE_BYTES);
+          const site = probeSite(f.goarch, fn.entry, head as Uint8Array);
+          if (!site.emulated) continue;
+          matched++;
+          const i = byAddr.get(fn.entry) as number;
+          expectGoodSite(f.goarch, all.slice(i, i + 5), fn.entry, site.addr, fn.name);
+        }
+        expect(matched).toBeGreaterThan(text.length * 0.7);
+      } finally {
+        src.close();
+      }
+    });
+  }
+});
