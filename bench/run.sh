@@ -92,3 +92,6 @@ ratio "$TMP/lint.json" "lint net/http" 3.0
 node -e '
   const [g] = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
   console.log(`   ${process.argv[2]} files: ${(process.argv[2] / g.mean).toFixed(0)} files/s wall, ${(process.argv[2] / (g.user + g.system)).toFixed(0)} files/s CPU (goal >= 100)`);' "$TMP/lint.json" "$FILES"
+
+echo "== goready trace http: overhead on a traced server vs the same server untraced (wrk)"
+if [ "$(id -u)" = 0 ]; then node bench/trace.mjs; else echo "bench: the trace overhead needs root (uprobes): sudo npm run bench"; fi

@@ -1,0 +1,176 @@
+// The cost of goready trace http to the server it traces, measured against the same server
+// untraced in the same run (rounds interleaved, medians), with Debian's wrk as the load:
+//
+//   sudo node bench/trace.mjs        (needs: npm run build, npm run corpus, wrk, root, tracefs)
+//
+// Prints requests/s traced ÷ untraced (goal ≥ 0.95), uprobe hits per request (the kernel's own
+// uprobe_profile counters), the share of requests the trace reported, the cost of one uprobe hit
+// (httpserver -calls: a probed function called in a loop, probed at the site goready picks and at
+// the entry), and the traced handler time against the handler's own clock.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(import.meta.dirname, '..');
+const CORPUS = process.env.GOREADY_CORPUS ?? join(ROOT, '.corpus');
+const SERVER = join(CORPUS, 'toolchains', 'go1.27', 'httpserver-amd64');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const WRK = ['-t2', '-c8', `-d${SECONDS}s`];
+
+function need(ok, msg) {
+  if (!ok) {
+    console.error(`bench trace: ${msg}`);
+    process.exit(2);
+  }
+}
+need(process.getuid?.() === 0, 'needs root (uprobes)');
+need(existsSync('/sys/kernel/tracing/uprobe_profile'), 'tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing');
+need(existsSync(SERVER), `${SERVER} missing: npm run corpus`);
+need(existsSync(CLI), 'dist missing: npm run build');
+need(execFileSync('sh', ['-c', 'command -v wrk || true'], { encoding: 'utf8' }).trim() !== '', 'needs wrk (apt-get install wrk)');
+
+const { probeSite, PROLOGUE_BYTES } = await import(join(ROOT, 'dist/core/code/probe-site.js'));
+const { openObject } = await import(join(ROOT, 'dist/core/object/open.js'));
+const { readVA } = await import(join(ROOT, 'dist/core/object/types.js'));
+const { findPclntab, readPclntab } = await import(join(ROOT, 'dist/core/go/pclntab.js'));
+const { FileSource } = await import(join(ROOT, 'dist/node/files/source.js'));
+const { TraceSession, findTracefs } = await import(join(ROOT, 'dist/node/trace/tracefs.js'));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** wrk, run asynchronously: the server's log pipe must keep draining while it runs. */
+function wrk(url) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('wrk', [...WRK, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (c) => {
+      out += c;
+    });
+    p.once('exit', (code) => {
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const total = Number(/(\d+) requests in/.exec(out)?.[1]);
+      if (code !== 0 || !(rps > 0)) reject(new Error(`wrk failed (${code}): ${out}`));
+      else resolve({ rps, total });
+    });
+  });
+}
+
+/** Sum of the hits of goready's uprobes on the server in uprobe_profile ("path event hits"). */
+function hits(serverPid) {
+  return readFileSync('/sys/kernel/tracing/uprobe_profile', 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[0] === `/proc/${serverPid}/exe` && ['serve', 'finish', 'flushed'].includes(f[1]))
+    .reduce((n, f) => n + Number(f[2] ?? 0), 0);
+}
+
+// The server, with its log (goid, path, its own handler time) kept for the accuracy figure.
+const server = spawn(SERVER, ['-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GODEBUG: 'httpmuxgo121=0' } });
+const log = [];
+const port = await new Promise((resolve) => {
+  createInterface({ input: server.stdout }).on('line', (line) => {
+    const l = /^listening .*:(\d+)$/.exec(line);
+    if (l) resolve(Number(l[1]));
+    const m = / goid=(\d+) method=\S+ path=(\S+) status=\d+ dur=(\d+)$/.exec(line);
+    if (m) log.push({ goid: Number(m[1]), path: m[2], dur: Number(m[3]) });
+  });
+});
+const url = `http://127.0.0.1:${port}/sleep/1`;
+await wrk(url); // warm-up
+
+const plain = [];
+const traced = [];
+let hitCount = 0;
+let requests = 0;
+let recordsCount = 0;
+const extra = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const mode of round % 2 ? ['traced', 'plain'] : ['plain', 'traced']) {
+    if (mode === 'plain') {
+      plain.push((await wrk(url)).rps);
+      continue;
+    }
+    const out = join(tmpdir(), `goready-bench-${process.pid}.jsonl`);
+    const g = spawn(process.execPath, [CLI, 'trace', 'http', '--pid', String(server.pid), '--format', 'jsonl', '--out', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await new Promise((resolve, reject) => {
+      let err = '';
+      g.stderr.setEncoding('utf8').on('data', (c) => {
+        err += c;
+        if (/^tracing pid/m.test(err)) resolve();
+      });
+      g.once('exit', (code) => reject(new Error(`goready exited (${code}): ${err}`)));
+    });
+    log.length = 0;
+    const h0 = hits(server.pid);
+    const r = await wrk(url);
+    const h1 = hits(server.pid);
+    await sleep(300);
+    g.kill('SIGINT');
+    await new Promise((resolve) => g.once('exit', resolve));
+    traced.push(r.rps);
+    hitCount += h1 - h0;
+    requests += r.total;
+    const recs = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    rmSync(out, { force: true });
+    recordsCount += recs.length;
+    const own = new Map();
+    for (const l of log) own.set(`${l.goid} ${l.path}`, [...(own.get(`${l.goid} ${l.path}`) ?? []), l.dur]);
+    for (const rec of recs) {
+      const d = own.get(`${rec.goid} ${rec.path}`)?.shift();
+      if (d !== undefined) extra.push(rec.phases.handlerNs - d);
+    }
+  }
+}
+server.kill();
+
+// One uprobe hit: main.spin called in a loop, plain and probed at each site.
+const src = new FileSource(SERVER);
+const [{ obj }] = await openObject(src);
+const spin = (await readPclntab(obj, await findPclntab(obj), { list: true })).functions.find((f) => f.name === 'main.spin');
+const site = probeSite('amd64', spin.entry, await readVA(obj, spin.entry, PROLOGUE_BYTES));
+src.close();
+const CALLS = 300_000;
+const perCall = () => Number(/ns\/call ([\d.]+)/.exec(execFileSync(SERVER, ['-calls', String(CALLS)], { encoding: 'utf8' }))?.[1]);
+const probed = (addr) => {
+  const s = TraceSession.start(
+    findTracefs(),
+    [{ name: 'spin', path: SERVER, offset: obj.vaToOffset(addr), args: [] }],
+    [{ events: [{ event: `goready_${process.pid}/spin` }] }],
+  );
+  try {
+    return median([perCall(), perCall(), perCall()]);
+  } finally {
+    s.close();
+  }
+};
+const base = median([perCall(), perCall(), perCall()]);
+const atBranch = probed(site.addr) - base;
+const atEntry = probed(spin.entry) - base;
+
+const fmt = (n) => n.toFixed(0);
+console.log(`== goready trace http: go1.27 httpserver, ${new URL(url).pathname} (1 ms handler), wrk ${WRK.join(' ')}, ${ROUNDS} rounds interleaved`);
+console.log(`untraced: median ${fmt(median(plain))} req/s (${plain.map(fmt).join(', ')})`);
+console.log(`traced:   median ${fmt(median(traced))} req/s (${traced.map(fmt).join(', ')})`);
+console.log(`ratio traced/untraced: ${(median(traced) / median(plain)).toFixed(3)}x (goal >= 0.95x)`);
+console.log(`uprobe hits per request: ${(hitCount / requests).toFixed(2)} (kernel uprobe_profile; ${hitCount} hits, ${requests} requests)`);
+console.log(`requests reported by the trace: ${((100 * recordsCount) / requests).toFixed(1)}% of the requests wrk completed`);
+console.log(
+  `cost per uprobe hit: ${(atBranch / 1000).toFixed(2)} µs at the stack check's branch (emulated), ${(atEntry / 1000).toFixed(2)} µs at the function entry (single-stepped); an unprobed call ${base} ns`,
+);
+const sorted = [...extra].sort((a, b) => a - b);
+console.log(
+  `handler time minus the handler's own clock: median ${(median(extra) / 1000).toFixed(0)} µs, p90 ${((sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0) / 1000).toFixed(0)} µs over ${extra.length} requests`,
+);
