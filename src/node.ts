@@ -10,3 +10,6 @@ export { sshSnapshot } from './node/host/ssh.js';
 export { type ImageTarget, openImage } from './node/image/open.js';
 export { lintFacts, sourceDirs } from './node/source/lint.js';
 export { goParser } from './node/source/parser.js';
+export { type HttpTraceInfo, type HttpTraceOptions, type HttpTraceResult, traceHttp } from './node/trace/http.js';
+export { type HttpReportOptions, type HttpReportSink, traceHttpReport } from './node/trace/http-report.js';
+export { type TcpTraceOptions, type TcpTraceResult, traceTcp } from './node/trace/tcp.js';
