@@ -165,3 +165,45 @@ describe('the offset table for stripped binaries, against DWARF', () => {
     expect(splitField('internal/poll.FD.Sysfd')).toEqual(['internal/poll.FD', 'Sysfd']);
   });
 });
+
+describe('DWARF reader on mutated sections', () => {
+  it('every mutation of .debug_info and .debug_abbrev ends in layouts or a FormatError', async () => {
+    const { BytesSource } = await import('../src/core/io/source.js');
+    const { FormatError } = await import('../src/core/errors.js');
+    const hello = toolchainFixtures('hello').find((f) => f.go === '1.27' && f.variant === 'amd64');
+    if (!hello) throw new Error('no go1.27 hello fixture (npm run corpus)');
+    const dir = mkdtempSync(join(tmpdir(), 'goready-dwarf-fuzz-'));
+    try {
+      const plain = join(dir, 'hello');
+      execFileSync('objcopy', ['--decompress-debug-sections', hello.file, plain]);
+      const bytes = new Uint8Array((await import('node:fs')).readFileSync(plain));
+      const [o] = await openObject(new BytesSource(bytes));
+      const ranges = (o?.obj.sections ?? []).filter((s) => s.name === '.debug_info' || s.name === '.debug_abbrev').map((s) => [s.offset, s.fileSize] as const);
+      expect(ranges).toHaveLength(2);
+      let seed = 11;
+      const rand = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      let failed = 0;
+      for (let i = 0; i < 150; i++) {
+        const copy = bytes.slice();
+        for (let k = 0; k <= rand(6); k++) {
+          const [off, size] = ranges[rand(2)] as readonly [number, number];
+          // Mostly near the start (unit headers, abbreviation tables), sometimes anywhere.
+          copy[off + (rand(4) ? rand(Math.min(size, 4096)) : rand(size))] = rand(256);
+        }
+        const [m] = await openObject(new BytesSource(copy));
+        try {
+          await readDwarfStructs(m?.obj as never, new Set(['runtime.g', 'runtime.m']));
+        } catch (e) {
+          if (!(e instanceof FormatError)) throw e;
+          failed++;
+        }
+      }
+      expect(failed).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -112,6 +112,33 @@ describe('tracefs records decoded from binary pages, against the kernel’s own 
   });
 });
 
+describe('format files, mutated', () => {
+  it('every mutation of a real format file parses or fails with a FormatError', () => {
+    requireTracing();
+    const text = readFileSync(join(ROOT, 'events/tcp/tcp_probe/format'), 'utf8');
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = 'field:;offset size signed[]0123456789 \n\t_abcxyz{}",()-';
+    for (let i = 0; i < 3000; i++) {
+      const chars = [...text];
+      for (let k = 0; k <= rand(5); k++) {
+        const at = rand(chars.length);
+        if (rand(3) === 0) chars.splice(at, rand(20));
+        else chars[at] = alphabet[rand(alphabet.length)] as string;
+      }
+      try {
+        const f = parseTraceFormat(chars.join(''));
+        for (const fl of f.fields) expect(fl.offset + fl.size).toBeLessThanOrEqual(1 << 16);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+      }
+    }
+  });
+});
+
 describe('ring-buffer pages, mutated', () => {
   it('every mutation of a real page decodes or fails with a FormatError', async () => {
     requireTracing();
