@@ -33,7 +33,8 @@ need(existsSync(SERVER), `${SERVER} missing: npm run corpus`);
 need(existsSync(CLI), 'dist missing: npm run build');
 need(execFileSync('sh', ['-c', 'command -v wrk || true'], { encoding: 'utf8' }).trim() !== '', 'needs wrk (apt-get install wrk)');
 
-const { probeSite, PROLOGUE_BYTES } = await import(join(ROOT, 'dist/core/code/probe-site.js'));
+const { probeSite, PROLOGUE_BYTES, GO_ABI_REGISTERS } = await import(join(ROOT, 'dist/core/code/probe-site.js'));
+const { decoder } = await import(join(ROOT, 'dist/node/trace/decode.js'));
 const { openObject } = await import(join(ROOT, 'dist/core/object/open.js'));
 const { readVA } = await import(join(ROOT, 'dist/core/object/types.js'));
 const { findPclntab, readPclntab } = await import(join(ROOT, 'dist/core/go/pclntab.js'));
@@ -140,7 +141,7 @@ server.kill();
 const src = new FileSource(SERVER);
 const [{ obj }] = await openObject(src);
 const spin = (await readPclntab(obj, await findPclntab(obj), { list: true })).functions.find((f) => f.name === 'main.spin');
-const site = probeSite('amd64', spin.entry, await readVA(obj, spin.entry, PROLOGUE_BYTES));
+const site = probeSite(decoder()('amd64', await readVA(obj, spin.entry, PROLOGUE_BYTES), spin.entry), spin.entry, GO_ABI_REGISTERS.amd64);
 src.close();
 const CALLS = 300_000;
 const perCall = () => Number(/ns\/call ([\d.]+)/.exec(execFileSync(SERVER, ['-calls', String(CALLS)], { encoding: 'utf8' }))?.[1]);

@@ -43,7 +43,7 @@ function formatIPv6(groups: readonly number[]): string {
 }
 
 /** A /proc/net/tcp{,6} address: 32-bit words printed in host byte order. */
-function decodeAddress(hex: string, endian: 'little' | 'big'): string | null {
+export function decodeAddress(hex: string, endian: 'little' | 'big'): string | null {
   if (!/^[0-9A-Fa-f]+$/.test(hex) || (hex.length !== 8 && hex.length !== 32)) return null;
   const bytes: number[] = [];
   for (let w = 0; w < hex.length; w += 8) {

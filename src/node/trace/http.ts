@@ -15,6 +15,7 @@ import { analyzeHttpBinary, type HttpTarget } from '../../core/analyses/trace/ht
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { fetchText } from '../../core/linux/uprobe.js';
 import { FileSource } from '../files/source.js';
+import { decoder } from './decode.js';
 import { requireRoot, requireTracefs } from './preflight.js';
 import { listeners, tgidOf, threadsOf } from './procfs.js';
 import { checkPid, type FileIdentity, identity, processesRunning, sameFile } from './target.js';
@@ -95,7 +96,7 @@ export async function traceHttp(opts: HttpTraceOptions): Promise<HttpTraceResult
   const src = new FileSource(targets.path);
   let analysis: HttpTarget;
   try {
-    analysis = await analyzeHttpBinary(src);
+    analysis = await analyzeHttpBinary(src, decoder());
   } finally {
     src.close();
   }

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { decodeAddress } from '../host/collect.js';
+import { decodeAddress } from '../host/net.js';
 
 export interface TcpSocket {
   family: 'tcp' | 'tcp6';

@@ -3,7 +3,8 @@
  * so stripped binaries work), struct offsets (DWARF, else the per-version table), probe sites,
  * and turns it into a probe plan with file offsets. Pure: any ByteSource.
  */
-import { PROLOGUE_BYTES, type ProbeSite, probeSite } from '../../code/probe-site.js';
+import type { Instruction } from '../../code/instruction.js';
+import { GO_ABI_REGISTERS, PROLOGUE_BYTES, type ProbeSite, probeSite } from '../../code/probe-site.js';
 import { readGoBuildId } from '../../go/buildid.js';
 import { readBuildInfo } from '../../go/buildinfo.js';
 import { dwarfOffsets, fieldStructs, type GoOffsets, goMinor, TABLE_MAX, TABLE_MIN, tableOffsets } from '../../go/offsets.js';
@@ -14,6 +15,9 @@ import { readDwarfStructs } from '../../object/dwarf/info.js';
 import { openObject } from '../../object/open.js';
 import { type ObjectFile, readVA } from '../../object/types.js';
 import { HTTP_FUNCTIONS, type HttpPlan, planHttp } from './http-plan.js';
+
+/** Decodes machine code for `arch` (the code stage's decoders; x86 needs iced-x86, which Node loads). */
+export type Decode = (arch: string, bytes: Uint8Array, addr: number) => Instruction[];
 
 export interface HttpTarget {
   arch: string;
@@ -27,7 +31,8 @@ export interface HttpTarget {
 /** First Go release with the register ABI, per architecture (arguments and g in registers). */
 const REGABI: Record<string, number> = { amd64: 17, arm64: 18 };
 
-export async function analyzeHttpBinary(src: ByteSource): Promise<HttpTarget> {
+/** Without `decode`, every probe goes on its function's entry (two traps a hit). */
+export async function analyzeHttpBinary(src: ByteSource, decode?: Decode): Promise<HttpTarget> {
   const objs = await openObject(src);
   if (objs.length !== 1) throw new Error('a universal Mach-O is not a Linux binary');
   const obj = (objs[0] as { obj: ObjectFile }).obj;
@@ -73,8 +78,9 @@ export async function analyzeHttpBinary(src: ByteSource): Promise<HttpTarget> {
 
   const sites = new Map<string, ProbeSite>();
   for (const [name, entry] of functions) {
-    const head = await readVA(obj, entry, Math.min(PROLOGUE_BYTES, sizes.get(name) ?? PROLOGUE_BYTES));
-    sites.set(name, head ? probeSite(obj.arch, entry, head) : { addr: entry, emulated: false });
+    const head = decode ? await readVA(obj, entry, Math.min(PROLOGUE_BYTES, sizes.get(name) ?? PROLOGUE_BYTES)) : null;
+    const keep = GO_ABI_REGISTERS[obj.arch] ?? new Set<string>();
+    sites.set(name, head && decode ? probeSite(decode(obj.arch, head, entry), entry, keep) : { addr: entry, emulated: false });
   }
   const plan = planHttp({ arch: obj.arch, functions, sites, offsets, offsetsSource: source, offsetsNote: note });
   const fileOffsets: Record<string, number> = {};
