@@ -13,7 +13,7 @@ import type { HttpRequestRecord } from '../src/core/analyses/trace/http-types.js
 import { CLI, goready } from './helpers/cli.js';
 import { CORPUS } from './helpers/corpus.js';
 import { toolchainFixtures } from './helpers/toolchains.js';
-import { get, goreadyBackground, requireTracing, schemaValidator, sleep, startServer } from './helpers/trace.js';
+import { get, goreadyBackground, requireTracing, schemaValidator, sleep, startServer, tracefsLeftovers } from './helpers/trace.js';
 
 const validate = schemaValidator('trace-http.schema.json');
 
@@ -201,6 +201,36 @@ describe('goready trace http: outputs', () => {
       expect(doc.summary.requests).toBe(1);
       for (const r of doc.requests) validate(r);
       expect(doc.requests[0]?.path).toBe('/sleep/1');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('goready trace http: detaching', () => {
+  beforeAll(requireTracing);
+  it('SIGTERM removes every probe; after a SIGKILL the next trace removes what was left; the server runs on', async () => {
+    const server = await startServer(fixture('1.21', 'amd64-pie').file);
+    try {
+      const mine = (pid: number | undefined) => tracefsLeftovers().filter((l) => l.includes(`goready_${pid}/`) || l.includes(`goready-${pid}-`));
+      const a = await goreadyBackground(['trace', 'http', '--pid', String(server.pid)], /^tracing pid/m);
+      expect(mine(a.proc.pid).length).toBeGreaterThan(0);
+      a.proc.kill('SIGTERM');
+      await a.exited;
+      expect(mine(a.proc.pid)).toEqual([]);
+      const b = await goreadyBackground(['trace', 'http', '--pid', String(server.pid)], /^tracing pid/m);
+      b.proc.kill('SIGKILL');
+      await b.exited;
+      expect(mine(b.proc.pid).length).toBeGreaterThan(0);
+      expect((await get(server.port, '/sleep/1', false)).status).toBe(200);
+      const c = await goreadyBackground(['trace', 'http', '--pid', String(server.pid), '--format', 'jsonl'], /^tracing pid/m);
+      expect(mine(b.proc.pid)).toEqual([]);
+      // Only c's probes are attached now: one request, one record.
+      await get(server.port, '/sleep/1', false);
+      await sleep(300);
+      expect(await c.interrupt()).toBe(0);
+      expect(records(c.stdout())).toHaveLength(1);
+      expect(server.alive()).toBe(true);
     } finally {
       await server.stop();
     }
