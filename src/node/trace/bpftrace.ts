@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { onCleanup } from './cleanup.js';
 
 /** Counting is exact only once this long has passed after attached_probes (measured on bpftrace 0.17). */
 const SETTLE_MS = 1000;
@@ -37,9 +38,8 @@ export class Bpftrace {
     });
     const bt = new Bpftrace(child);
     // Whatever happens to goready, bpftrace (and with it every probe) goes too.
-    const kill = () => child.kill('SIGKILL');
-    process.once('exit', kill);
-    void bt.exited.then(() => process.removeListener('exit', kill));
+    const unregister = onCleanup(() => child.kill('SIGKILL'));
+    void bt.exited.then(unregister);
     return new Promise((resolve, reject) => {
       let attached = false;
       const timer = setTimeout(() => {

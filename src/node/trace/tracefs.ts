@@ -12,6 +12,7 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import { decodePage, type PageLayout, parseHeaderPage, type RawEvent } from '../../core/linux/ring-buffer.js';
 import { parseTraceFormat, type TraceFormat } from '../../core/linux/trace-format.js';
+import { onCleanup } from './cleanup.js';
 
 export const TRACEFS_CANDIDATES = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
 
@@ -103,31 +104,6 @@ export interface DecodedEvent extends RawEvent {
 }
 
 let sessionCount = 0;
-const open = new Set<TraceSession>();
-let hooked = false;
-
-/**
- * Probes left attached slow the traced process down until someone removes them, so every way out
- * of goready removes them: normal exit, an uncaught error (both end in 'exit'), and SIGTERM/SIGHUP/
- * SIGINT. A caller that listens to SIGINT itself (the CLI stops a trace gracefully on Ctrl-C)
- * keeps it; otherwise the signal ends the process after the cleanup, as it would have.
- */
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const s of [...open]) s.close();
-  });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = () => {
-      if (sig === 'SIGINT' && process.listenerCount('SIGINT') > 1) return;
-      for (const s of [...open]) s.close();
-      process.removeListener(sig, handler);
-      process.kill(process.pid, sig);
-    };
-    process.on(sig, handler);
-  }
-}
 
 /**
  * One tracing session: its uprobes and its instances. Create with `TraceSession.start`, read with
@@ -143,6 +119,7 @@ export class TraceSession {
   private readonly formatByName = new Map<string, TraceFormat>();
   private pending: DecodedEvent[] = [];
   private closed = false;
+  private unregister: () => void = () => {};
   private readonly layout: PageLayout;
   private readonly pageBytes: number;
   /** Pages the kernel marked as following lost events, and how many events were lost when it said. */
@@ -194,8 +171,7 @@ export class TraceSession {
   static start(root: string, uprobes: UprobeSpec[], instances: InstanceSpec[]): TraceSession {
     TraceSession.sweep(root);
     const s = new TraceSession(root);
-    open.add(s);
-    hookExit();
+    s.unregister = onCleanup(() => s.close());
     try {
       s.define(uprobes);
       instances.forEach((spec, i) => {
@@ -318,7 +294,7 @@ export class TraceSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    open.delete(this);
+    this.unregister();
     const errors: string[] = [];
     const attempt = (f: () => void) => {
       try {
