@@ -48,8 +48,6 @@ export interface HttpPlan {
   /** Where the struct offsets came from. */
   offsets: 'dwarf' | 'table' | 'none';
   limitations: Limitation[];
-  /** Bytes read of a path, a pattern and a peer address (longer values are cut and marked). */
-  stringBytes: { path: number; pattern: number; peer: number; method: number };
 }
 
 const REGS = {
@@ -162,6 +160,5 @@ export function planHttp(input: HttpPlanInput): HttpPlan {
     probes,
     offsets: input.offsetsSource,
     limitations,
-    stringBytes: { path: PATH_WORDS * 8, pattern: PATTERN_WORDS * 8, peer: PEER_WORDS * 8, method: METHOD_WORDS * 8 },
   };
 }
