@@ -153,6 +153,27 @@ describe('goready trace http: outputs', () => {
     }
   });
 
+  it('paths a client chose: control characters escaped in the table, long paths cut, bad UTF-8 replaced', async () => {
+    const server = await startServer(fixture('1.21').file);
+    try {
+      const g = await goreadyBackground(['trace', 'http', '--pid', String(server.pid)], /^tracing pid/m);
+      const long = `/${'a'.repeat(4000)}`;
+      for (const p of ['/status/%1b%5b2J%07x', long, '/bad/%ff%fe']) await get(server.port, p, false);
+      await sleep(300);
+      expect(await g.interrupt()).toBe(0);
+      const out = g.stdout();
+      // Nothing but newlines below the space character reaches the terminal.
+      expect([...out].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+      expect(out).toMatch(/^\/status\/\\x1b\[2J\\x07x +1 /m);
+      // 128 bytes are fetched: the path is cut there, and says so.
+      expect(out).toMatch(new RegExp(`^/${'a'.repeat(127)}… +1 `, 'm'));
+      expect(out).toMatch(/^\/bad\/\uFFFD\uFFFD +1 /m);
+      expect(server.log.map((l) => l.path)).toContain(`/status/${String.fromCharCode(27)}[2J${String.fromCharCode(7)}x`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('on a terminal: the live table redraws in place every second, then the summary', async () => {
     const server = await startServer(fixture('1.27').file);
     try {
