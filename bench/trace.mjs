@@ -4,7 +4,7 @@
 //   sudo node bench/trace.mjs        (needs: npm run build, npm run corpus, wrk, root, tracefs)
 //
 // Prints requests/s traced ÷ untraced (goal ≥ 0.95), uprobe hits per request (the kernel's own
-// uprobe_profile counters), the share of requests the trace reported, the cost of one uprobe hit
+// uprobe_profile counters), goready's own CPU per request, the share of requests the trace reported, the cost of one uprobe hit
 // (httpserver -calls: a probed function called in a loop, probed at the site goready picks and at
 // the entry), and the traced handler time against the handler's own clock.
 import { execFileSync, spawn } from 'node:child_process';
@@ -73,6 +73,14 @@ function hits(serverPid) {
     .reduce((n, f) => n + Number(f[2] ?? 0), 0);
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (/proc/PID/stat, USER_HZ ticks). */
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICK;
+}
+
 // The server, with its log (goid, path, its own handler time) kept for the accuracy figure.
 const server = spawn(SERVER, ['-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GODEBUG: 'httpmuxgo121=0' } });
 const log = [];
@@ -92,6 +100,7 @@ const traced = [];
 let hitCount = 0;
 let requests = 0;
 let recordsCount = 0;
+let goreadyCpu = 0;
 const extra = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of round % 2 ? ['traced', 'plain'] : ['plain', 'traced']) {
@@ -113,9 +122,11 @@ for (let round = 0; round < ROUNDS; round++) {
     });
     log.length = 0;
     const h0 = hits(server.pid);
+    const c0 = cpuSeconds(g.pid);
     const r = await wrk(url);
     const h1 = hits(server.pid);
     await sleep(300);
+    goreadyCpu += cpuSeconds(g.pid) - c0;
     g.kill('SIGINT');
     await new Promise((resolve) => g.once('exit', resolve));
     traced.push(r.rps);
@@ -167,6 +178,9 @@ console.log(`untraced: median ${fmt(median(plain))} req/s (${plain.map(fmt).join
 console.log(`traced:   median ${fmt(median(traced))} req/s (${traced.map(fmt).join(', ')})`);
 console.log(`ratio traced/untraced: ${(median(traced) / median(plain)).toFixed(3)}x (goal >= 0.95x)`);
 console.log(`uprobe hits per request: ${(hitCount / requests).toFixed(2)} (kernel uprobe_profile; ${hitCount} hits, ${requests} requests)`);
+console.log(
+  `goready's own CPU: ${((goreadyCpu / requests) * 1e6).toFixed(1)} µs per request (reading, joining and writing the events while wrk ran; ${goreadyCpu.toFixed(1)} s in all)`,
+);
 console.log(`requests reported by the trace: ${((100 * recordsCount) / requests).toFixed(1)}% of the requests wrk completed`);
 console.log(
   `cost per uprobe hit: ${(atBranch / 1000).toFixed(2)} µs at the stack check's branch (emulated), ${(atEntry / 1000).toFixed(2)} µs at the function entry (single-stepped); an unprobed call ${base} ns`,

@@ -87,6 +87,16 @@ async function runHttp(flags: HttpFlags & { pidN?: number; durationMs?: number }
   const { renderHttpHeader, renderHttpSummary, renderHttpTable, renderHttpJson } = await import('../core/render/trace-http.js');
   const out = outputStream(flags.out);
   const write = (s: string) => void out.write(s);
+  // Records come in bursts (one per request, a poll's worth at a time): one write per burst.
+  let pending: string[] = [];
+  const flush = () => {
+    const lines = pending;
+    pending = [];
+    if (lines.length) write(lines.join(''));
+  };
+  const queue = (line: string) => {
+    if (pending.push(line) === 1) setImmediate(flush);
+  };
   const live = flags.format === 'text' && !flags.out && !!process.stdout.isTTY;
   const requests: HttpRequestRecord[] = [];
   const stop = interruptible();
@@ -110,18 +120,20 @@ async function runHttp(flags: HttpFlags & { pidN?: number; durationMs?: number }
           else process.stderr.write(header);
         },
         record: (r) => {
-          if (flags.format === 'jsonl') write(`${JSON.stringify(r)}\n`);
+          if (flags.format === 'jsonl') queue(`${JSON.stringify(r)}\n`);
           else if (flags.format === 'json') requests.push(r);
         },
-        tick: (s) => {
-          if (!live) return;
-          const table = renderHttpTable(s);
-          // Redraw in place: back to the previous table's first line, then clear below.
-          write(`${liveLines ? `\x1b[${liveLines}F` : ''}\x1b[J${table}`);
-          liveLines = table.split('\n').length - 1;
-        },
+        tick: !live
+          ? undefined
+          : (s) => {
+              const table = renderHttpTable(s);
+              // Redraw in place: back to the previous table's first line, then clear below.
+              write(`${liveLines ? `\x1b[${liveLines}F` : ''}\x1b[J${table}`);
+              liveLines = table.split('\n').length - 1;
+            },
       },
     );
+    flush();
     if (live && liveLines) write(`\x1b[${liveLines}F\x1b[J`);
     if (result.ended) process.stderr.write(`goready: ${result.ended}\n`);
     if (result.lostPages) process.stderr.write(`goready: the kernel dropped ${result.lostEvents || 'some'} events: some requests may be missing\n`);

@@ -39,7 +39,8 @@ export async function traceHttpReport(opts: HttpReportOptions, sink: HttpReportS
         metrics?.observe(r, metricRoutes.route(r.path, r.pattern));
         sink.record?.(opts.routes ? { ...r, route } : r);
       },
-      onTick: () => sink.tick?.(agg.summary()),
+      // Percentiles sort every sample: only computed for a sink that shows them.
+      onTick: sink.tick ? () => sink.tick?.(agg.summary()) : undefined,
     });
     return { result, summary: agg.summary() };
   } finally {

@@ -48,13 +48,14 @@ class Series {
     }
   }
   stats(): PhaseStats {
-    const s = [...this.values].sort((a, b) => a - b);
+    // A typed array sorts numerically in native code: the live table sorts every sample each second.
+    const s = Float64Array.from(this.values).sort();
     return { count: this.n, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: this.max };
   }
 }
 
 /** Nearest-rank quantile of sorted values (0 for none). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i] as number;
