@@ -5,7 +5,7 @@
  * unreadable. Each sequence is what the kernel would deliver, in timestamp order.
  */
 import { describe, expect, it } from 'vitest';
-import { HttpJoiner } from '../src/core/analyses/trace/http-join.js';
+import { HttpJoiner, MAX_PEERS } from '../src/core/analyses/trace/http-join.js';
 import type { HttpEvent } from '../src/core/analyses/trace/http-types.js';
 import { pathShape, RouteNamer } from '../src/core/analyses/trace/routes.js';
 
@@ -116,6 +116,46 @@ describe('the HTTP join', () => {
       [PID, 1000],
       [other, 1499],
     ]);
+  });
+
+  it('a trickle of segments: the next read starts at the first byte after the previous handler returned, in constant memory', () => {
+    const j = joiner();
+    const data = (ts: number): HttpEvent => ({ kind: 'data', ts, pid: 0, local: LOCAL, peer: PEER, bytes: 1 });
+    const events: HttpEvent[] = [{ kind: 'accept', ts: 1000, pid: PID, fd: 5 }, serve(2000)];
+    // Bytes while the handler runs (a pipelined request) do not start the next read…
+    for (let t = 2100; t < 3000; t += 10) events.push(data(t));
+    events.push(finish(3000), flushed(3100));
+    // …the first after it returned does, however many follow one byte at a time.
+    for (let t = 40_000; t < 40_000 + 100_000 * 10; t += 10) events.push(data(t));
+    events.push(serve(2_000_000, { req: 0xb000 }), finish(2_001_000), flushed(2_001_050));
+    let most = 0;
+    const rs = events.flatMap((e) => {
+      const out = j.push(e);
+      most = Math.max(most, j.remembered);
+      return out;
+    });
+    expect(rs[1]?.phases).toEqual({ readNs: 2_000_000 - 40_000, handlerNs: 1000, writeNs: 50 });
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
+  it('a flood of handshakes that are never accepted: memory stays bounded, a real connection keeps its accept wait', () => {
+    const j = joiner();
+    for (let i = 0; i < 3 * MAX_PEERS; i++) {
+      j.push({ kind: 'established', ts: 100 + i, pid: 0, local: LOCAL, peer: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)}` });
+    }
+    expect(j.remembered).toBeLessThanOrEqual(2 * MAX_PEERS);
+    const rs = run(
+      [
+        { kind: 'established', ts: 1_000_000, pid: 0, local: LOCAL, peer: PEER },
+        { kind: 'accept', ts: 1_000_400, pid: PID, fd: 5 },
+        serve(1_001_000),
+        finish(1_002_000),
+        flushed(1_002_100),
+      ],
+      j,
+    );
+    expect(rs[0]?.phases.acceptWaitNs).toBe(400);
+    expect(rs[0]?.conn.local).toBe(LOCAL);
   });
 
   it('a request whose connection could not be read still has its handler time', () => {

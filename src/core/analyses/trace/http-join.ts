@@ -15,6 +15,25 @@ import type { Endpoint, HttpEvent, HttpRequestRecord } from './http-types.js';
 const FLUSH_GRACE_NS = 1_000_000_000;
 /** Handshakes and arrivals nobody claimed are forgotten after this long (connections of other processes on the same port). */
 const KERNEL_MEMORY_NS = 60_000_000_000;
+/** Peers remembered at most, per kind of kernel event: a connection flood evicts the oldest, it does not grow memory. */
+export const MAX_PEERS = 65_536;
+
+/**
+ * Sets a key as the newest entry of an insertion-ordered map of at most MAX_PEERS entries. A full
+ * map drops its oldest quarter in one pass: dropping one at a time walks past every earlier hole
+ * of the map's table, quadratic under a flood.
+ */
+function remember<V>(m: Map<Endpoint, V>, k: Endpoint, v: V): void {
+  m.delete(k);
+  if (m.size >= MAX_PEERS) {
+    let drop = MAX_PEERS >> 2;
+    for (const old of m.keys()) {
+      if (drop-- <= 0) break;
+      m.delete(old);
+    }
+  }
+  m.set(k, v);
+}
 
 interface Req {
   pid: number;
@@ -53,13 +72,19 @@ export class HttpJoiner {
   private readonly conns = new Map<string, Conn>();
   private readonly byG = new Map<string, Req>();
   private readonly established = new Map<Endpoint, number>();
-  private readonly arrivals = new Map<Endpoint, number[]>();
+  /** Per peer, the first data that arrived since its previous handler returned: where the next request's read begins. */
+  private readonly arrivals = new Map<Endpoint, number>();
   private readonly localOf = new Map<Endpoint, Endpoint>();
   private readonly out: HttpRequestRecord[] = [];
   /** Requests whose serve event had no usable fd (the fd chain was unreadable). */
   unjoined = 0;
 
   constructor(private readonly opts: JoinOptions) {}
+
+  /** Kernel-side entries held (handshakes, arrivals, local ends): bounded by MAX_PEERS each. */
+  get remembered(): number {
+    return this.established.size + this.arrivals.size + this.localOf.size;
+  }
 
   private conn(pid: number, fd: number): Conn {
     const k = `${pid}:${fd}`;
@@ -76,16 +101,13 @@ export class HttpJoiner {
   push(ev: HttpEvent): HttpRequestRecord[] {
     switch (ev.kind) {
       case 'established':
-        this.established.set(ev.peer, ev.ts);
-        this.localOf.set(ev.peer, ev.local);
+        remember(this.established, ev.peer, ev.ts);
+        remember(this.localOf, ev.peer, ev.local);
         break;
-      case 'data': {
-        this.localOf.set(ev.peer, ev.local);
-        const list = this.arrivals.get(ev.peer);
-        if (list) list.push(ev.ts);
-        else this.arrivals.set(ev.peer, [ev.ts]);
+      case 'data':
+        remember(this.localOf, ev.peer, ev.local);
+        if (!this.arrivals.has(ev.peer)) remember(this.arrivals, ev.peer, ev.ts);
         break;
-      }
       case 'accept': {
         const k = `${ev.pid}:${ev.fd}`;
         const old = this.conns.get(k);
@@ -110,6 +132,8 @@ export class HttpJoiner {
         r.finish = ev.ts;
         r.status = ev.status;
         r.pattern = ev.pattern;
+        // Bytes that came while the handler ran (a body, a pipelined request) do not start the next read.
+        if (r.peer) this.arrivals.delete(r.peer);
         break;
       }
       case 'flushed': {
@@ -163,15 +187,8 @@ export class HttpJoiner {
       // returned — the idle time between requests is nobody's latency.
       const arrived = ev.peer ? this.arrivals.get(ev.peer) : undefined;
       if (first && c.accepted !== undefined) r.readStart = c.accepted;
-      else {
-        const after = arrived?.find((t) => t > c.lastFinish && t <= ev.ts);
-        if (after !== undefined) r.readStart = after;
-      }
-      if (arrived && ev.peer)
-        this.arrivals.set(
-          ev.peer,
-          arrived.filter((t) => t > ev.ts),
-        );
+      else if (arrived !== undefined && arrived > c.lastFinish && arrived <= ev.ts) r.readStart = arrived;
+      if (ev.peer) this.arrivals.delete(ev.peer);
       if (r.readStart !== undefined && r.acceptWait === undefined) r.start = r.readStart;
       c.current = r;
     }
@@ -218,14 +235,11 @@ export class HttpJoiner {
   tick(now: number): HttpRequestRecord[] {
     for (const r of [...this.byG.values()]) if (r.finish !== undefined && now - r.finish > FLUSH_GRACE_NS) this.emit(r);
     for (const [peer, t] of this.established) if (now - t > KERNEL_MEMORY_NS) this.established.delete(peer);
-    for (const [peer, list] of this.arrivals) {
-      const keep = list.filter((t) => now - t <= KERNEL_MEMORY_NS);
-      if (keep.length) this.arrivals.set(peer, keep);
-      else {
-        this.arrivals.delete(peer);
-        if (!this.established.has(peer)) this.localOf.delete(peer);
-      }
-    }
+    for (const [peer, t] of this.arrivals) if (now - t > KERNEL_MEMORY_NS) this.arrivals.delete(peer);
+    // A peer's local end is kept while anything may still name it: a handshake, an arrival, a request in flight.
+    const inFlight = new Set<Endpoint>();
+    for (const r of this.byG.values()) if (r.peer) inFlight.add(r.peer);
+    for (const peer of this.localOf.keys()) if (!this.established.has(peer) && !this.arrivals.has(peer) && !inFlight.has(peer)) this.localOf.delete(peer);
     return this.take();
   }
 
