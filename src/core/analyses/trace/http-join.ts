@@ -9,6 +9,7 @@
  *
  * Events must be pushed in timestamp order (the tracefs session delivers them so).
  */
+import { remember } from './bounded.js';
 import type { Endpoint, HttpEvent, HttpRequestRecord } from './http-types.js';
 
 /** A handler that returned this long ago without a flush is emitted without a write phase. */
@@ -17,23 +18,6 @@ const FLUSH_GRACE_NS = 1_000_000_000;
 const KERNEL_MEMORY_NS = 60_000_000_000;
 /** Peers remembered at most, per kind of kernel event: a connection flood evicts the oldest, it does not grow memory. */
 export const MAX_PEERS = 65_536;
-
-/**
- * Sets a key as the newest entry of an insertion-ordered map of at most MAX_PEERS entries. A full
- * map drops its oldest quarter in one pass: dropping one at a time walks past every earlier hole
- * of the map's table, quadratic under a flood.
- */
-function remember<V>(m: Map<Endpoint, V>, k: Endpoint, v: V): void {
-  m.delete(k);
-  if (m.size >= MAX_PEERS) {
-    let drop = MAX_PEERS >> 2;
-    for (const old of m.keys()) {
-      if (drop-- <= 0) break;
-      m.delete(old);
-    }
-  }
-  m.set(k, v);
-}
 
 interface Req {
   pid: number;
@@ -101,12 +85,12 @@ export class HttpJoiner {
   push(ev: HttpEvent): HttpRequestRecord[] {
     switch (ev.kind) {
       case 'established':
-        remember(this.established, ev.peer, ev.ts);
-        remember(this.localOf, ev.peer, ev.local);
+        remember(this.established, ev.peer, ev.ts, MAX_PEERS);
+        remember(this.localOf, ev.peer, ev.local, MAX_PEERS);
         break;
       case 'data':
-        remember(this.localOf, ev.peer, ev.local);
-        if (!this.arrivals.has(ev.peer)) remember(this.arrivals, ev.peer, ev.ts);
+        remember(this.localOf, ev.peer, ev.local, MAX_PEERS);
+        if (!this.arrivals.has(ev.peer)) remember(this.arrivals, ev.peer, ev.ts, MAX_PEERS);
         break;
       case 'accept': {
         const k = `${ev.pid}:${ev.fd}`;

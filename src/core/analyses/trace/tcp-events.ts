@@ -3,9 +3,10 @@
  * (tcp-program.ts TCP_LINES), plus the counters and queue samples read from /proc, and their
  * summary. The records are documented by schema/trace-tcp.schema.json.
  */
+import { remember } from './bounded.js';
 import { endpoint, sockaddr } from './http-events.js';
-import { quantile } from './http-summary.js';
 import type { Endpoint } from './http-types.js';
+import { quantile, Reservoir } from './reservoir.js';
 import { TCP_LINES } from './tcp-program.js';
 
 export type TcpEvent =
@@ -117,10 +118,13 @@ const bump = (m: Record<string, number>, k: string, n = 1) => {
   m[k] = (m[k] ?? 0) + n;
 };
 
+/** Connections and connection pairs followed at most: a trace that runs for days, or misses closes, stays bounded. */
+export const MAX_TRACKED = 65_536;
+
 /** Accumulates events into the summary. */
 export class TcpAggregator {
   private readonly born = new Map<string, number>();
-  private readonly lifetimes: number[] = [];
+  private readonly lifetimes = new Reservoir();
   private opened = 0;
   private closed = 0;
   private readonly transitions: Record<string, number> = {};
@@ -131,6 +135,11 @@ export class TcpAggregator {
   private readonly queues = new Map<Endpoint, { maxRecvQ: number; backlog: number | null }>();
   private counters: Record<string, number> = {};
 
+  /** Connections and pairs held (open connections' start times, retransmitting pairs): bounded by MAX_TRACKED each. */
+  get tracked(): number {
+    return this.born.size + this.retrans.size;
+  }
+
   add(e: TcpEvent): void {
     const t = Date.parse(e.ts);
     switch (e.type) {
@@ -138,13 +147,14 @@ export class TcpAggregator {
         bump(this.transitions, `${e.from}->${e.to}`);
         if (e.to === 'ESTABLISHED') {
           this.opened++;
-          this.born.set(e.sk, t);
+          // Past the bound the oldest open connections are forgotten: mostly ones whose close was missed.
+          remember(this.born, e.sk, t, MAX_TRACKED);
         }
         if (e.to === 'CLOSE') {
           const b = this.born.get(e.sk);
           if (b !== undefined) {
             this.closed++;
-            this.lifetimes.push(t - b);
+            this.lifetimes.add(t - b);
             this.born.delete(e.sk);
           }
         }
@@ -152,9 +162,9 @@ export class TcpAggregator {
       case 'retransmit': {
         this.retransmits++;
         const k = `${e.local} ${e.peer}`;
-        const r = this.retrans.get(k) ?? { local: e.local, peer: e.peer, count: 0 };
-        r.count++;
-        this.retrans.set(k, r);
+        const r = this.retrans.get(k);
+        if (r) r.count++;
+        else if (this.retrans.size < MAX_TRACKED) this.retrans.set(k, { local: e.local, peer: e.peer, count: 1 });
         break;
       }
       case 'reset-sent':
@@ -183,13 +193,13 @@ export class TcpAggregator {
   }
 
   summary(seconds: number): TcpSummary {
-    const life = [...this.lifetimes].sort((a, b) => a - b);
+    const life = this.lifetimes.sorted();
     return {
       seconds,
       connections: {
         opened: this.opened,
         closed: this.closed,
-        lifetimeMs: life.length ? { p50: quantile(life, 0.5), p90: quantile(life, 0.9), max: life[life.length - 1] as number } : null,
+        lifetimeMs: life.length ? { p50: quantile(life, 0.5), p90: quantile(life, 0.9), max: this.lifetimes.max } : null,
       },
       transitions: this.transitions,
       retransmits: { count: this.retransmits, top: [...this.retrans.values()].sort((a, b) => b.count - a.count).slice(0, 10) },
