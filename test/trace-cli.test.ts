@@ -228,6 +228,50 @@ describe('goready trace http: outputs', () => {
   });
 });
 
+describe('goready trace http --binary', () => {
+  beforeAll(requireTracing);
+  it('every running process of the file, each request with its own process, goroutine and listener', async () => {
+    const file = fixture('1.26').file;
+    const a = await startServer(file);
+    const b = await startServer(file);
+    // The same toolchain's other build is another file: not traced.
+    const other = await startServer(fixture('1.26', 'amd64-pie').file);
+    try {
+      const g = await goreadyBackground(['trace', 'http', '--binary', file, '--format', 'jsonl'], /^tracing /m);
+      const header =
+        g
+          .stderr()
+          .split('\n')
+          .find((l) => l.startsWith(`tracing ${file} (pid `)) ?? '';
+      const listed = /\(pid ([\d, ]+)\)/.exec(header)?.[1];
+      expect(listed?.split(', ').map(Number).sort()).toEqual([a.pid, b.pid].sort());
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      await get(a.port, '/sleep/2', agent);
+      await get(a.port, '/status/404', agent);
+      agent.destroy();
+      await get(a.port, '/sleep/1', false);
+      await get(b.port, '/sleep/3', false);
+      await get(other.port, '/sleep/1', false);
+      await sleep(300);
+      expect(await g.interrupt()).toBe(0);
+      const recs = records(g.stdout());
+      for (const r of recs) validate(r);
+      const seen = (s: typeof a) =>
+        recs
+          .filter((r) => r.pid === s.pid)
+          .map((r) => `${r.goid} ${r.path} ${r.status} ${r.conn.local}`)
+          .sort();
+      const logged = (s: typeof a) => s.log.map((l) => `${l.goid} ${l.path} ${l.status} 127.0.0.1:${s.port}`).sort();
+      expect(seen(a)).toEqual(logged(a));
+      expect(seen(b)).toEqual(logged(b));
+      expect(recs).toHaveLength(4);
+      expect(a.alive() && b.alive()).toBe(true);
+    } finally {
+      await Promise.all([a.stop(), b.stop(), other.stop()]);
+    }
+  });
+});
+
 describe('goready trace http: detaching', () => {
   beforeAll(requireTracing);
   it('SIGTERM removes every probe; after a SIGKILL the next trace removes what was left; the server runs on', async () => {
