@@ -311,6 +311,15 @@ describe('goready trace: refusals, one line each with the fix', () => {
     expect(goready(['trace', 'http', '--pid', '999999999']).stderr).toBe('goready: --pid 999999999: no such process\n');
     expect(goready(['trace', 'tcp', '--port', '70000']).code).toBe(2);
     expect(goready(['trace', 'http', '--binary', '/nonexistent']).stderr).toBe('goready: /nonexistent: ENOENT\n');
+    // An --out that cannot be written: one line before anything is attached, not a stream error after.
+    for (const cmd of [
+      ['trace', 'http', '--pid', String(process.pid)],
+      ['trace', 'tcp', '--port', '1'],
+    ]) {
+      const o = goready([...cmd, '--out', '/nonexistent/dir/out.jsonl']);
+      expect(o.code).toBe(2);
+      expect(o.stderr).toBe('goready: /nonexistent/dir/out.jsonl: no such file or directory\n');
+    }
   });
 
   it('a process that is not Go, and a Go program that is not a net/http server', async () => {

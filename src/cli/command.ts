@@ -3,8 +3,9 @@
  * `register(program, cli)` declares its flags, and its action parses them, calls the library and
  * renders — nothing else.
  */
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, openSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
 import { errorText } from '../node/errors.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (or a budget exceeded), 2 bad input or usage. */
@@ -35,18 +36,37 @@ export function emit(text: string, out: string | undefined): void {
 }
 
 /** A stream for reports written piece by piece (large --functions output), honouring back-pressure. */
+function openOut(out: string): number {
+  try {
+    return openSync(out, 'w');
+  } catch (e) {
+    throw new InputError(out, errorText(e));
+  }
+}
+
 export function outputStream(out: string | undefined): { write(s: string): Promise<void>; end(): Promise<void> } {
-  const stream: NodeJS.WritableStream = out ? createWriteStream(out) : process.stdout;
+  // Opened now: a path that cannot be written is one error line before any work, not an unhandled stream error after it.
+  const stream: NodeJS.WritableStream = out ? createWriteStream(out, { fd: openOut(out) }) : process.stdout;
+  // A later write error (a full disk) is kept and reported by end(); writes after it are dropped.
+  let failed: Error | null = null;
+  if (out)
+    stream.on('error', (e: Error) => {
+      failed = e;
+      stream.emit('drain');
+    });
   return {
     write: (s) =>
-      new Promise<void>((res, rej) => {
-        if (stream.write(s)) res();
-        else {
-          stream.once('drain', res);
-          stream.once('error', rej);
-        }
+      new Promise<void>((res) => {
+        if (failed || stream.write(s)) res();
+        else stream.once('drain', res);
       }),
-    end: () => (out ? new Promise<void>((res) => stream.end(res)) : Promise.resolve()),
+    end: () =>
+      out
+        ? new Promise<void>((res, rej) => {
+            if (failed) rej(failed);
+            else stream.end(() => (failed ? rej(failed) : res()));
+          })
+        : Promise.resolve(),
   };
 }
 
