@@ -274,6 +274,31 @@ describe('goready trace http --binary', () => {
 
 describe('goready trace http: detaching', () => {
   beforeAll(requireTracing);
+  it('the traced server exits: the trace ends by itself with the requests it saw, and removes its probes', async () => {
+    const server = await startServer(fixture('1.23', 'amd64-stripped').file);
+    let g: Awaited<ReturnType<typeof goreadyBackground>> | undefined;
+    try {
+      g = await goreadyBackground(['trace', 'http', '--pid', String(server.pid), '--format', 'jsonl'], /^tracing pid/m);
+      await get(server.port, '/sleep/1', false);
+      await get(server.port, '/status/500', false);
+      await sleep(300);
+      await server.stop();
+      // No --duration: it notices within its one-second check.
+      const code = await Promise.race([g.exited, sleep(10_000).then(() => 'still running')]);
+      expect(code).toBe(0);
+      expect(g.stderr()).toMatch(/^goready: the traced process exited$/m);
+      expect(
+        records(g.stdout())
+          .map((r) => `${r.path} ${r.status}`)
+          .sort(),
+      ).toEqual(['/sleep/1 200', '/status/500 500']);
+      expect(tracefsLeftovers().filter((l) => l.includes(`goready_${g?.proc.pid}/`) || l.includes(`goready-${g?.proc.pid}-`))).toEqual([]);
+    } finally {
+      g?.proc.kill('SIGKILL');
+      await server.stop();
+    }
+  });
+
   it('SIGTERM removes every probe; after a SIGKILL the next trace removes what was left; the server runs on', async () => {
     const server = await startServer(fixture('1.21', 'amd64-pie').file);
     try {
