@@ -89,7 +89,8 @@ export class HttpJoiner {
         remember(this.localOf, ev.peer, ev.local, MAX_PEERS);
         break;
       case 'data':
-        remember(this.localOf, ev.peer, ev.local, MAX_PEERS);
+        // Every segment of a connection names the same local end: only a new one is stored.
+        if (this.localOf.get(ev.peer) !== ev.local) remember(this.localOf, ev.peer, ev.local, MAX_PEERS);
         if (!this.arrivals.has(ev.peer)) remember(this.arrivals, ev.peer, ev.ts, MAX_PEERS);
         break;
       case 'accept': {
