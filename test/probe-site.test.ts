@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { analyzeHttpBinary } from '../src/core/analyses/trace/http-target.js';
 import { GO_ABI_REGISTERS, PROLOGUE_BYTES, probeSite } from '../src/core/code/probe-site.js';
 import { findPclntab, readPclntab } from '../src/core/go/pclntab.js';
 import { openObject } from '../src/core/object/open.js';
@@ -130,6 +131,80 @@ describe('probe sites, against objdump', () => {
           expectGoodSite(f.goarch, all.slice(i, i + 5), fn.entry, s.addr, fn.name, false);
         }
         expect(matched).toBeGreaterThan(text.length * 0.7);
+      } finally {
+        src.close();
+      }
+    });
+  }
+});
+
+/**
+ * Which register holds which argument, from the binary itself: when the stack check fails, a Go
+ * function stores its register arguments into their spill slots — word i of the arguments at
+ * 8+8·i above SP — before it calls runtime.morestack_noctxt. objdump shows those stores; the plan
+ * must read the *Request (ServeHTTP's word 3, after the receiver and the ResponseWriter's two),
+ * the *response (word 2, the interface's data) and finishRequest's receiver (word 0) from those
+ * registers, and the goroutine from the register the stack check loads the stack bound through.
+ */
+function spills(arch: string, file: string, entry: number, size: number, morestack: number): { words: Map<number, string>; g: string | null } {
+  const out = execFileSync(
+    OBJDUMP[arch] as string,
+    ['-d', '--no-show-raw-insn', `--start-address=0x${entry.toString(16)}`, `--stop-address=0x${(entry + size).toString(16)}`, file],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  ).split('\n');
+  // By address: a stripped binary's disassembly names no symbol.
+  const call = out.findIndex((l) => new RegExp(`\\s(call|bl)\\s+(0x)?${morestack.toString(16)}\\b`).test(l));
+  if (call < 0) throw new Error(`${file}: no call of runtime.morestack_noctxt at 0x${entry.toString(16)}`);
+  const words = new Map<number, string>();
+  const name = (r: string) => (arch === 'amd64' ? r.replace(/^r(ax|bx|cx|dx|di|si)$/, '$1') : r);
+  for (let i = call - 1; i >= 0; i--) {
+    const l = out[i] as string;
+    const amd = /\bmov\s+%(\w+),0x([0-9a-f]+)\(%rsp\)/.exec(l);
+    const str = /\bstr\s+(x\d+), \[sp, #(\d+)\]/.exec(l);
+    const stp = /\bstp\s+(x\d+), (x\d+), \[sp, #(\d+)\]/.exec(l);
+    if (amd) words.set((Number.parseInt(amd[2] as string, 16) - 8) / 8, name(amd[1] as string));
+    else if (str) words.set((Number(str[2]) - 8) / 8, str[1] as string);
+    else if (stp) {
+      words.set((Number(stp[3]) - 8) / 8, stp[1] as string);
+      words.set((Number(stp[3]) - 8) / 8 + 1, stp[2] as string);
+    } else if (!/\s(nop|mov\s+x3, x30)\b/.test(l)) break;
+  }
+  // The stack check loads g.stackguard0 (offset 16): amd64 `cmp 0x10(%r14),%rsp`, arm64 `ldr x16, [x28, #16]`.
+  const head = out.slice(0, 12).join('\n');
+  const g = arch === 'amd64' ? (/\scmp\s+0x10\(%(r\d+)\),/.exec(head)?.[1] ?? null) : (/\sldr\s+x\d+, \[(x\d+), #16\]/.exec(head)?.[1] ?? null);
+  return { words, g };
+}
+
+describe('argument registers, against the morestack spill', () => {
+  for (const f of toolchainFixtures('httpserver')) {
+    it(`${f.goVersion} ${f.variant}: the plan reads the request, the response and the goroutine where the binary keeps them`, async () => {
+      const { functions, src } = await open(f.file);
+      try {
+        const target = await analyzeHttpBinary(src, decode);
+        const morestack = functions.find((y) => y.name === 'runtime.morestack_noctxt.abi0' || y.name === 'runtime.morestack_noctxt')?.entry;
+        if (morestack === undefined) throw new Error(`${f.path}: no runtime.morestack_noctxt`);
+        const fn = (name: string) => {
+          const x = functions.find((y) => y.name === name);
+          if (!x) throw new Error(`${f.path}: no ${name}`);
+          return spills(f.goarch, f.file, x.entry, x.size, morestack);
+        };
+        const serve = fn('net/http.serverHandler.ServeHTTP');
+        const finish = fn('net/http.(*response).finishRequest');
+        const probe = (name: string) => target.plan.probes.find((p) => p.name === name);
+        const reg = (name: string, arg: string) =>
+          new Set(
+            probe(name)
+              ?.fetch.filter((a) => a.name === arg)
+              .map((a) => a.reg),
+          );
+        expect([...serve.words.keys()].sort()).toEqual([0, 1, 2, 3]);
+        expect(reg('serve', 'req')).toEqual(new Set([serve.words.get(3)]));
+        expect(reg('serve', 'method')).toEqual(new Set([serve.words.get(3)]));
+        expect(reg('serve', 'fd')).toEqual(new Set([serve.words.get(2)]));
+        expect(finish.words.get(0)).toBeDefined();
+        expect(reg('finish', 'status')).toEqual(new Set([finish.words.get(0)]));
+        for (const name of ['serve', 'finish', 'flushed']) expect(probe(name)?.fetch.find((a) => a.name === 'g')?.reg).toBe(serve.g);
+        expect(serve.g).toBe(finish.g);
       } finally {
         src.close();
       }
