@@ -4,10 +4,23 @@
  * per-connection state capped however many connections come.
  */
 import { describe, expect, it } from 'vitest';
-import { HttpAggregator } from '../src/core/analyses/trace/http-summary.js';
+import { HttpAggregator, LIVE_ROUTES } from '../src/core/analyses/trace/http-summary.js';
 import type { HttpRequestRecord } from '../src/core/analyses/trace/http-types.js';
 import { quantile, Reservoir, SAMPLE } from '../src/core/analyses/trace/reservoir.js';
 import { MAX_TRACKED, TcpAggregator } from '../src/core/analyses/trace/tcp-events.js';
+import { renderHttpTable } from '../src/core/render/trace-http.js';
+
+const record = (i: number): HttpRequestRecord => ({
+  ts: '2026-01-01T00:00:00.000Z',
+  pid: 1,
+  goid: i,
+  method: 'GET',
+  path: `/r${i % 3}`,
+  status: 200,
+  conn: { peer: null, local: null, reused: true, fd: null },
+  phases: { handlerNs: (i * 7919) % 100_000 },
+  totalNs: (i * 7919) % 100_000,
+});
 
 const truth = (xs: number[], q: number) =>
   quantile(
@@ -53,25 +66,32 @@ describe('reservoir', () => {
 
 describe('summaries of long traces', () => {
   it('HTTP: the same records give the same summary', () => {
-    const rec = (i: number): HttpRequestRecord => ({
-      ts: '2026-01-01T00:00:00.000Z',
-      pid: 1,
-      goid: i,
-      method: 'GET',
-      path: `/r${i % 3}`,
-      status: 200,
-      conn: { peer: null, local: null, reused: true, fd: null },
-      phases: { handlerNs: (i * 7919) % 100_000 },
-      totalNs: (i * 7919) % 100_000,
-    });
     const a = new HttpAggregator(false);
     const b = new HttpAggregator(false);
     for (let i = 0; i < 100_000; i++) {
-      a.add(rec(i));
-      b.add(rec(i));
+      a.add(record(i));
+      b.add(record(i));
     }
     expect(a.summary()).toEqual(b.summary());
     expect(a.summary().routes.map((r) => r.count)).toEqual([33_334, 33_333, 33_333]);
+  });
+
+  it('the live table: the busiest routes only, the rest counted', () => {
+    const agg = new HttpAggregator(false);
+    for (let i = 0; i < 150; i++) {
+      for (let k = 0; k <= i % 50; k++) agg.add({ ...record(i), path: `/r${i}`, goid: k });
+    }
+    const s = agg.summary(LIVE_ROUTES);
+    expect(s.routes).toHaveLength(LIVE_ROUTES);
+    expect(s.more).toBe(150 - LIVE_ROUTES);
+    const all = agg.summary();
+    expect(all.routes).toHaveLength(150);
+    // The busiest: the same rows as the full summary's first ones.
+    expect(s.routes).toEqual(all.routes.slice(0, LIVE_ROUTES));
+    expect(all.more).toBeUndefined();
+    const table = renderHttpTable(s);
+    expect(table.split('\n').filter((l) => l.startsWith('/r'))).toHaveLength(LIVE_ROUTES);
+    expect(table).toMatch(/^… 130 more routes$/m);
   });
 
   it('TCP: 300,000 connections, and 100,000 never closed: lifetimes from a sample, open connections and retransmit pairs bounded', () => {

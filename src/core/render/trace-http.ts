@@ -59,7 +59,8 @@ export function renderHttpTable(s: HttpSummary): string {
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
       .join('  ')
       .trimEnd();
-  return `${[line(head), ...rows.map(line)].join('\n')}\n`;
+  const more = s.more ? [`… ${s.more} more route${s.more === 1 ? '' : 's'}`] : [];
+  return `${[line(head), ...rows.map(line), ...more].join('\n')}\n`;
 }
 
 export function renderHttpHeader(h: HttpRunInfo): string {

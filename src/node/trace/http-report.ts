@@ -2,7 +2,7 @@
  * A `trace http` run as a report: the trace itself, the per-route statistics of its records and,
  * with `metrics`, a Prometheus endpoint for the run's lifetime. Callers render (the CLI).
  */
-import { HttpAggregator, type HttpSummary } from '../../core/analyses/trace/http-summary.js';
+import { HttpAggregator, type HttpSummary, LIVE_ROUTES } from '../../core/analyses/trace/http-summary.js';
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { RouteNamer } from '../../core/analyses/trace/routes.js';
 import { type HttpTraceInfo, type HttpTraceOptions, type HttpTraceResult, traceHttp } from './http.js';
@@ -20,7 +20,7 @@ export interface HttpReportSink {
   metrics?(address: string): void;
   /** One request; `route` is set when grouping by routes. */
   record?(r: HttpRequestRecord & { route?: string }): void;
-  /** About once a second, the statistics so far. */
+  /** About once a second, the statistics so far of the busiest LIVE_ROUTES routes. */
   tick?(summary: HttpSummary): void;
 }
 
@@ -40,7 +40,7 @@ export async function traceHttpReport(opts: HttpReportOptions, sink: HttpReportS
         sink.record?.(opts.routes ? { ...r, route } : r);
       },
       // Percentiles sort every sample: only computed for a sink that shows them.
-      onTick: sink.tick ? () => sink.tick?.(agg.summary()) : undefined,
+      onTick: sink.tick ? () => sink.tick?.(agg.summary(LIVE_ROUTES)) : undefined,
     });
     return { result, summary: agg.summary() };
   } finally {

@@ -27,8 +27,14 @@ export interface RouteStats {
 
 export interface HttpSummary {
   requests: number;
+  /** Busiest first. */
   routes: RouteStats[];
+  /** Routes left out by a limit (the live table shows the busiest few). */
+  more?: number;
 }
+
+/** Rows of the live table: a terminal shows a screenful, and each row sorts its samples every second. */
+export const LIVE_ROUTES = 20;
 
 function phaseStats(r: Reservoir): PhaseStats {
   const s = r.sorted();
@@ -83,8 +89,10 @@ export class HttpAggregator {
     return route;
   }
 
-  summary(): HttpSummary {
-    const routes: RouteStats[] = [...this.routes].map(([route, e]) => {
+  /** The statistics so far; with `limit`, of the busiest routes only (the others are counted in `more`). */
+  summary(limit = Number.POSITIVE_INFINITY): HttpSummary {
+    const all = [...this.routes].sort(([ra, a], [rb, b]) => b.count - a.count || ra.localeCompare(rb));
+    const routes: RouteStats[] = all.slice(0, limit).map(([route, e]) => {
       const phases: RouteStats['phases'] = {};
       for (const p of PHASES) {
         const s = e.phases.get(p);
@@ -92,7 +100,8 @@ export class HttpAggregator {
       }
       return { route, count: e.count, statuses: e.statuses, phases };
     });
-    routes.sort((a, b) => b.count - a.count || a.route.localeCompare(b.route));
-    return { requests: this.total, routes };
+    const out: HttpSummary = { requests: this.total, routes };
+    if (all.length > routes.length) out.more = all.length - routes.length;
+    return out;
   }
 }

@@ -21,6 +21,7 @@ export class Reservoir {
   n = 0;
   max = 0;
   private readonly values: number[] = [];
+  private cache: { n: number; sorted: Float64Array } | null = null;
 
   constructor(
     private readonly rand: () => number = seededRandom(),
@@ -37,9 +38,10 @@ export class Reservoir {
     }
   }
 
-  /** The sample in ascending order (a typed array sorts numerically in native code). */
+  /** The sample in ascending order (a typed array sorts numerically in native code); sorted again only after an add. */
   sorted(): Float64Array {
-    return Float64Array.from(this.values).sort();
+    if (this.cache?.n !== this.n) this.cache = { n: this.n, sorted: Float64Array.from(this.values).sort() };
+    return this.cache.sorted;
   }
 }
 
