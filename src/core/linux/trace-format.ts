@@ -159,9 +159,7 @@ export function recordReader<K extends string>(fmt: TraceFormat, names: readonly
     if (bytes.length < end) throw new FormatError(`${fmt.name} record`, 0, `${bytes.length} bytes, fields need ${end}`, 'truncated');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const out = {} as Record<K, FieldValue>;
-    fs.forEach((f, i) => {
-      out[names[i] as K] = readField(f, view, bytes);
-    });
+    for (let i = 0; i < fs.length; i++) out[names[i] as K] = readField(fs[i] as TraceField, view, bytes);
     return out;
   };
 }

@@ -250,8 +250,8 @@ export class TraceSession {
   poll(flush = false): DecodedEvent[] {
     if (this.closed) return [];
     const before = Number(process.hrtime.bigint());
-    // A plain Uint8Array: slice() of a Buffer would be a view into this reused buffer, not a copy.
-    const buf = new Uint8Array(this.pageBytes);
+    // Records stay views into the page they came in: a page that held any gets a fresh buffer for the next read.
+    let buf = new Uint8Array(this.pageBytes);
     const fresh: DecodedEvent[] = [];
     for (const c of this.cpus) {
       for (;;) {
@@ -272,9 +272,9 @@ export class TraceSession {
         for (const ev of page.events) {
           const type = ev.data.length >= 2 ? (ev.data[0] as number) | ((ev.data[1] as number) << 8) : -1;
           const format = this.formats.get(type);
-          // The copy detaches the record from the reused read buffer.
-          if (format) fresh.push({ ts: ev.ts, data: ev.data.slice(), instance: c.instance, format });
+          if (format) fresh.push({ ts: ev.ts, data: ev.data, instance: c.instance, format });
         }
+        if (page.events.length) buf = new Uint8Array(this.pageBytes);
       }
     }
     const all = this.pending.length ? this.pending.concat(fresh) : fresh;
