@@ -1,10 +1,14 @@
 /** The browser-safe library: no Node APIs below this entry point. */
 
 export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
-export { diffHosts, type HostDiff } from './core/analyses/host-diff.js';
+export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
+export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
+export type { PackageSize, SizeAdvice, SizeReport } from './core/analyses/size/model.js';
+export { size } from './core/analyses/size/size.js';
+export { type SizeTree, sizeTree } from './core/analyses/size/tree.js';
 export { type AtomicLintOptions, atomicChecks, atomicFindings, LINT_RULES } from './core/checks/atomic.js';
 export { type LseTarget, lseFindings } from './core/checks/cpu.js';
-export { atLeast, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
+export { atLeast, bySeverity, type Finding, SEVERITIES, type Severity } from './core/checks/finding.js';
 export { runChecks, sizeFindings } from './core/checks/registry.js';
 export { closestRuleIds, RULES, type Rule, type RuleId, ruleOf } from './core/checks/rules.js';
 export type { SourceFinding } from './core/checks/source-finding.js';
@@ -26,4 +30,5 @@ export { renderFindings, renderFindingsMarkdown, renderFindingsText, renderSarif
 export { renderInspectText } from './core/render/inspect-text.js';
 export { renderLintJson, renderLintSarif, renderLintText } from './core/render/lint.js';
 export { renderRulesMarkdown, renderRulesText } from './core/render/rules.js';
+export { toCycloneDX, toSPDX } from './core/render/sbom.js';
 export { analyseSources, type SourceDir, type SourceFacts } from './core/source/analyse.js';
