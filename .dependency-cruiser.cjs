@@ -3,6 +3,9 @@
  *   - src/core is the pure, browser-safe analysis: no Node built-in, nothing from src/node or src/cli;
  *   - inside core, data flows one way through the stages below: a stage imports only earlier ones;
  *   - src/node (files, /proc, ssh, images, module cache) never imports the CLI;
+ *   - src/server (the fleet server) uses core and node, never the CLI; only the CLI and tests start it;
+ *   - web/ (the page) runs in the browser: it imports src/core (through src/index.ts) and its UI
+ *     libraries, never Node, src/node, src/server or src/cli;
  *   - no import cycles anywhere.
  */
 
@@ -68,6 +71,41 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/node/(host|image)/' },
       to: { path: '^src/core/(checks|analyses|render)/' },
+    },
+    {
+      name: 'server-not-to-cli',
+      comment: 'The fleet server is started by the CLI (goready serve); it never imports a command.',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'only-cli-starts-server',
+      comment: 'Core and the Node library do not depend on the server.',
+      severity: 'error',
+      from: { path: '^src/(core|node)/|^src/(index|node)\\.ts$' },
+      to: { path: '^src/server/' },
+    },
+    {
+      name: 'web-is-browser-only',
+      comment: 'The page runs in the browser (and as a static site): Node built-ins, the Node edge, the server and the CLI are out of reach.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/(node|server|cli)/|^src/node\\.ts$' },
+    },
+    {
+      name: 'web-no-node-builtins',
+      comment: 'The page runs in the browser.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'web-uses-public-core',
+      comment: 'The page consumes the library the way users do: through src/index.ts, not core internals.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/core/' },
     },
     ...stageRules,
     {

@@ -8,6 +8,9 @@ interface HostFlags {
   ssh?: string;
   sshOption?: string[];
   validate?: string[];
+  push?: string;
+  tokenFile?: string;
+  name?: string;
 }
 
 /**
@@ -29,11 +32,16 @@ export function register(program: Command, _cli: Cli): void {
       'with --ssh: an ssh -o option, e.g. IdentityFile=~/.ssh/id_ed25519, UserKnownHostsFile=FILE, StrictHostKeyChecking=accept-new (repeatable)',
       collect,
     )
+    .option('--push <url>', 'send the snapshot to a goready serve fleet server (http://host:7070) instead of printing it (with --out, both)')
+    .option('--token-file <file>', 'with --push: the server token (default $GOREADY_TOKEN, else ~/.config/goready/token)')
+    .option('--name <host>', "with --push: the host's name in the fleet (default: the snapshot's hostname)")
     .option('--validate <file...>', 'check snapshot files against the schema instead (one line per file; exit 2 on the first bad one)')
     .action(async (flags: HostFlags, cmd: Command) => {
       const modes = [flags.script, flags.ssh !== undefined, flags.validate !== undefined].filter(Boolean).length;
       if (modes > 1) cmd.error('error: --script, --ssh and --validate are alternatives');
       if (flags.sshOption && flags.ssh === undefined) cmd.error('error: --ssh-option goes with --ssh');
+      if ((flags.tokenFile !== undefined || flags.name !== undefined) && flags.push === undefined) cmd.error('error: --token-file and --name go with --push');
+      if (flags.push !== undefined && (flags.script || flags.validate)) cmd.error('error: --push sends a snapshot: not with --script or --validate');
       if (flags.validate) {
         if (flags.unit !== undefined || flags.out !== undefined) cmd.error('error: --validate takes only snapshot files');
         for (const f of flags.validate) {
@@ -51,6 +59,16 @@ export function register(program: Command, _cli: Cli): void {
         flags.ssh !== undefined
           ? await (await import('../node/host/ssh.js')).sshSnapshot(flags.ssh, { unit: flags.unit ?? null, sshOptions: flags.sshOption ?? [] })
           : await (await import('../node/host/collect.js')).collect({ unit: flags.unit ?? null });
+      if (flags.push !== undefined) {
+        const { pushSnapshot } = await import('../node/fleet/push.js');
+        const { clientToken } = await import('../node/fleet/token.js');
+        if (flags.out) emit(`${JSON.stringify(snapshot, null, 2)}\n`, flags.out);
+        const r = await pushSnapshot(snapshot, flags.push, clientToken(flags.tokenFile), flags.name);
+        process.stdout.write(
+          `pushed the snapshot of ${JSON.stringify(r.host)} (#${r.snapshot}), checked against ${r.evaluated} binar${r.evaluated === 1 ? 'y' : 'ies'}\n`,
+        );
+        return;
+      }
       emit(`${JSON.stringify(snapshot, null, 2)}\n`, flags.out);
     });
 }

@@ -3,7 +3,7 @@ import { type Damage, damageText } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import { isMalformed } from '../core/facts/inspect.js';
 import { renderInspectText } from '../core/render/inspect-text.js';
-import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
+import { defaultScanRoots, errorText, inspectPaths } from '../node/files/inspect.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
 
 interface InspectFlags {
@@ -11,6 +11,8 @@ interface InspectFlags {
   functions?: boolean;
   files?: boolean;
   out?: string;
+  push?: string;
+  tokenFile?: string;
 }
 
 /** `goready inspect [PATH...]`: one report per Go binary, streamed as it is read. */
@@ -25,7 +27,27 @@ export function register(program: Command, cli: Cli): void {
     .option('--functions', 'list every function recovered from the pclntab')
     .option('--files', "with --functions, add each function's source file")
     .option('-o, --out <file>', 'write the report to FILE')
+    .option('--push <url>', 'send each report to a goready serve fleet server (http://host:7070) instead of printing it; the binary is never sent')
+    .option('--token-file <file>', 'with --push: the server token (default $GOREADY_TOKEN, else ~/.config/goready/token)')
     .action(async (paths: string[], flags: InspectFlags) => {
+      if (flags.tokenFile && !flags.push) cli.fail('--token-file goes with --push');
+      if (flags.push) {
+        const { pushReports } = await import('../node/fleet/push.js');
+        const { clientToken } = await import('../node/fleet/token.js');
+        let bad = false;
+        try {
+          const token = clientToken(flags.tokenFile);
+          for await (const r of pushReports(paths.length ? paths : defaultScanRoots(), flags.push, token)) {
+            if (r.error) process.stderr.write(`goready: ${r.error}\n`);
+            else process.stdout.write(`${r.path}: pushed as ${JSON.stringify(r.binary)}, checked against ${r.evaluated} host${r.evaluated === 1 ? '' : 's'}\n`);
+            bad ||= !!r.error;
+          }
+        } catch (e) {
+          cli.fail(errorText(e));
+        }
+        cli.setExitCode(bad ? EXIT_BAD_INPUT : EXIT_OK);
+        return;
+      }
       cli.setExitCode(await runInspect(paths, flags));
     });
 }

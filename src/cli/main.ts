@@ -12,6 +12,7 @@ import * as licenses from './licenses.js';
 import * as lint from './lint.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
+import * as serve from './serve.js';
 import * as size from './size.js';
 import * as trace from './trace.js';
 
@@ -29,6 +30,7 @@ const COMMANDS: Register[] = [
   lint.register,
   atomics.register,
   trace.register,
+  serve.register,
 ];
 
 function fail(msg: string): never {
