@@ -12,7 +12,7 @@
 # UPX-packed fixture). For run-time analysis: strace and qemu-user (syscall truth on amd64 and
 # arm64), binutils-aarch64-linux-gnu (objdump truth on arm64), python3-seccomp (loads generated
 # seccomp profiles), bpftrace (tracing); shellcheck lints the sh collector; wrk and hyperfine run the
-# benchmarks; postgresql is the fleet server's database in its tests.
+# benchmarks; postgresql is the fleet server's database in its tests, curl pushes the sh collector's snapshot to it.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

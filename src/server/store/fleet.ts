@@ -4,11 +4,12 @@
  * advisory lock, so a snapshot and a report pushed at the same moment each see the other and no
  * pair is left unevaluated.
  */
-import { diffHosts, type FactChange, type FindingChange } from '../../core/analyses/host-diff.js';
+import { diffHosts } from '../../core/analyses/host-diff.js';
 import type { Finding, Severity } from '../../core/checks/finding.js';
 import type { InspectReport } from '../../core/facts/binary.js';
 import type { HostSnapshot } from '../../core/facts/host.js';
 import type { CodeFacts } from '../../core/facts/target.js';
+import type { BinaryDetail, BinarySummary, DriftStep, HostComparison, HostDetail, HostSummary, ModuleHit, PairEntry } from '../api-types.js';
 import { evaluatePair } from '../evaluate.js';
 import { type ModuleQuery, matches } from '../module-query.js';
 import { type Db, type Queryable, WRITE_LOCK } from './db.js';
@@ -25,14 +26,6 @@ export interface ReportPush {
   code: CodeFacts | null;
   /** The host that pushed it, when known. */
   from: string | null;
-}
-
-export interface PairEntry {
-  binary: string;
-  host: string;
-  findings: Finding[];
-  worst: Severity | null;
-  evaluatedAt: string;
 }
 
 const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() : typeof d === 'string' ? new Date(d).toISOString() : null);
@@ -231,7 +224,7 @@ export class Fleet {
     }));
   }
 
-  async host(name: string): Promise<{ name: string; snapshot: HostSnapshot | null; snapshots: SnapshotInfo[] } | null> {
+  async host(name: string): Promise<HostDetail | null> {
     const [h] = await this.db.query<{ id: number; body: HostSnapshot | null }>(
       'SELECT h.id, s.body FROM hosts h LEFT JOIN snapshots s ON s.id = h.current_snapshot WHERE h.name = $1',
       [name],
@@ -336,7 +329,7 @@ export class Fleet {
     }));
   }
 
-  async binary(name: string): Promise<{ name: string; report: InspectReport; code: CodeFacts | null; reports: ReportInfo[] } | null> {
+  async binary(name: string): Promise<BinaryDetail | null> {
     const [b] = await this.db.query<{ id: number; body: InspectReport; code: CodeFacts | null }>(
       'SELECT b.id, r.body, r.code FROM binaries b JOIN reports r ON r.id = b.current_report WHERE b.name = $1',
       [name],
@@ -438,86 +431,4 @@ const ORDER = ['fatal', 'high', 'medium', 'low', 'info'];
 function worstOfList(v: unknown): Severity | null {
   const list = Array.isArray(v) ? (v as string[]) : [];
   return (ORDER.find((s) => list.includes(s)) as Severity | undefined) ?? null;
-}
-
-export interface HostSummary {
-  name: string;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  collectedAt: string | null;
-  collector: string | null;
-  snapshots: number;
-  kernel: string | null;
-  distro: string | null;
-  libc: { family: string | null; version: string | null };
-  cpu: { arch: string | null; model: string | null; x86Level: string | null; atomics: boolean | null; count: number | null };
-  memoryKiB: number | null;
-  limits: { nofileSoft: number | string | null; nofileHard: number | string | null };
-  cgroup: {
-    version: string | null;
-    cpuQuotaUsec: number | string | null;
-    cpuPeriodUsec: number | null;
-    memoryMax: number | string | null;
-    pidsMax: number | string | null;
-  };
-  /** The most severe finding of any binary on this host. */
-  worst: Severity | null;
-}
-
-export interface SnapshotInfo {
-  id: number;
-  collectedAt: string | null;
-  receivedAt: string | null;
-  collector: string;
-}
-
-export interface DriftStep {
-  from: { id: number; collectedAt: string | null };
-  to: { id: number; collectedAt: string | null };
-  groups: { group: string; changes: FactChange[] }[];
-}
-
-export interface HostComparison {
-  a: string;
-  b: string;
-  findings: { binary: string; changes: FindingChange[] }[];
-  groups: { group: string; changes: FactChange[] }[];
-}
-
-export interface BinarySummary {
-  name: string;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  goVersion: string | null;
-  size: number;
-  format: string;
-  arch: string;
-  stripped: boolean;
-  static: boolean;
-  minGlibc: string | null;
-  functions: number | null;
-  main: { path: string; version: string } | null;
-  modules: number;
-  seenOn: string[];
-  worst: Severity | null;
-}
-
-export interface ReportInfo {
-  id: number;
-  receivedAt: string | null;
-  from: string | null;
-  goVersion: string | null;
-  size: number;
-}
-
-export interface ModuleHit {
-  binary: string;
-  module: string;
-  version: string;
-  replace: { path: string; version: string } | null;
-  /** The version compiled in (the replacement's when replaced by a module version); null when replaced by a directory. */
-  shipped: string | null;
-  main: boolean;
-  goVersion: string | null;
-  seenOn: string[];
 }

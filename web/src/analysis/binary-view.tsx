@@ -1,0 +1,208 @@
+/** One analysed binary: what it is, where its bytes go, what the checks say, and its downloads. */
+import { useState } from 'preact/hooks';
+import type { Finding } from '../../../src/index.js';
+import { Findings } from '../findings.js';
+import { bytes, download, percent, text } from '../format.js';
+import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
+import type { BinaryAnalysis } from '../worker/protocol.js';
+import { Treemap } from './treemap.js';
+
+export interface ViewProps {
+  analysis: BinaryAnalysis;
+  findings: Finding[] | null;
+  targetName: string | null;
+  onSbom: (format: 'cyclonedx' | 'spdx') => Promise<string>;
+}
+
+const base = (p: string) => p.replace(/^.*[\\/]/, '');
+
+function Summary({ a }: { a: BinaryAnalysis }) {
+  const r = a.report;
+  const bi = r.buildInfo;
+  const rows: [string, string, string?][] = [
+    [
+      'file',
+      `${r.file.format}, ${r.file.arch}, ${r.file.bits}-bit, ${r.file.endian}-endian, ${r.file.kind}, ${r.file.stripped ? 'stripped' : 'not stripped'}, ${r.file.dwarf ? 'DWARF' : 'no DWARF'}`,
+    ],
+    ['size', `${r.file.size.toLocaleString('en')} bytes (${bytes(r.file.size)})`],
+    [
+      'go',
+      r.go.version
+        ? `${r.go.version} (from ${r.go.versionSource === 'buildinfo' ? 'build info' : r.go.versionSource === 'symbol' ? 'runtime.buildVersion' : 'a string scan'})`
+        : 'not found',
+      'go-version',
+    ],
+    ['pclntab', r.pclntab ? `${r.pclntab.format}, ${r.pclntab.functionCount} functions (located by ${r.pclntab.locatedBy})` : 'none', 'pclntab'],
+    ['main', bi?.main ? `${bi.main.path} ${bi.main.version}` : text(bi?.path)],
+    ['modules', bi ? `${bi.deps.length} dependencies` : 'no build info'],
+    [
+      'linkage',
+      r.linkage.static
+        ? 'static'
+        : `dynamic, interpreter ${text(r.linkage.interpreter)}; needs ${r.linkage.needed.join(', ') || 'nothing'}${r.linkage.minGlibc ? `; glibc ≥ ${r.linkage.minGlibc}` : ''}`,
+    ],
+    ['build ID', text(r.file.buildId)],
+  ];
+  return (
+    <table class="kv">
+      <tbody>
+        {rows.map(([k, v, id]) => (
+          <tr key={k}>
+            <th>{k}</th>
+            <td data-field={id ?? k}>{v}</td>
+          </tr>
+        ))}
+        {r.diagnosis.map((d) => (
+          <tr key={d}>
+            <th>diagnosis</th>
+            <td class="diagnosis">{d}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Modules({ a }: { a: BinaryAnalysis }) {
+  const bi = a.report.buildInfo;
+  if (!bi) return <p class="none">No build info: no module list.</p>;
+  return (
+    <table class="grid modules">
+      <thead>
+        <tr>
+          <th>module</th>
+          <th>version</th>
+          <th>replaced by</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bi.deps.map((d) => (
+          <tr key={d.path}>
+            <td>{d.path}</td>
+            <td>{d.version}</td>
+            <td>{d.replace ? `${d.replace.path} ${d.replace.version}` : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Packages({ a }: { a: BinaryAnalysis }) {
+  const s = a.size;
+  if (!s) return <p class="none">{a.sizeError ?? 'No size report.'}</p>;
+  const top = [...s.packages].sort((x, y) => y.codeBytes + y.dataBytes - (x.codeBytes + x.dataBytes)).slice(0, 25);
+  return (
+    <table class="grid packages">
+      <thead>
+        <tr>
+          <th>package</th>
+          <th>module</th>
+          <th class="n">code</th>
+          <th class="n">data</th>
+          <th class="n">%</th>
+        </tr>
+      </thead>
+      <tbody>
+        {top.map((p) => (
+          <tr key={p.name}>
+            <td>{p.name}</td>
+            <td>{p.module}</td>
+            <td class="n">{bytes(p.codeBytes)}</td>
+            <td class="n">{bytes(p.dataBytes)}</td>
+            <td class="n">{percent(p.codeBytes + p.dataBytes, s.fileSize)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** "Save to fleet": the report and its code facts (never the binary) to the server that served the page. */
+function SaveToFleet({ a }: { a: BinaryAnalysis }) {
+  const [token, setToken] = useState(savedToken());
+  const [state, setState] = useState<string>('');
+  if (!fleetServer()) return null;
+  const save = async () => {
+    saveToken(token);
+    setState('saving…');
+    try {
+      const r = await postJson<{ binaries: { binary: string; evaluated: number }[] }>(
+        'api/reports',
+        { ...a.report, ...(a.code ? { code: a.code } : {}) },
+        token,
+      );
+      const b = r.binaries[0];
+      setState(`saved as ${JSON.stringify(b?.binary)}, checked against ${b?.evaluated ?? 0} hosts`);
+    } catch (e) {
+      setState(`not saved: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <div class="save">
+      <label>
+        fleet token <input type="password" autocomplete="off" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
+      </label>{' '}
+      <button type="button" class="save-button" disabled={!token} onClick={save}>
+        Save to fleet
+      </button>{' '}
+      <span class="save-state">{state}</span>
+      <p class="hint">Sends this report (no bytes of the binary) to the server this page came from.</p>
+    </div>
+  );
+}
+
+export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewProps) {
+  const name = base(a.report.path) || 'binary';
+  const sbom = async (format: 'cyclonedx' | 'spdx') => download(`${name}.${format === 'spdx' ? 'spdx' : 'cdx'}.json`, await onSbom(format));
+  return (
+    <article class="binary" data-path={a.report.path}>
+      <h2>{a.report.path}</h2>
+      <Summary a={a} />
+      <section>
+        <h3>Findings {targetName ? `against ${targetName}` : '(binary only: choose a host snapshot for the host checks)'}</h3>
+        {findings ? <Findings findings={findings} empty="No findings." /> : <p class="none">checking…</p>}
+      </section>
+      <section>
+        <h3>Where the bytes go</h3>
+        {a.tree && a.size ? <Treemap tree={a.tree} total={a.size.fileSize} /> : <p class="none">{a.sizeError ?? 'No size report.'}</p>}
+        <details>
+          <summary>largest packages</summary>
+          <Packages a={a} />
+        </details>
+      </section>
+      <section>
+        <h3>Modules</h3>
+        <details>
+          <summary>{a.report.buildInfo ? `${a.report.buildInfo.deps.length} dependencies` : 'none'}</summary>
+          <Modules a={a} />
+        </details>
+      </section>
+      <section class="downloads">
+        <h3>Downloads</h3>
+        <button type="button" data-download="cyclonedx" onClick={() => sbom('cyclonedx')}>
+          SBOM (CycloneDX 1.6)
+        </button>{' '}
+        <button type="button" data-download="spdx" onClick={() => sbom('spdx')}>
+          SBOM (SPDX 2.3)
+        </button>{' '}
+        <button
+          type="button"
+          data-download="findings"
+          disabled={!findings}
+          onClick={() => download(`${name}.findings.json`, `${JSON.stringify(findings, null, 2)}\n`)}
+        >
+          findings (JSON)
+        </button>{' '}
+        <button type="button" data-download="report" onClick={() => download(`${name}.inspect.json`, `${JSON.stringify(a.report)}\n`)}>
+          inspect report (JSON)
+        </button>{' '}
+        <button type="button" data-download="size" disabled={!a.size} onClick={() => download(`${name}.size.json`, `${JSON.stringify(a.size, null, 2)}\n`)}>
+          size report (JSON)
+        </button>
+        <p class="hint">SBOMs are made here without licence texts (the CLI finds those in your module cache: goready sbom).</p>
+      </section>
+      <SaveToFleet a={a} />
+    </article>
+  );
+}

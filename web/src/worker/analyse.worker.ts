@@ -1,0 +1,100 @@
+/**
+ * The analysis worker: the same core as the CLI (inspect with the function table, size, checks,
+ * SBOM) on the dropped file, read through a Blob. The page stays responsive while it runs, and the
+ * bytes never leave the browser.
+ */
+import { codeFacts, inspect, runChecks, type SizeReport, sbomModel, size, sizeTree, toCycloneDX, toSPDX } from '../../../src/index.js';
+import { ChunkedBlobSource } from './chunked-source.js';
+import type { BinaryAnalysis, Request, Response } from './protocol.js';
+
+interface Scope {
+  postMessage(m: Response): void;
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+}
+const scope = self as unknown as Scope;
+
+/** What each job analysed, kept for checks against another target and for SBOMs. */
+const jobs = new Map<number, BinaryAnalysis[]>();
+
+/** Progress at most every 50 ms: enough to move a bar, few enough not to flood the page. */
+function progress(job: number, src: ChunkedBlobSource, stage: () => string): () => void {
+  let last = 0;
+  return () => {
+    const now = performance.now();
+    if (now - last < 50 && src.loaded < src.size) return;
+    last = now;
+    scope.postMessage({ type: 'progress', job, stage: stage(), loaded: src.loaded, size: src.size });
+  };
+}
+
+async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
+  let stage = 'inspect';
+  const tick: { fn: () => void } = { fn: () => {} };
+  const src = new ChunkedBlobSource(file, () => tick.fn());
+  tick.fn = progress(job, src, () => stage);
+  tick.fn();
+  const reports = await inspect(src, { path: file.name, functions: true });
+  stage = 'size';
+  tick.fn();
+  let sizeReport: SizeReport | null = null;
+  let sizeError: string | null = null;
+  try {
+    sizeReport = await size(src, { path: file.name, functions: true });
+  } catch (e) {
+    sizeError = (e as Error).message;
+  }
+  const tree = sizeReport ? sizeTree(sizeReport) : null;
+  if (sizeReport) delete sizeReport.functions;
+  stage = 'done';
+  scope.postMessage({ type: 'progress', job, stage, loaded: src.loaded, size: src.size });
+  return reports.map((r, i) => {
+    const code = r.functions?.length ? codeFacts(r.functions.map((f) => f.name)) : null;
+    delete r.functions;
+    return {
+      report: r,
+      code,
+      size: i === 0 ? sizeReport : null,
+      tree: i === 0 ? tree : null,
+      sizeError: i === 0 ? sizeError : 'size covers the first slice of a universal binary',
+    };
+  });
+}
+
+async function handle(m: Request): Promise<Response | null> {
+  switch (m.type) {
+    case 'analyse': {
+      const binaries = await analyse(m.job, m.file);
+      jobs.set(m.job, binaries);
+      return { type: 'analysed', job: m.job, binaries };
+    }
+    case 'check': {
+      const binaries = jobs.get(m.job) ?? [];
+      const target = m.target ? { name: m.target.name, host: m.target.snapshot, before: null, env: {} } : null;
+      // Without a target, the binary-only checks (build mode, crypto), as runChecks does for a report.
+      return {
+        type: 'checked',
+        job: m.job,
+        findings: binaries.map((b) => (target ? runChecks({ binary: b.report, code: b.code, target }) : runChecks(b.report))),
+      };
+    }
+    case 'sbom': {
+      const b = jobs.get(m.job)?.[m.slice];
+      if (!b) throw new Error('no such analysis');
+      const model = sbomModel(b.report);
+      return { type: 'sbom', job: m.job, text: m.format === 'spdx' ? toSPDX(model, __GOREADY_VERSION__) : toCycloneDX(model, __GOREADY_VERSION__) };
+    }
+    case 'forget':
+      jobs.delete(m.job);
+      return null;
+  }
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  handle(m).then(
+    (r) => {
+      if (r) scope.postMessage(r);
+    },
+    (err: unknown) => scope.postMessage({ type: 'error', job: m.job, message: err instanceof Error ? err.message : String(err) }),
+  );
+};

@@ -1,0 +1,28 @@
+/** Messages between the page and the analysis worker. Everything crosses by structured clone; nothing leaves the browser. */
+import type { CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, TreeNode } from '../../../src/index.js';
+
+/** One binary (one slice of a universal Mach-O) as the page shows it. */
+export interface BinaryAnalysis {
+  /** The inspect report without its function list (as `inspect --format json` prints it). */
+  report: InspectReport;
+  /** What the checks need from the function names. */
+  code: CodeFacts | null;
+  /** The size report without its function list, and the treemap built from it (first slice only). */
+  size: SizeReport | null;
+  tree: TreeNode | null;
+  /** Why there is no size report, when there is none. */
+  sizeError: string | null;
+}
+
+export type Request =
+  | { type: 'analyse'; job: number; file: File }
+  | { type: 'check'; job: number; target: { name: string; snapshot: HostSnapshot } | null }
+  | { type: 'sbom'; job: number; slice: number; format: 'cyclonedx' | 'spdx' }
+  | { type: 'forget'; job: number };
+
+export type Response =
+  | { type: 'progress'; job: number; stage: string; loaded: number; size: number }
+  | { type: 'analysed'; job: number; binaries: BinaryAnalysis[] }
+  | { type: 'checked'; job: number; findings: Finding[][] }
+  | { type: 'sbom'; job: number; text: string }
+  | { type: 'error'; job: number; message: string };
