@@ -12,7 +12,7 @@
 # UPX-packed fixture). For run-time analysis: strace and qemu-user (syscall truth on amd64 and
 # arm64), binutils-aarch64-linux-gnu (objdump truth on arm64), python3-seccomp (loads generated
 # seccomp profiles), bpftrace (tracing); shellcheck lints the sh collector; wrk and hyperfine run the
-# benchmarks; postgresql is the fleet server's database in its tests, curl pushes the sh collector's snapshot to it.
+# benchmarks; postgresql is the fleet server's database in its tests.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -23,6 +23,8 @@ PKGS="$PKGS zstd"
 PKGS="$PKGS strace qemu-user binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf python3-seccomp bpftrace shellcheck wrk hyperfine postgresql"
 # goready trace tcp tests: packet loss between network namespaces where the kernel has no sch_netem.
 PKGS="$PKGS nftables"
+# goready serve's tests: curl pushes the sh collector's snapshot to the fleet server (postgresql above is its database).
+PKGS="$PKGS curl"
 # Real Go module sources whose Debian copyright files carry licence texts labelled by Debian.
 PKGS="$PKGS golang-github-stretchr-testify-dev golang-github-pkg-errors-dev golang-gopkg-yaml.v3-dev golang-github-google-uuid-dev"
 PKGS="$PKGS golang-github-spf13-cobra-dev golang-github-davecgh-go-spew-dev golang-github-hashicorp-golang-lru-dev"
