@@ -1,5 +1,7 @@
 -- goready serve: the fleet. Hosts push snapshots, binaries push inspect reports; every binary ×
 -- host pair keeps the findings `goready check` gives for the current report and snapshot.
+-- Documents are json, not jsonb: json keeps the text as sent, key order included, so snapshots,
+-- reports and findings come back exactly as the CLI prints them (and host diffs in its order).
 BEGIN;
 
 CREATE TABLE hosts (
@@ -17,7 +19,7 @@ CREATE TABLE snapshots (
   collected_at timestamptz NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now(),
   collector text NOT NULL,
-  body jsonb NOT NULL
+  body json NOT NULL
 );
 CREATE INDEX snapshots_by_host ON snapshots (host_id, collected_at DESC, id DESC);
 ALTER TABLE hosts ADD CONSTRAINT hosts_current_snapshot FOREIGN KEY (current_snapshot) REFERENCES snapshots (id);
@@ -40,9 +42,9 @@ CREATE TABLE reports (
   go_version text,
   file_size bigint NOT NULL,
   -- The inspect report without its function list.
-  body jsonb NOT NULL,
+  body json NOT NULL,
   -- What the checks need from the function names (codeFacts); null when none were sent.
-  code jsonb
+  code json
 );
 CREATE INDEX reports_by_binary ON reports (binary_id, id DESC);
 ALTER TABLE binaries ADD CONSTRAINT binaries_current_report FOREIGN KEY (current_report) REFERENCES reports (id);
@@ -64,7 +66,7 @@ CREATE TABLE pair_findings (
   host_id integer NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,
   report_id integer NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
   snapshot_id integer NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
-  findings jsonb NOT NULL,
+  findings json NOT NULL,
   -- The most severe finding's severity; null when there is none.
   worst text,
   evaluated_at timestamptz NOT NULL DEFAULT now(),

@@ -17,10 +17,16 @@ export function endpoint(base: string, path: '/api/snapshots' | '/api/reports'):
   return u;
 }
 
+/** The server's body limits (src/server/app.ts): refused here with a clear line rather than by a closed connection. */
+const LIMITS = { '/api/snapshots': 8 << 20, '/api/reports': 32 << 20 } as const;
+
 /** POSTs JSON with the bearer token and returns the server's JSON answer; a refusal throws one line with the server's reason. */
 export async function pushJson(url: URL, token: string, body: string, query: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const u = new URL(url);
   for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  const limit = LIMITS[u.pathname.endsWith('/api/snapshots') ? '/api/snapshots' : '/api/reports'];
+  const size = Buffer.byteLength(body);
+  if (size > limit) throw new Error(`push to ${u.origin}: ${size} bytes is over the server's ${limit >> 20} MiB limit for ${u.pathname}`);
   let res: Response;
   try {
     res = await fetch(u, {

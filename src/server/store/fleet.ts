@@ -136,7 +136,7 @@ export class Fleet {
     const results = pairs.map(([r, h]) => evaluatePair(r.body, r.code, h.name, h.body));
     await tx.query(
       `INSERT INTO pair_findings (binary_id, host_id, report_id, snapshot_id, findings, worst, checker, evaluated_at)
-       SELECT b, h, r, s, f::jsonb, w, $7, now() FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[]) AS t(b, h, r, s, f, w)
+       SELECT b, h, r, s, f::json, w, $7, now() FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[]) AS t(b, h, r, s, f, w)
        ON CONFLICT (binary_id, host_id) DO UPDATE SET report_id = excluded.report_id, snapshot_id = excluded.snapshot_id,
          findings = excluded.findings, worst = excluded.worst, checker = excluded.checker, evaluated_at = excluded.evaluated_at`,
       [
@@ -192,7 +192,7 @@ export class Fleet {
          s.body->'cgroup'->>'version' AS cgroup_version, s.body->'cgroup'->'cpu'->>'quotaUsec' AS cpu_quota, s.body->'cgroup'->'cpu'->>'periodUsec' AS cpu_period,
          s.body->'cgroup'->'memory'->>'max' AS mem_max, s.body->'cgroup'->'pids'->>'max' AS pids_max,
          (SELECT array_agg(DISTINCT p.worst) FROM pair_findings p WHERE p.host_id = h.id AND p.worst IS NOT NULL) AS worsts
-       FROM hosts h LEFT JOIN snapshots s ON s.id = h.current_snapshot ORDER BY h.name`,
+       FROM hosts h LEFT JOIN snapshots s ON s.id = h.current_snapshot ORDER BY h.name COLLATE "C"`,
     );
     return rows.map((r) => ({
       name: r.name as string,
@@ -284,7 +284,7 @@ export class Fleet {
     const rb = rows.find((r) => r.name === b);
     if (!ra || !rb) return null;
     const pairs = await this.db.query<{ binary: string; host_id: number; findings: Finding[] }>(
-      'SELECT bn.name AS binary, p.host_id, p.findings FROM pair_findings p JOIN binaries bn ON bn.id = p.binary_id WHERE p.host_id = $1 OR p.host_id = $2 ORDER BY bn.name',
+      'SELECT bn.name AS binary, p.host_id, p.findings FROM pair_findings p JOIN binaries bn ON bn.id = p.binary_id WHERE p.host_id = $1 OR p.host_id = $2 ORDER BY bn.name COLLATE "C"',
       [ra.id, rb.id],
     );
     const binaries = [...new Set(pairs.map((p) => p.binary))];
@@ -308,7 +308,7 @@ export class Fleet {
          (SELECT count(*)::int FROM report_modules m WHERE m.report_id = r.id AND NOT m.main) AS modules,
          (SELECT array_agg(DISTINCT x.reported_from) FROM reports x WHERE x.binary_id = b.id AND x.reported_from IS NOT NULL) AS seen_on,
          (SELECT array_agg(DISTINCT p.worst) FROM pair_findings p WHERE p.binary_id = b.id AND p.worst IS NOT NULL) AS worsts
-       FROM binaries b JOIN reports r ON r.id = b.current_report ORDER BY b.name`,
+       FROM binaries b JOIN reports r ON r.id = b.current_report ORDER BY b.name COLLATE "C"`,
     );
     return rows.map((r) => ({
       name: r.name as string,
@@ -359,7 +359,7 @@ export class Fleet {
       `SELECT b.name AS binary, h.name AS host, p.findings, p.worst, p.evaluated_at
        FROM pair_findings p JOIN binaries b ON b.id = p.binary_id JOIN hosts h ON h.id = p.host_id
        WHERE ($1::text IS NULL OR b.name = $1) AND ($2::text IS NULL OR h.name = $2)
-       ORDER BY b.name, h.name`,
+       ORDER BY b.name COLLATE "C", h.name COLLATE "C"`,
       [filter.binary ?? null, filter.host ?? null],
     );
     return rows.map((r) => ({ binary: r.binary, host: r.host, findings: r.findings, worst: r.worst, evaluatedAt: iso(r.evaluated_at) ?? '' }));
@@ -371,7 +371,7 @@ export class Fleet {
       `SELECT b.name AS binary, m.path, m.version, m.replace_path, m.replace_version, m.main, r.go_version,
          (SELECT array_agg(DISTINCT x.reported_from) FROM reports x WHERE x.binary_id = b.id AND x.reported_from IS NOT NULL) AS seen_on
        FROM report_modules m JOIN reports r ON r.id = m.report_id JOIN binaries b ON b.current_report = r.id
-       WHERE m.path = $1 ORDER BY b.name`,
+       WHERE m.path = $1 ORDER BY b.name COLLATE "C"`,
       [q.path],
     );
     return rows
@@ -409,7 +409,7 @@ export class Fleet {
       "SELECT coalesce(worst, 'none') AS worst, count(*)::int AS n FROM pair_findings GROUP BY 1",
     );
     const findings = await this.db.query<{ severity: string; n: number }>(
-      "SELECT f->>'severity' AS severity, count(*)::int AS n FROM pair_findings p, jsonb_array_elements(p.findings) f GROUP BY 1",
+      "SELECT f->>'severity' AS severity, count(*)::int AS n FROM pair_findings p, json_array_elements(p.findings) f GROUP BY 1",
     );
     return { ...(c as { hosts: number; binaries: number; snapshots: number; reports: number }), pairs, findings };
   }

@@ -1,0 +1,344 @@
+/**
+ * goready serve's JSON API, on both stores: PGlite in a directory (the default) and Debian's
+ * PostgreSQL server started here. The truth for every pair's findings is the CLI's own
+ * `goready check BIN --host SNAPSHOT --format json` on the same files; for host comparisons,
+ * `goready diff A B --binary BIN --format json`.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, goready } from './helpers/cli.js';
+import { entry } from './helpers/corpus.js';
+import { get, post, type RunningPostgres, type RunningServer, startPostgres, startServer } from './helpers/fleet.js';
+
+const HOSTS = join(import.meta.dirname, 'data', 'hosts');
+const snap = (name: string) => JSON.parse(readFileSync(join(HOSTS, name), 'utf8')) as Record<string, unknown> & { sysctls: Record<string, string | null> };
+
+interface Pair {
+  binary: string;
+  host: string;
+  findings: unknown[];
+  worst: string | null;
+}
+
+/** The CLI's findings for BIN (as named, run in its directory) against a snapshot file named as the host. */
+function cliFindings(dir: string, bin: string, snapshotFile: string): unknown[] {
+  const r = goready(['check', bin, '--host', snapshotFile, '--format', 'json'], { cwd: dir });
+  if (r.code !== 0) throw new Error(`goready check ${bin} --host ${snapshotFile}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const worstOf = (fs: { severity: string }[]) => ['fatal', 'high', 'medium', 'low', 'info'].find((s) => fs.some((f) => f.severity === s)) ?? null;
+
+for (const store of ['pglite', 'postgres'] as const) {
+  describe(`goready serve API on ${store}`, () => {
+    const work = mkdtempSync(join(tmpdir(), `goready-serve-${store}-`));
+    const tokenFile = join(work, 'config', 'token');
+    /** Binaries and snapshot files as the CLI reads them: each named as the fleet names it. */
+    const bins = join(work, 'bins');
+    let pg: RunningPostgres | null = null;
+    let db = join(work, 'db');
+    let server: RunningServer;
+    let pushes = 0;
+    const api = (p: string) => `${server.url}${p}`;
+    const pushSnapshot = async (name: string, body: unknown) => {
+      const r = await post(api(`/api/snapshots?host=${encodeURIComponent(name)}`), body, { token: server.token });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      writeFileSync(join(bins, name), JSON.stringify(body));
+      pushes++;
+      return r.json;
+    };
+
+    beforeAll(async () => {
+      mkdirSync(bins);
+      for (const b of ['linux-amd64-http', 'linux-amd64-cgo', 'linux-amd64-deps']) copyFileSync(entry(b).file, join(bins, b));
+      copyFileSync(entry('linux-amd64').file, join(bins, 'app'));
+      if (store === 'postgres') {
+        pg = await startPostgres();
+        db = pg.url;
+      }
+      server = await startServer(db, tokenFile);
+    });
+    afterAll(async () => {
+      await server?.stop();
+      pg?.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('creates the token file with mode 600 and prints the token once', () => {
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      expect(token.length).toBeGreaterThanOrEqual(40);
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      expect(server.out.filter((l) => l.includes(token))).toHaveLength(1);
+      expect(server.out.join('\n')).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    });
+
+    it('writes need the bearer token; reads do not', async () => {
+      const body = snap('debian12-sh.json');
+      const none = await post(api('/api/snapshots'), body, { token: null });
+      expect(none.status).toBe(401);
+      expect(none.json.field).toBe('authorization');
+      expect(none.json.error).toMatch(/Authorization: Bearer/);
+      const wrong = await post(api('/api/reports'), {}, { token: `${server.token.slice(0, -1)}x` });
+      expect(wrong.status).toBe(401);
+      expect(wrong.json.error).toBe('wrong bearer token');
+      expect(await get(api('/api/hosts'))).toEqual([]);
+    });
+
+    it('refuses bodies over the limits with 413: snapshots 8 MiB, reports 32 MiB', async () => {
+      const pad = (n: number) => `{"schemaVersion":1,"pad":"${'x'.repeat(n)}"}`;
+      // The server reads and drops an over-limit body before answering, so a client still sending gets the 413.
+      const big = await post(api('/api/snapshots'), null, { token: server.token, raw: pad((8 << 20) + 10) });
+      expect(big.status).toBe(413);
+      expect(big.json.error).toMatch(/larger than 8 MiB/);
+      // A report body between the two limits is not too large; one over 32 MiB is.
+      const mid = await post(api('/api/reports'), null, { token: server.token, raw: pad(9 << 20) });
+      expect(mid.status).toBe(400);
+      const huge = await post(api('/api/reports'), null, { token: server.token, raw: pad((32 << 20) + 10) });
+      expect(huge.status).toBe(413);
+      expect(huge.json.error).toMatch(/larger than 32 MiB/);
+    });
+
+    it('validates every write and names the field (400)', async () => {
+      const t = { token: server.token };
+      const s = snap('debian12-sh.json');
+      const cases: [string, unknown, string][] = [
+        ['/api/snapshots', { ...s, cpu: { ...(s.cpu as object), arch: 64 } }, '/cpu/arch'],
+        ['/api/snapshots', { ...s, kernel: undefined }, '/kernel'],
+        ['/api/snapshots', { ...s, bogus: 1 }, '/bogus'],
+        ['/api/snapshots', { ...s, schemaVersion: 2 }, '/schemaVersion'],
+        ['/api/snapshots', [1, 2], '/schemaVersion'],
+        ['/api/snapshots', { ...s, hostname: null }, '/hostname'],
+      ];
+      const [report] = JSON.parse(goready(['inspect', '--format', 'json', join(bins, 'app')]).stdout) as Record<string, unknown>[];
+      const go = report?.go as Record<string, unknown>;
+      cases.push(
+        ['/api/reports', { ...report, go: { ...go, version: 1.22 } }, '/go/version'],
+        ['/api/reports', [report, { ...report, file: 'x' }], '/1/file'],
+        ['/api/reports', { ...report, path: '' }, '/path'],
+        ['/api/reports', { ...report, code: { listensTcp: 'yes' } }, '/code'],
+        ['/api/reports', [], '/'],
+      );
+      for (const [path, body, field] of cases) {
+        const r = await post(api(path), body, t);
+        expect(r.status, `${path} ${field}: ${JSON.stringify(r.json)}`).toBe(400);
+        expect(r.json.field, r.json.error).toBe(field);
+        expect(r.json.error).toBeTruthy();
+      }
+      const notJson = await post(api('/api/snapshots'), null, { ...t, raw: '{"schemaVersion": 1,' });
+      expect(notJson.status).toBe(400);
+      const proto = await post(api('/api/snapshots'), null, { ...t, raw: '{"schemaVersion":1,"__proto__":{"x":1}}' });
+      expect(proto.status).toBe(400);
+      const form = await post(api('/api/snapshots'), null, { ...t, raw: 'a=b', contentType: 'application/x-www-form-urlencoded' });
+      expect(form.status).toBe(415);
+      expect(form.json.field).toBe('content-type');
+      const twice = await post(api('/api/snapshots?host=a&host=b'), s, t);
+      expect(twice.status).toBe(400);
+      expect(twice.json.field).toBe('host');
+      const control = await post(api('/api/snapshots?host=a%0Ab'), s, t);
+      expect(control.json.field).toBe('host');
+      // Nothing refused was stored.
+      expect(await get(api('/api/hosts'))).toEqual([]);
+    });
+
+    it('stores pushed snapshots and reports; every pair equals goready check on the same files', async () => {
+      await pushSnapshot('debian12-sh.json', snap('debian12-sh.json'));
+      await pushSnapshot('debian12-constrained-sh.json', snap('debian12-constrained-sh.json'));
+      await pushSnapshot('musl-root-sh.json', snap('musl-root-sh.json'));
+      const r = execFileSync(process.execPath, [CLI, 'inspect', '--push', server.url, '--token-file', tokenFile, 'linux-amd64-http', 'linux-amd64-cgo'], {
+        cwd: bins,
+        encoding: 'utf8',
+      });
+      expect(r).toMatch(/^linux-amd64-http: pushed as "linux-amd64-http", checked against 3 hosts$/m);
+      expect(r).toMatch(/^linux-amd64-cgo: pushed as "linux-amd64-cgo", checked against 3 hosts$/m);
+      const matrix = await get<Pair[]>(api('/api/matrix'));
+      expect(matrix).toHaveLength(6);
+      for (const p of matrix) {
+        const cli = cliFindings(bins, p.binary, p.host);
+        // Byte for byte, key order included.
+        expect(JSON.stringify(p.findings), `${p.binary} on ${p.host}`).toBe(JSON.stringify(cli));
+        expect(p.worst).toBe(worstOf(cli as { severity: string }[]));
+      }
+      // The pairs are not all alike: the truth has a fatal, a high and a clean pair.
+      const worst = Object.fromEntries(matrix.map((p) => [`${p.binary} ${p.host}`, p.worst]));
+      expect(worst['linux-amd64-cgo musl-root-sh.json']).toBe('fatal');
+      expect(worst['linux-amd64-http debian12-constrained-sh.json']).toBe('high');
+      expect(worst['linux-amd64-cgo debian12-sh.json']).toBeNull();
+      const one = await get<Pair[]>(api('/api/matrix?binary=linux-amd64-cgo&host=musl-root-sh.json'));
+      expect(one.map((p) => p.findings.map((f) => (f as { id: string }).id))).toEqual([['GR-LIBC-002']]);
+    });
+
+    it('goready host --push stores this machine (Node collector) and the sh collector piped to curl stores a snapshot', async () => {
+      const out = execFileSync(process.execPath, [CLI, 'host', '--push', server.url, '--token-file', tokenFile, '--name', 'this-node'], { encoding: 'utf8' });
+      expect(out).toMatch(/^pushed the snapshot of "this-node" \(#\d+\), checked against 2 binaries$/m);
+      pushes++;
+      const script = join(work, 'collector.sh');
+      writeFileSync(script, goready(['host', '--script']).stdout);
+      const curl = execFileSync(
+        'sh',
+        [
+          '-c',
+          `dash "$0" | curl -sS --fail-with-body -H "Authorization: Bearer $(cat "$1")" -H 'Content-Type: application/json' --data-binary @- "$2/api/snapshots?host=this-sh"`,
+          script,
+          tokenFile,
+          server.url,
+        ],
+        { encoding: 'utf8' },
+      );
+      pushes++;
+      expect(JSON.parse(curl)).toMatchObject({ host: 'this-sh', current: true, evaluated: 2 });
+      for (const h of ['this-node', 'this-sh']) {
+        const stored = (await get<{ snapshot: Record<string, unknown> }>(api(`/api/hosts/${h}`))).snapshot;
+        expect(stored.collector).toBe(h === 'this-sh' ? 'sh' : 'node');
+        writeFileSync(join(bins, h), JSON.stringify(stored));
+        for (const b of ['linux-amd64-http', 'linux-amd64-cgo']) {
+          const [p] = await get<Pair[]>(api(`/api/matrix?binary=${b}&host=${h}`));
+          expect(p?.findings, `${b} on ${h}`).toEqual(cliFindings(bins, b, h));
+        }
+      }
+    });
+
+    it('re-evaluates a pair when either side changes', async () => {
+      // The host side: a newer snapshot of debian12-sh with one fact changed, somaxconn 4096 → 128.
+      const older = snap('debian12-sh.json');
+      const newer = { ...older, collectedAt: '2026-11-24T10:00:00Z', sysctls: { ...older.sysctls, 'net.core.somaxconn': '128' } };
+      const before = (await get<Pair[]>(api('/api/matrix?binary=linux-amd64-http&host=debian12-sh.json')))[0];
+      expect(before?.findings.map((f) => (f as { id: string }).id)).not.toContain('GR-NET-001');
+      expect(await pushSnapshot('debian12-sh.json', newer)).toMatchObject({ current: true, evaluated: 2 });
+      const after = (await get<Pair[]>(api('/api/matrix?binary=linux-amd64-http&host=debian12-sh.json')))[0];
+      expect(after?.findings.map((f) => (f as { id: string }).id)).toContain('GR-NET-001');
+      expect(after?.findings).toEqual(cliFindings(bins, 'linux-amd64-http', 'debian12-sh.json'));
+      // An older snapshot arriving late is history, not the host's current state.
+      const late = await post(api('/api/snapshots?host=debian12-sh.json'), { ...older, collectedAt: '2026-11-01T00:00:00Z' }, { token: server.token });
+      pushes++;
+      expect(late.json).toMatchObject({ current: false, evaluated: 0 });
+      expect((await get<Pair[]>(api('/api/matrix?binary=linux-amd64-http&host=debian12-sh.json')))[0]?.findings).toEqual(after?.findings);
+
+      // The binary side: "app" is first built for x86-64-v1, then replaced by a GOAMD64=v3 build.
+      await pushSnapshot('qemu-x86_64-qemu64-sh.json', snap('qemu-x86_64-qemu64-sh.json'));
+      const push = () =>
+        execFileSync(process.execPath, [CLI, 'inspect', '--push', server.url, '--token-file', tokenFile, 'app'], { cwd: bins, encoding: 'utf8' });
+      push();
+      const v1 = (await get<Pair[]>(api('/api/matrix?binary=app&host=qemu-x86_64-qemu64-sh.json')))[0];
+      expect(v1?.findings.map((f) => (f as { id: string }).id)).not.toContain('GR-CPU-002');
+      copyFileSync(entry('linux-amd64-v3').file, join(bins, 'app'));
+      push();
+      const v3 = (await get<Pair[]>(api('/api/matrix?binary=app&host=qemu-x86_64-qemu64-sh.json')))[0];
+      expect(v3?.worst).toBe('fatal');
+      expect(v3?.findings.map((f) => (f as { id: string }).id)).toContain('GR-CPU-002');
+      expect(v3?.findings).toEqual(cliFindings(bins, 'app', 'qemu-x86_64-qemu64-sh.json'));
+      const detail = await get<{ reports: unknown[] }>(api('/api/binaries/app'));
+      expect(detail.reports).toHaveLength(2);
+    });
+
+    it('drift over time, and between two hosts as goready diff gives it', async () => {
+      const drift = await get<{ groups: { group: string; changes: { key: string; a: unknown; b: unknown }[] }[] }[]>(api('/api/hosts/debian12-sh.json/drift'));
+      // Three snapshots (the late one sorts first by collection time): two steps, the newest changes somaxconn.
+      expect(drift).toHaveLength(2);
+      const change = drift[0]?.groups.flatMap((g) => g.changes).find((c) => c.key === 'sysctls.net.core.somaxconn');
+      expect(change).toMatchObject({ a: '4096', b: '128' });
+
+      const a = join(bins, 'debian12-sh.json');
+      const b = join(bins, 'debian12-constrained-sh.json');
+      const cmp = await get<{ findings: { binary: string; changes: unknown[] }[]; groups: unknown[] }>(
+        api('/api/compare?a=debian12-sh.json&b=debian12-constrained-sh.json'),
+      );
+      for (const bin of ['linux-amd64-http', 'linux-amd64-cgo']) {
+        const cli = JSON.parse(goready(['diff', a, b, '--binary', bin, '--format', 'json'], { cwd: bins }).stdout) as {
+          findings: unknown[];
+          groups: unknown[];
+        };
+        expect(cmp.findings.find((f) => f.binary === bin)?.changes ?? []).toEqual(cli.findings);
+        expect(cmp.groups).toEqual(cli.groups);
+      }
+      const missing = await fetch(api('/api/compare?a=debian12-sh.json&b=nope'));
+      expect(missing.status).toBe(404);
+    });
+
+    it('lists hosts and binaries, and finds binaries by module and version (replacements followed, pseudo-versions ordered)', async () => {
+      execFileSync(process.execPath, [CLI, 'inspect', '--push', server.url, '--token-file', tokenFile, 'linux-amd64-deps'], { cwd: bins });
+      const hosts = await get<{ name: string; kernel: string; libc: { family: string } }[]>(api('/api/hosts'));
+      expect(hosts.map((h) => h.name)).toEqual([
+        'debian12-constrained-sh.json',
+        'debian12-sh.json',
+        'musl-root-sh.json',
+        'qemu-x86_64-qemu64-sh.json',
+        'this-node',
+        'this-sh',
+      ]);
+      expect(hosts.find((h) => h.name === 'musl-root-sh.json')?.libc.family).toBe('musl');
+      const binaries = await get<{ name: string; goVersion: string; modules: number; seenOn: string[] }[]>(api('/api/binaries'));
+      const deps = binaries.find((x) => x.name === 'linux-amd64-deps');
+      const report = JSON.parse(goready(['inspect', '--format', 'json', join(bins, 'linux-amd64-deps')]).stdout)[0];
+      expect(deps?.goVersion).toBe(report.go.version);
+      expect(deps?.modules).toBe(report.buildInfo.deps.length);
+      expect(deps?.seenOn).toHaveLength(1);
+      const search = async (q: string) =>
+        (await get<{ hits: { binary: string; shipped: string }[] }>(api(`/api/search?q=${encodeURIComponent(q)}`))).hits.map((h) => `${h.binary} ${h.shipped}`);
+      expect(await search('example.com/yaml.v3@v1.5.0')).toEqual(['linux-amd64-deps v1.5.0']);
+      expect(await search('example.com/yaml.v3<1.5')).toEqual([]);
+      expect(await search('example.com/yaml.v3 >= 1.5')).toEqual(['linux-amd64-deps v1.5.0']);
+      // oldlog is replaced by newlog v1.4.2: the replacement is what ships.
+      expect(await search('example.com/oldlog<1.2')).toEqual([]);
+      expect(await search('example.com/oldlog>=1.4')).toEqual(['linux-amd64-deps v1.4.2']);
+      // A pseudo-version v0.0.0-2023… sorts below v0.1.0 and above v0.0.0.
+      expect(await search('example.com/util<0.1')).toEqual(['linux-amd64-deps v0.0.0-20230102150405-abcdef123456']);
+      expect(await search('example.com/util>v0.0.0')).toEqual([]);
+      expect(await search('example.com/util')).toEqual(['linux-amd64-deps v0.0.0-20230102150405-abcdef123456']);
+      // The directory replacement has no version to compare.
+      expect(await search('example.com/localutil<9')).toEqual([]);
+      const bad = await fetch(api('/api/search?q=example.com/x<<1'));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { field: string }).field).toBe('q');
+    });
+
+    it('GET /metrics: findings by severity over every pair, pushes received', async () => {
+      const text = await (await fetch(api('/metrics'))).text();
+      const matrix = await get<Pair[]>(api('/api/matrix'));
+      for (const s of ['fatal', 'high', 'medium', 'low', 'info']) {
+        const n = matrix.flatMap((p) => p.findings).filter((f) => (f as { severity: string }).severity === s).length;
+        expect(text).toContain(`goready_findings{severity="${s}"} ${n}\n`);
+      }
+      expect(text).toContain(`goready_pushes_total{kind="snapshot",outcome="stored"} ${pushes}\n`);
+      expect(text).toMatch(/goready_pushes_total\{kind="snapshot",outcome="rejected"\} [1-9]\d*\n/);
+      expect(text).toContain(`goready_pairs{worst="fatal"} ${matrix.filter((p) => p.worst === 'fatal').length}\n`);
+    });
+
+    it('serves the page with a strict CSP and no inline script; unknown API paths are JSON 404s', async () => {
+      const res = await fetch(api('/'));
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const html = await res.text();
+      expect(html).toContain('<meta name="goready-server"');
+      for (const m of html.matchAll(/<script\b[^>]*>/g)) expect(m[0]).toMatch(/\ssrc=/);
+      const api404 = await fetch(api('/api/nothing'));
+      expect(api404.status).toBe(404);
+      expect(((await api404.json()) as { error: string }).error).toMatch(/no such resource/);
+      expect(api404.headers.get('content-security-policy')).toBe(csp);
+    });
+
+    it('keeps everything across a restart, and does not print the token again', async () => {
+      const before = { hosts: await get(api('/api/hosts')), binaries: await get(api('/api/binaries')), matrix: await get(api('/api/matrix')) };
+      const token = server.token;
+      expect(await server.stop()).toBe(0);
+      server = await startServer(db, tokenFile);
+      expect(server.token).toBe(token);
+      expect(server.out.join('\n')).not.toContain(token);
+      expect(server.out.join('\n')).not.toMatch(/migrations .* applied/);
+      expect(await get(api('/api/hosts'))).toEqual(before.hosts);
+      expect(await get(api('/api/binaries'))).toEqual(before.binaries);
+      expect(await get(api('/api/matrix'))).toEqual(before.matrix);
+    });
+
+    if (store === 'pglite') {
+      it('a second server on the same directory refuses with one line', async () => {
+        await expect(startServer(db, tokenFile)).rejects.toThrow(new RegExp(`${basename(db)}: in use by another goready serve \\(pid ${server.proc.pid}`));
+      });
+    }
+  });
+}
