@@ -1,5 +1,5 @@
 /**
- * The JSON the fleet API answers with (docs/api.md). Types only: the page imports them too, so the
+ * The JSON the fleet API answers with (README.md, "goready serve"). Types only: the page imports them too, so the
  * server and the page agree on every field.
  */
 import type { FactChange, FindingChange } from '../core/analyses/host-diff.js';

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of `goready serve`: the JSON API (docs/api.md), /metrics, and the web page. Writes
+ * The HTTP side of `goready serve`: the JSON API (README.md, "goready serve"), /metrics, and the web page. Writes
  * need the bearer token and are validated before they are stored; every response carries a strict
  * Content-Security-Policy. Uploaded data are parsed as JSON and checked, never executed.
  */

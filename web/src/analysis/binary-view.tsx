@@ -139,16 +139,22 @@ function SaveToFleet({ a }: { a: BinaryAnalysis }) {
     }
   };
   return (
-    <div class="save">
+    <form
+      class="save"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
       <label>
-        fleet token <input type="password" autocomplete="off" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
+        fleet token <input type="password" name="token" autocomplete="off" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
       </label>{' '}
-      <button type="button" class="save-button" disabled={!token} onClick={save}>
+      <button type="submit" class="save-button" disabled={!token}>
         Save to fleet
       </button>{' '}
       <span class="save-state">{state}</span>
       <p class="hint">Sends this report (no bytes of the binary) to the server this page came from.</p>
-    </div>
+    </form>
   );
 }
 
@@ -156,7 +162,7 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewPr
   const name = base(a.report.path) || 'binary';
   const sbom = async (format: 'cyclonedx' | 'spdx') => download(`${name}.${format === 'spdx' ? 'spdx' : 'cdx'}.json`, await onSbom(format));
   return (
-    <article class="binary" data-path={a.report.path}>
+    <article class="binary" data-path={a.report.path} data-go-version={a.report.go.version ?? ''} data-functions={a.report.pclntab?.functionCount ?? ''}>
       <h2>{a.report.path}</h2>
       <Summary a={a} />
       <section>

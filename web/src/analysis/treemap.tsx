@@ -111,7 +111,7 @@ export function Treemap({ tree, total }: { tree: TreeNode; total: number }) {
               onFocus={() => setHover(label(d))}
               onClick={() => zoom(d.data.node ? d.data : (d.parent?.data ?? d.data))}
             >
-              {w > 36 && h > 13 ? d.data.name : ''}
+              {w > 36 && h > 13 ? <span class="label">{d.data.name}</span> : ''}
             </button>
           );
         })}

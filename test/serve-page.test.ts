@@ -1,0 +1,383 @@
+/**
+ * The page in real Chromium (Debian's, through playwright-core), served by `goready serve` and, for
+ * the static build, by Python's http.server. The truth is the CLI's own output for the same files.
+ * A screenshot of each page is kept in test-artifacts/serve/.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, goready } from './helpers/cli.js';
+import { corpus, entry } from './helpers/corpus.js';
+import { freePort, get, post, type RunningServer, startServer } from './helpers/fleet.js';
+
+const CHROMIUM = process.env.GOREADY_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '..');
+const WEB = join(ROOT, 'dist', 'web');
+const HOSTS = join(import.meta.dirname, 'data', 'hosts');
+const SHOTS = join(ROOT, 'test-artifacts', 'serve');
+
+let browser: Browser;
+let server: RunningServer;
+const work = mkdtempSync(join(tmpdir(), 'goready-page-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install chromium (bash scripts/setup.sh)`);
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html missing: run npm run build:web`);
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  server = await startServer(join(work, 'db'), join(work, 'token'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A fresh page that records console errors and every request it makes. */
+async function open(url: string): Promise<{ page: Page; errors: string[]; requests: { method: string; url: string }[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: { method: string; url: string }[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+  await page.goto(url);
+  await page.waitForSelector('header.top');
+  return { page, errors, requests };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** Drops files on the drop zone as a user's drag and drop does: a DataTransfer carrying File objects. */
+async function drop(page: Page, files: string[]): Promise<void> {
+  const payload = files.map((f) => ({ name: basename(f), b64: readFileSync(f).toString('base64') }));
+  await page.evaluate(`(async (files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+    const zone = document.getElementById('drop');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })(${JSON.stringify(payload)})`);
+}
+
+async function downloadText(page: Page, selector: string): Promise<string> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFileSync((await dl.path()) as string, 'utf8');
+}
+
+const cliReport = (file: string) =>
+  (JSON.parse(goready(['inspect', '--format', 'json', file]).stdout) as { go: { version: string }; pclntab: { functionCount: number } }[])[0];
+
+describe('the analysis page (served by goready serve)', () => {
+  it('a dropped corpus binary: Go version and function count equal the CLI; the treemap draws and zooms; nothing is sent', async () => {
+    const { page, errors, requests } = await open(server.url);
+    const e = entry('linux-amd64-deps');
+    await drop(page, [e.file]);
+    await page.waitForSelector('article.binary', { timeout: 120_000 });
+    const art = page.locator('article.binary');
+    const cli = cliReport(e.file);
+    expect(await art.getAttribute('data-go-version')).toBe(cli?.go.version);
+    expect(Number(await art.getAttribute('data-functions'))).toBe(cli?.pclntab.functionCount);
+    expect(await page.locator('[data-field=pclntab]').textContent()).toContain(`${cli?.pclntab.functionCount} functions`);
+
+    // The treemap: modules with their packages inside; click std's title strip, then runtime's, and
+    // runtime's functions are the boxes.
+    expect(await page.locator('.treemap .cell').count()).toBeGreaterThan(5);
+    expect(await page.locator('.treemap .cell[data-depth="2"][data-name="runtime"]').count()).toBe(1);
+    await page.locator('.treemap .cell[data-depth="1"][data-name="std"]').click({ position: { x: 6, y: 6 } });
+    expect(await page.locator('.crumbs').textContent()).toContain('std');
+    await page.locator('.treemap .cell[data-depth="1"][data-name="runtime"]').click({ position: { x: 6, y: 6 } });
+    expect(await page.locator('.crumbs').textContent()).toContain('runtime');
+    const mallocgc = page.locator('.treemap .cell[data-depth="1"][data-name="runtime.mallocgc"]');
+    expect(await mallocgc.count()).toBe(1);
+    await mallocgc.hover();
+    expect(await page.locator('.treemap-info').textContent()).toMatch(/^runtime\.mallocgc: [\d,]+ bytes/);
+    await shot(page, 'analyse-treemap-zoomed');
+    await page.locator('.crumbs button[data-depth="0"]').click();
+    expect(await page.locator('.treemap .cell[data-depth="1"][data-name="std"]').count()).toBe(1);
+
+    // Nothing left the page: no request but the page's own GETs (files, the stored-host list).
+    expect(requests.filter((r) => !r.url.startsWith('data:') && (r.method !== 'GET' || !r.url.startsWith(server.url)))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it('findings against a chosen snapshot equal goready check; the SBOM download equals goready sbom', async () => {
+    const { page, errors } = await open(server.url);
+    const e = entry('linux-amd64-http');
+    const snapshot = join(HOSTS, 'debian12-constrained-sh.json');
+    await page.setInputFiles('#snapshot', snapshot);
+    await page.waitForSelector('#target:has-text("Checking against debian12-constrained-sh.json")');
+    await page.setInputFiles('#binaries', e.file);
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    await page.waitForSelector('li.finding');
+    // The CLI names the binary as given and the target by the snapshot's file name, as the page does.
+    const cli = goready(['check', basename(e.file), '--host', snapshot, '--format', 'json'], { cwd: dirname(e.file) });
+    expect(cli.code).toBe(0);
+    const fromPage = await downloadText(page, '[data-download=findings]');
+    expect(fromPage).toBe(cli.stdout);
+    expect(JSON.parse(fromPage).length).toBeGreaterThan(2);
+    expect(await page.locator('li.finding').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(
+      (JSON.parse(cli.stdout) as { id: string }[]).map((f) => f.id),
+    );
+    await shot(page, 'analyse-findings');
+
+    // The SBOM, made in the page without licence texts: the CLI's with --no-licenses, timestamps aside.
+    const norm = (s: string) => {
+      const j = JSON.parse(s);
+      delete j.metadata.timestamp;
+      return j;
+    };
+    const cdx = await downloadText(page, '[data-download=cyclonedx]');
+    const cliCdx = goready(['sbom', basename(e.file), '--no-licenses', '--format', 'cyclonedx'], { cwd: dirname(e.file) });
+    expect(norm(cdx)).toEqual(norm(cliCdx.stdout));
+    const spdx = JSON.parse(await downloadText(page, '[data-download=spdx]'));
+    expect(spdx.spdxVersion).toBe('SPDX-2.3');
+    expect(spdx.packages.length).toBe(JSON.parse(cliCdx.stdout).components.length);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it('a bad file or snapshot is one line on the page, not a crash', async () => {
+    const { page, errors } = await open(server.url);
+    const notSnap = join(work, 'not-a-snapshot.json');
+    writeFileSync(notSnap, '{"hello": 1}');
+    await page.setInputFiles('#snapshot', notSnap);
+    expect(await page.locator('.drop .error').textContent()).toBe('not-a-snapshot.json: not a goready host snapshot (no schemaVersion at the top level)');
+    const text = join(work, 'notes.txt');
+    writeFileSync(text, 'just text, not a binary\n');
+    await page.setInputFiles('#binaries', text);
+    await page.waitForSelector('.file-tab[data-state=error]');
+    expect(await page.locator('#analysis-error').textContent()).toMatch(/^notes\.txt: /);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('the largest corpus binary: progress while it is read, the page stays responsive, and its time against the CLI (printed)', async () => {
+    const largest = corpus()
+      .filter((c) => c.isGo)
+      .map((c) => ({ c, size: readFileSync(c.file).length }))
+      .sort((a, b) => b.size - a.size)[0]?.c;
+    if (!largest) throw new Error('empty corpus');
+    const cli = cliReport(largest.file);
+    const rounds: { page: number; cli: number }[] = [];
+    for (let round = 0; round < 3; round++) {
+      // The same analysis by the CLI: inspect with every function, and the size report with functions.
+      const t0 = performance.now();
+      for (const args of [
+        ['inspect', '--functions', '--format', 'json', '--out', '/dev/null', largest.file],
+        ['size', largest.file, '--functions', '--format', 'json', '--out', '/dev/null'],
+      ]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+        expect(r.status).toBe(0);
+      }
+      const cliMs = performance.now() - t0;
+
+      const { page, errors } = await open(server.url);
+      const t1 = performance.now();
+      await page.setInputFiles('#binaries', largest.file);
+      if (round === 0) {
+        // Progress shows while the worker reads; the page answers while it does.
+        await page.waitForSelector('#progress progress');
+        expect(await page.evaluate('document.querySelector(".file-tab").dataset.state')).toBe('reading');
+        await shot(page, 'analyse-progress');
+      }
+      await page.waitForSelector('.file-tab[data-state=done]', { timeout: 300_000 });
+      await page.waitForSelector('.treemap .cell');
+      const pageMs = performance.now() - t1;
+      rounds.push({ page: pageMs, cli: cliMs });
+      expect(await page.locator('article.binary').getAttribute('data-go-version')).toBe(cli?.go.version);
+      expect(Number(await page.locator('article.binary').getAttribute('data-functions'))).toBe(cli?.pclntab.functionCount);
+      if (round === 0) await shot(page, 'analyse-largest');
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+    const ratios = rounds.map((r) => r.page / r.cli).sort((a, b) => a - b);
+    console.log(
+      `performance: ${largest.name} (${readFileSync(largest.file).length} bytes): page ${rounds.map((r) => r.page.toFixed(0)).join(', ')} ms; ` +
+        `CLI (inspect --functions + size --functions) ${rounds.map((r) => r.cli.toFixed(0)).join(', ')} ms; ` +
+        `page/CLI ratio min ${ratios[0]?.toFixed(2)}, median ${ratios[1]?.toFixed(2)} (target ≤ 2)`,
+    );
+  }, 900_000);
+});
+
+describe('the fleet pages', () => {
+  const bins = join(work, 'bins');
+  const snaps = ['debian12-sh.json', 'debian12-constrained-sh.json', 'musl-root-sh.json'];
+  const binaries = ['linux-amd64-http', 'linux-amd64-cgo'];
+
+  beforeAll(async () => {
+    mkdirSync(bins, { recursive: true });
+    for (const s of snaps) {
+      copyFileSync(join(HOSTS, s), join(bins, s));
+      const r = await post(`${server.url}/api/snapshots?host=${s}`, JSON.parse(readFileSync(join(HOSTS, s), 'utf8')), { token: server.token });
+      expect(r.status).toBe(201);
+    }
+    copyFileSync(entry('linux-amd64-http').file, join(bins, 'linux-amd64-http'));
+    copyFileSync(entry('linux-amd64-cgo').file, join(bins, 'linux-amd64-cgo'));
+    // One report from the CLI; the other from the page's "Save to fleet" below.
+    execFileSync(process.execPath, [CLI, 'inspect', '--push', server.url, '--token-file', join(work, 'token'), 'linux-amd64-http'], { cwd: bins });
+  });
+
+  it('"Save to fleet" sends the report (not the binary); the matrix shows the worst severity goready check gives each pair, and a cell drills down', async () => {
+    const { page, errors, requests } = await open(server.url);
+    await page.setInputFiles('#binaries', join(bins, 'linux-amd64-cgo'));
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    await page.fill('form.save input[name=token]', server.token);
+    await page.click('form.save button[type=submit]');
+    await page.waitForSelector('.save-state:has-text("saved as")');
+    expect(await page.locator('.save-state').textContent()).toBe('saved as "linux-amd64-cgo", checked against 3 hosts');
+    const posts = requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => new URL(r.url).pathname)).toEqual(['/api/reports']);
+
+    await page.goto(`${server.url}/#/matrix`);
+    await page.waitForSelector('table.matrix');
+    for (const b of binaries) {
+      for (const h of snaps) {
+        const cli = JSON.parse(goready(['check', b, '--host', h, '--format', 'json'], { cwd: bins }).stdout) as { id: string; severity: string }[];
+        const worst = ['fatal', 'high', 'medium', 'low', 'info'].find((s) => cli.some((f) => f.severity === s)) ?? 'ok';
+        expect(await page.locator(`td[data-binary="${b}"][data-host="${h}"]`).getAttribute('data-worst'), `${b} on ${h}`).toBe(worst);
+      }
+    }
+    // The expected values are not all alike.
+    const worsts = await page.locator('table.matrix td[data-worst]').evaluateAll((l) => l.map((x) => x.getAttribute('data-worst')));
+    expect(new Set(worsts)).toEqual(new Set(['fatal', 'high', 'medium', 'ok']));
+    await shot(page, 'matrix');
+    await page.click('td[data-binary="linux-amd64-cgo"][data-host="musl-root-sh.json"] a');
+    await page.waitForSelector('#drill li.finding');
+    const cli = JSON.parse(goready(['check', 'linux-amd64-cgo', '--host', 'musl-root-sh.json', '--format', 'json'], { cwd: bins }).stdout) as { id: string }[];
+    expect(await page.locator('#drill li.finding').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(cli.map((f) => f.id));
+    await shot(page, 'matrix-drill-down');
+
+    // A stored host as the analysis target gives the server's findings for the pair.
+    await page.goto(`${server.url}/#/`);
+    await page.setInputFiles('#binaries', join(bins, 'linux-amd64-http'));
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    await page.selectOption('#stored-host', 'debian12-constrained-sh.json');
+    await page.waitForSelector('h3:has-text("Findings against debian12-constrained-sh.json")');
+    const [pair] = await get<{ findings: unknown[] }[]>(`${server.url}/api/matrix?binary=linux-amd64-http&host=debian12-constrained-sh.json`);
+    expect(JSON.parse(await downloadText(page, '[data-download=findings]'))).toEqual(pair?.findings);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it('hosts, host drift, binaries, compare and search pages; strings from snapshots and reports are shown as text', async () => {
+    // A later snapshot of debian12-sh with one fact changed, for its drift.
+    const later = JSON.parse(readFileSync(join(HOSTS, 'debian12-sh.json'), 'utf8'));
+    later.collectedAt = '2026-11-24T10:00:00Z';
+    later.sysctls['net.core.somaxconn'] = '128';
+    expect((await post(`${server.url}/api/snapshots?host=debian12-sh.json`, later, { token: server.token })).status).toBe(201);
+    writeFileSync(join(bins, 'debian12-sh.json'), JSON.stringify(later));
+    // Hostile names: markup in a host name and in a binary's path must stay text.
+    const evil = '<img src=x onerror="document.title=\'pwned\'">';
+    expect((await post(`${server.url}/api/snapshots?host=${encodeURIComponent(evil)}`, later, { token: server.token })).status).toBe(201);
+    const [report] = JSON.parse(goready(['inspect', '--format', 'json', join(bins, 'linux-amd64-http')]).stdout);
+    expect(
+      (await post(`${server.url}/api/reports`, { ...report, path: '<b>bold</b><script>document.title="pwned"</script>' }, { token: server.token })).status,
+    ).toBe(201);
+
+    const { page, errors } = await open(`${server.url}/#/hosts`);
+    await page.waitForSelector('table.hosts');
+    expect(await page.locator('table.hosts tbody tr').count()).toBe(4);
+    expect(await page.locator(`table.hosts tr[data-host="${evil.replace(/"/g, '\\"')}"] a`).textContent()).toBe(evil);
+    expect(await page.locator('table.hosts img').count()).toBe(0);
+    await shot(page, 'hosts');
+
+    await page.locator('table.hosts tr[data-host="debian12-sh.json"] input').check();
+    await page.locator('table.hosts tr[data-host="debian12-constrained-sh.json"] input').check();
+    await page.click('#compare-link');
+    await page.waitForSelector('table.changes');
+    const diff = JSON.parse(
+      goready(['diff', join(bins, 'debian12-sh.json'), join(bins, 'debian12-constrained-sh.json'), '--binary', 'linux-amd64-http', '--format', 'json'], {
+        cwd: bins,
+      }).stdout,
+    ) as { findings: { id: string }[] };
+    expect(await page.locator('section[data-binary="linux-amd64-http"] tr[data-id]').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(
+      diff.findings.map((f) => f.id),
+    );
+    await shot(page, 'compare');
+
+    await page.goto(`${server.url}/#/hosts/debian12-sh.json`);
+    await page.waitForSelector('.drift-step');
+    expect(await page.locator('.drift-step tr[data-key="sysctls.net.core.somaxconn"]').textContent()).toContain('4096');
+    await shot(page, 'host-drift');
+
+    await page.goto(`${server.url}/#/binaries`);
+    await page.waitForSelector('table.binaries');
+    expect(await page.locator('table.binaries tbody tr').count()).toBe(3);
+    expect(await page.locator('table.binaries b, table.binaries script').count()).toBe(0);
+    expect(await page.locator('table.binaries').textContent()).toContain('<b>bold</b><script>');
+    await shot(page, 'binaries');
+
+    await page.goto(`${server.url}/#/binaries/linux-amd64-cgo`);
+    await page.waitForSelector('section.pair');
+    expect(await page.locator('section.pair').count()).toBe(4);
+    await shot(page, 'binary');
+
+    await page.goto(`${server.url}/#/search`);
+    await page.fill('#search', 'example.com/httpapp');
+    await page.click('form.pick button[type=submit]');
+    await page.waitForSelector('#search-summary');
+    expect(await page.locator('#search-summary').textContent()).toMatch(/^\d+ binar/);
+    await shot(page, 'search');
+
+    expect(await page.title()).toBe('goready');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+});
+
+describe('the static build (npm run build:web) without the server', () => {
+  let python: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    python = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', WEB], { stdio: 'ignore' });
+    url = `http://127.0.0.1:${port}/`;
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(url)).ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`python3 -m http.server did not start on ${url}`);
+  });
+  afterAll(() => {
+    python?.kill();
+  });
+
+  it('analyses a binary with no fleet server: no fleet links, no API request', async () => {
+    const { page, errors, requests } = await open(url);
+    expect(await page.locator('header nav a').allTextContents()).toEqual(['Analyse']);
+    const e = entry('linux-amd64-cgo');
+    await page.setInputFiles('#snapshot', join(HOSTS, 'musl-root-sh.json'));
+    await page.setInputFiles('#binaries', e.file);
+    await page.waitForSelector('li.finding[data-id="GR-LIBC-002"]', { timeout: 120_000 });
+    expect(await page.locator('article.binary').getAttribute('data-go-version')).toBe(cliReport(e.file)?.go.version);
+    expect(await page.locator('form.save').count()).toBe(0);
+    await shot(page, 'static-analyse');
+    expect(requests.filter((r) => !r.url.startsWith('data:') && (r.method !== 'GET' || !r.url.startsWith(url) || r.url.includes('/api/')))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+});
