@@ -13,6 +13,7 @@ import type { BinaryDetail, BinarySummary, DriftStep, HostComparison, HostDetail
 import { evaluatePair } from '../evaluate.js';
 import { type ModuleQuery, matches } from '../module-query.js';
 import { type Db, type Queryable, WRITE_LOCK } from './db.js';
+import { DocCache } from './doc-cache.js';
 
 export interface SnapshotPush {
   host: string;
@@ -44,11 +45,37 @@ interface SnapshotRow {
   body: HostSnapshot;
 }
 
+/** 256 MiB of JSON: the snapshots of about 1,500 big hosts, parsed once. */
+const CACHE_BYTES = 256 << 20;
+
 export class Fleet {
+  private readonly cache = new DocCache(CACHE_BYTES);
+
   constructor(
     readonly db: Db,
     private readonly checker: string,
   ) {}
+
+  /** Documents by id, from the cache or in one query for the rest. */
+  private async docs<T>(tx: Queryable, table: 'snapshots' | 'reports', ids: number[]): Promise<Map<number, T>> {
+    const out = new Map<number, T>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const d = this.cache.get<T>(`${table}:${id}`);
+      if (d === undefined) missing.push(id);
+      else out.set(id, d);
+    }
+    if (missing.length) {
+      // As text: parsed here once, and its length is the cache's measure.
+      const rows = await tx.query<{ id: number; body: string }>(`SELECT id, body::text AS body FROM ${table} WHERE id = ANY($1::int[])`, [missing]);
+      for (const r of rows) {
+        const doc = JSON.parse(r.body) as T;
+        this.cache.set(`${table}:${r.id}`, doc, r.body.length);
+        out.set(r.id, doc);
+      }
+    }
+    return out;
+  }
 
   private write<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
@@ -64,21 +91,29 @@ export class Fleet {
         p.host,
       ]);
       const hostId = (h as { id: number }).id;
+      const text = JSON.stringify(p.snapshot);
       const [s] = await tx.query<{ id: number }>('INSERT INTO snapshots (host_id, collected_at, collector, body) VALUES ($1, $2, $3, $4) RETURNING id', [
         hostId,
         p.snapshot.collectedAt,
         p.snapshot.collector,
-        JSON.stringify(p.snapshot),
+        text,
       ]);
       const snapshotId = (s as { id: number }).id;
+      this.cache.set(`snapshots:${snapshotId}`, p.snapshot, text.length);
       const [newest] = await tx.query<{ id: number }>('SELECT id FROM snapshots WHERE host_id = $1 ORDER BY collected_at DESC, id DESC LIMIT 1', [hostId]);
       const current = newest?.id === snapshotId;
       let evaluated = 0;
       if (current) {
         await tx.query('UPDATE hosts SET current_snapshot = $1 WHERE id = $2', [snapshotId, hostId]);
-        const reports = await tx.query<ReportRow>(
-          'SELECT b.id AS binary_id, r.id AS report_id, r.body, r.code FROM binaries b JOIN reports r ON r.id = b.current_report',
+        const rows = await tx.query<Omit<ReportRow, 'body'>>(
+          'SELECT b.id AS binary_id, r.id AS report_id, r.code FROM binaries b JOIN reports r ON r.id = b.current_report',
         );
+        const bodies = await this.docs<InspectReport>(
+          tx,
+          'reports',
+          rows.map((r) => r.report_id),
+        );
+        const reports: ReportRow[] = rows.map((r) => ({ ...r, body: bodies.get(r.report_id) as InspectReport }));
         const host: SnapshotRow = { host_id: hostId, name: p.host, snapshot_id: snapshotId, body: p.snapshot };
         evaluated = await this.storePairs(
           tx,
@@ -96,11 +131,13 @@ export class Fleet {
         p.name,
       ]);
       const binaryId = (b as { id: number }).id;
+      const text = JSON.stringify(p.report);
       const [r] = await tx.query<{ id: number }>(
         'INSERT INTO reports (binary_id, reported_from, go_version, file_size, body, code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [binaryId, p.from, p.report.go.version, p.report.file.size, JSON.stringify(p.report), p.code ? JSON.stringify(p.code) : null],
+        [binaryId, p.from, p.report.go.version, p.report.file.size, text, p.code ? JSON.stringify(p.code) : null],
       );
       const reportId = (r as { id: number }).id;
+      this.cache.set(`reports:${reportId}`, p.report, text.length);
       await tx.query('UPDATE binaries SET current_report = $1 WHERE id = $2', [reportId, binaryId]);
       const bi = p.report.buildInfo;
       const mods = [...(bi?.main ? [{ ...bi.main, main: true }] : []), ...(bi?.deps ?? []).map((d) => ({ ...d, main: false }))];
@@ -118,9 +155,15 @@ export class Fleet {
           ],
         );
       }
-      const hosts = await tx.query<SnapshotRow>(
-        'SELECT h.id AS host_id, h.name, s.id AS snapshot_id, s.body FROM hosts h JOIN snapshots s ON s.id = h.current_snapshot',
+      const current = await tx.query<Omit<SnapshotRow, 'body'>>(
+        'SELECT h.id AS host_id, h.name, h.current_snapshot AS snapshot_id FROM hosts h WHERE h.current_snapshot IS NOT NULL',
       );
+      const bodies = await this.docs<HostSnapshot>(
+        tx,
+        'snapshots',
+        current.map((h) => h.snapshot_id),
+      );
+      const hosts: SnapshotRow[] = current.map((h) => ({ ...h, body: bodies.get(h.snapshot_id) as HostSnapshot }));
       const report: ReportRow = { binary_id: binaryId, report_id: reportId, body: p.report, code: p.code };
       const evaluated = await this.storePairs(
         tx,
