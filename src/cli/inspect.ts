@@ -3,7 +3,8 @@ import { type Damage, damageText } from '../core/errors.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import { isMalformed } from '../core/facts/inspect.js';
 import { renderInspectText } from '../core/render/inspect-text.js';
-import { defaultScanRoots, errorText, inspectPaths } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
+import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
 
 interface InspectFlags {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { errorText } from '../node/files/inspect.js';
+import { errorText } from '../node/errors.js';
 import type { Cli } from './command.js';
 
 interface ServeFlags {

@@ -78,6 +78,7 @@ export async function serve(o: ServeOptions): Promise<Server> {
       },
     };
   } catch (e) {
+    // The start-up error is the one to report; a failing close adds nothing to it.
     await db.close().catch(() => {});
     throw e;
   }

@@ -18,6 +18,7 @@ export function parseHash(hash: string): Route {
       try {
         return decodeURIComponent(p);
       } catch {
+        // A malformed escape in a hand-typed address: take the segment as written.
         return p;
       }
     });

@@ -21,7 +21,9 @@ async function answer<T>(res: Response): Promise<T> {
   let json: unknown = null;
   try {
     json = JSON.parse(text);
-  } catch {}
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
   if (!res.ok) {
     const why = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, why);

@@ -44,7 +44,9 @@ export async function pushJson(url: URL, token: string, body: string, query: Rec
   let json: unknown = null;
   try {
     json = JSON.parse(text);
-  } catch {}
+  } catch {
+    // Not JSON (a proxy's error page): the status and the text say enough.
+  }
   if (!res.ok) {
     const why = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : text.slice(0, 200);
     throw new Error(`push to ${u.origin}: ${res.status} ${why}`);

@@ -39,6 +39,7 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
+    // Not a URL after all: name no part of it.
     return 'postgres://…';
   }
 }
@@ -122,6 +123,7 @@ async function openPostgres(url: string): Promise<Db> {
         await c.query('COMMIT');
         return r;
       } catch (e) {
+        // The error that aborted the transaction is the one to report.
         await c.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
@@ -138,6 +140,7 @@ async function openPostgres(url: string): Promise<Db> {
           return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
         });
       } finally {
+        // A lost connection drops its session lock anyway.
         await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
         c.release();
       }

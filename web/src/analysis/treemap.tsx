@@ -4,7 +4,7 @@
  */
 import { type HierarchyRectangularNode, hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TreeNode } from '../../../src/index.js';
+import type { SizeTree } from '../../../src/index.js';
 import { bytes, percent } from '../format.js';
 
 /** Boxes drawn per level: beyond these the rest is one "(N more)" box, so the page stays fast on 60,000 functions. */
@@ -15,12 +15,12 @@ interface Box {
   name: string;
   bytes: number;
   /** The node of the full tree to zoom into; null for leaves and "(N more)" boxes. */
-  node: TreeNode | null;
+  node: SizeTree | null;
   children?: Box[];
 }
 
 /** The largest `max` children as boxes, the rest folded into one; sizes still add up to the parent's. */
-function boxes(node: TreeNode, max: number, deeper: number | null): Box[] {
+function boxes(node: SizeTree, max: number, deeper: number | null): Box[] {
   const kids = [...(node.children ?? [])].sort((a, b) => b.bytes - a.bytes);
   const shown = kids.slice(0, max).map(
     (k): Box => ({
@@ -41,13 +41,13 @@ function hue(s: string): number {
   return h % 360;
 }
 
-export function Treemap({ tree, total }: { tree: TreeNode; total: number }) {
-  const [path, setPath] = useState<TreeNode[]>([tree]);
+export function Treemap({ tree, total }: { tree: SizeTree; total: number }) {
+  const [path, setPath] = useState<SizeTree[]>([tree]);
   const [hover, setHover] = useState<string>('Hover a box for its size; click to zoom in.');
   const [width, setWidth] = useState(0);
   const ref = useRef<HTMLDivElement>(null);
   const height = 480;
-  const current = path[path.length - 1] as TreeNode;
+  const current = path[path.length - 1] as SizeTree;
 
   useEffect(() => setPath([tree]), [tree]);
   useEffect(() => {

@@ -1,5 +1,5 @@
 /** Messages between the page and the analysis worker. Everything crosses by structured clone; nothing leaves the browser. */
-import type { CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, TreeNode } from '../../../src/index.js';
+import type { CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
 
 /** One binary (one slice of a universal Mach-O) as the page shows it. */
 export interface BinaryAnalysis {
@@ -9,7 +9,7 @@ export interface BinaryAnalysis {
   code: CodeFacts | null;
   /** The size report without its function list, and the treemap built from it (first slice only). */
   size: SizeReport | null;
-  tree: TreeNode | null;
+  tree: SizeTree | null;
   /** Why there is no size report, when there is none. */
   sizeError: string | null;
 }
