@@ -118,7 +118,9 @@ for (const store of ['pglite', 'postgres'] as const) {
         ['/api/reports', { ...report, go: { ...go, version: 1.22 } }, '/go/version'],
         ['/api/reports', [report, { ...report, file: 'x' }], '/1/file'],
         ['/api/reports', { ...report, path: '' }, '/path'],
-        ['/api/reports', { ...report, code: { listensTcp: 'yes' } }, '/code'],
+        ['/api/reports', { ...report, code: { listensTcp: 'yes' } }, '/code/listensTcp'],
+        ['/api/reports', { ...report, code: { listensTcp: true, rm: 1 } }, '/code/rm'],
+        ['/api/reports', { ...report, code: [] }, '/code'],
         ['/api/reports', [], '/'],
       );
       for (const [path, body, field] of cases) {

@@ -112,16 +112,29 @@ function checkReport(item: unknown, at: string): CheckedReport {
   if (!r.path) throw new RequestError(400, 'the report has an empty path: name the binary (goready inspect PATH)', `${at}/path`);
   if (r.path.length > 4096) throw new RequestError(400, 'path longer than 4096 characters', `${at}/path`);
   let code: CodeFacts | null = null;
-  if (rawCode !== undefined) {
-    if (!isObject(rawCode) || typeof rawCode.listensTcp !== 'boolean' || Object.keys(rawCode).length !== 1) {
-      throw new RequestError(400, 'code must be {"listensTcp": true|false}', `${at}/code`);
-    }
-    code = { listensTcp: rawCode.listensTcp };
-  } else if (r.functions) {
-    code = codeFacts(r.functions.map((f) => f.name));
-  }
+  if (rawCode !== undefined) code = checkCode(rawCode, `${at}/code`);
+  else if (r.functions) code = codeFacts(r.functions.map((f) => f.name));
   delete r.functions;
   return { report: r, code };
+}
+
+/**
+ * The code facts a push may carry (src/core/facts/target.ts CodeFacts), each with its test: a fact
+ * the checks read must have the shape they expect, and an unknown one is refused, not kept.
+ */
+const CODE_FACTS: Record<string, (v: unknown) => boolean> = {
+  listensTcp: (v) => typeof v === 'boolean',
+};
+
+function checkCode(raw: unknown, field: string): CodeFacts {
+  if (!isObject(raw)) throw new RequestError(400, 'code must be an object of code facts, e.g. {"listensTcp": true}', field);
+  for (const [k, v] of Object.entries(raw)) {
+    const test = CODE_FACTS[k];
+    if (!test) throw new RequestError(400, `unknown code fact "${k}" (known: ${Object.keys(CODE_FACTS).join(', ')})`, `${field}/${k}`);
+    if (!test(v)) throw new RequestError(400, `code fact ${k} has the wrong type`, `${field}/${k}`);
+  }
+  if (!('listensTcp' in raw)) throw new RequestError(400, 'missing required code fact "listensTcp"', `${field}/listensTcp`);
+  return raw as unknown as CodeFacts;
 }
 
 /** The binary's name in the fleet: its path, and the slice's arch for a universal Mach-O. */

@@ -1,7 +1,7 @@
 /** Sends a snapshot or reports to a fleet server (`goready serve`): `goready host --push`, `goready inspect --push`. */
 import { hostname } from 'node:os';
 import type { HostSnapshot } from '../../core/facts/host.js';
-import { codeFacts } from '../../core/facts/target.js';
+import { binaryFacts } from '../binary-facts.js';
 import { inspectPaths } from '../files/inspect.js';
 
 /** The server's base URL → the API endpoint; `http://h:7070`, `http://h:7070/` and the endpoint's own URL all work. */
@@ -66,8 +66,9 @@ export async function pushSnapshot(
 }
 
 /**
- * `goready inspect --push`: each binary's report with its code facts (derived here from the function
- * names, which stay here), one push per binary, marked as found on this host.
+ * `goready inspect --push`: each Go binary's report with the code facts the checks take from its
+ * machine code and function table (read here, where the binary is; only the facts are sent), one
+ * push per binary, marked as found on this host.
  */
 export async function* pushReports(
   paths: string[],
@@ -76,22 +77,26 @@ export async function* pushReports(
 ): AsyncGenerator<{ path: string; binary?: string; evaluated?: number; error?: string }> {
   const url = endpoint(base, '/api/reports');
   const from = hostname();
-  for await (const item of inspectPaths(paths, { functions: true })) {
+  const done = new Set<string>();
+  // The walk finds the Go binaries (as inspect does); binaryFacts reads each for the checks, as check does.
+  for await (const item of inspectPaths(paths)) {
     if (item.error || !item.report) {
       yield { path: '', error: item.error ?? 'no report' };
       continue;
     }
-    const r = item.report;
-    const code = r.functions?.length ? codeFacts(r.functions.map((f) => f.name)) : null;
-    delete r.functions;
-    try {
-      const a = await pushJson(url, token, JSON.stringify({ ...r, ...(code ? { code } : {}) }), { from });
-      const stored = (a.binaries as { binary: string; evaluated: number }[] | undefined)?.[0];
-      yield { path: r.path, binary: stored?.binary ?? r.path, evaluated: stored?.evaluated ?? 0 };
-    } catch (e) {
-      // The server is unreachable or refuses the token: the next binary would fare no better.
-      if (!/: 4\d\d /.test((e as Error).message) || /: 401 /.test((e as Error).message)) throw e;
-      yield { path: r.path, error: `${r.path}: ${(e as Error).message}` };
+    const file = item.report.path;
+    if (done.has(file)) continue;
+    done.add(file);
+    for (const { report, code } of await binaryFacts(file)) {
+      try {
+        const a = await pushJson(url, token, JSON.stringify({ ...report, ...(code ? { code } : {}) }), { from });
+        const stored = (a.binaries as { binary: string; evaluated: number }[] | undefined)?.[0];
+        yield { path: file, binary: stored?.binary ?? file, evaluated: stored?.evaluated ?? 0 };
+      } catch (e) {
+        // The server is unreachable or refuses the token: the next binary would fare no better.
+        if (!/: 4\d\d /.test((e as Error).message) || /: 401 /.test((e as Error).message)) throw e;
+        yield { path: file, error: `${file}: ${(e as Error).message}` };
+      }
     }
   }
 }
