@@ -10,6 +10,7 @@ export function endpoint(base: string, path: '/api/snapshots' | '/api/reports'):
   try {
     u = new URL(base);
   } catch {
+    // URL's own message names no flag: say which one was wrong and what is expected.
     throw new Error(`--push ${base}: not a URL (expected e.g. http://127.0.0.1:7070)`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--push ${base}: only http and https URLs`);
