@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,5 +39,7 @@ describe('npm pack', () => {
     // collector.sh ships in the package: the installed CLI prints the file kept in the repository.
     const script = execFileSync('npx', ['--no-install', 'goready', 'host', '--script'], { cwd: app, encoding: 'utf8' });
     expect(script).toBe(readFileSync(join(root, 'src', 'node', 'host', 'collector.sh'), 'utf8'));
+    // goready serve's page and database migrations ship too.
+    for (const f of ['dist/web/index.html', 'migrations/001.do.fleet.sql']) expect(existsSync(join(app, 'node_modules', 'goready', f)), f).toBe(true);
   }, 300_000);
 });
