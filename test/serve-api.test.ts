@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
-import { get, post, type RunningPostgres, type RunningServer, startPostgres, startServer } from './helpers/fleet.js';
+import { freePort, get, post, type RunningPostgres, type RunningServer, startPostgres, startServer } from './helpers/fleet.js';
 
 const HOSTS = join(import.meta.dirname, 'data', 'hosts');
 const snap = (name: string) => JSON.parse(readFileSync(join(HOSTS, name), 'utf8')) as Record<string, unknown> & { sysctls: Record<string, string | null> };
@@ -344,3 +344,37 @@ for (const store of ['pglite', 'postgres'] as const) {
     }
   });
 }
+
+describe('serve and push usage errors: one line, exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goready-serve-usage-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a bad --listen, an unreachable or malformed --push URL, a missing token file', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['serve', '--listen', 'nope', '--db', join(dir, 'db'), '--token-file', join(dir, 'token')],
+        /^goready: --listen nope: expected HOST:PORT, e\.g\. 127\.0\.0\.1:7070\n$/,
+      ],
+      [
+        ['inspect', '--push', 'ftp://x', '--token-file', join(dir, 'token'), entry('linux-amd64').file],
+        /^goready: --push ftp:\/\/x: only http and https URLs\n$/,
+      ],
+      [
+        ['inspect', '--push', 'http://127.0.0.1:9', '--token-file', join(dir, 'missing'), entry('linux-amd64').file],
+        /^goready: .*missing: no token file \(give --token-file FILE or set GOREADY_TOKEN/,
+      ],
+      [['inspect', '--token-file', join(dir, 'token'), entry('linux-amd64').file], /^goready: --token-file goes with --push\n$/],
+    ];
+    writeFileSync(join(dir, 'token'), 'a-token-long-enough-to-be-used\n');
+    for (const [args, err] of cases) {
+      const r = goready(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(err);
+    }
+    // Nothing listens on a port just freed: the push names the server and the reason.
+    const port = await freePort();
+    const r = goready(['inspect', '--push', `http://127.0.0.1:${port}`, '--token-file', join(dir, 'token'), entry('linux-amd64').file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`goready: push to http://127.0.0.1:${port}: ECONNREFUSED\n`);
+  });
+});

@@ -46,6 +46,8 @@ export function parseListen(s: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
+const isLoopback = (addr: string): boolean => /^127\./.test(addr) || addr === '::1' || addr === '::ffff:127.0.0.1';
+
 export async function serve(o: ServeOptions): Promise<Server> {
   const log = o.log ?? (() => {});
   const { host, port } = parseListen(o.listen);
@@ -70,6 +72,7 @@ export async function serve(o: ServeOptions): Promise<Server> {
     const bound = addr && typeof addr === 'object' ? addr : { address: host, port };
     const url = `http://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`;
     log(`listening on ${url} (database ${db.kind === 'pglite' ? `PGlite in ${db.location}` : db.location})`);
+    if (!isLoopback(bound.address)) log(`${bound.address} is not a loopback address: reads need no token, so whoever reaches this port sees the fleet`);
     return {
       url,
       close: async () => {
