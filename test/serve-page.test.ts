@@ -121,7 +121,7 @@ describe('the analysis page (served by goready serve)', () => {
     await page.context().close();
   }, 300_000);
 
-  it('findings against a chosen snapshot equal goready check; the SBOM download equals goready sbom', async () => {
+  it('findings against a chosen snapshot equal goready check (JSON and SARIF); the SBOM download equals goready sbom', async () => {
     const { page, errors } = await open(server.url);
     const e = entry('linux-amd64-http');
     const snapshot = join(HOSTS, 'debian12-constrained-sh.json');
@@ -139,6 +139,8 @@ describe('the analysis page (served by goready serve)', () => {
     expect(await page.locator('li.finding').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(
       (JSON.parse(cli.stdout) as { id: string }[]).map((f) => f.id),
     );
+    const sarif = goready(['check', basename(e.file), '--host', snapshot, '--format', 'sarif'], { cwd: dirname(e.file) });
+    expect(await downloadText(page, '[data-download=sarif]')).toBe(sarif.stdout);
     await shot(page, 'analyse-findings');
 
     // The SBOM, made in the page without licence texts: the CLI's with --no-licenses, timestamps aside.

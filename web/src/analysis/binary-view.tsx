@@ -1,6 +1,6 @@
 /** One analysed binary: what it is, where its bytes go, what the checks say, and its downloads. */
 import { useState } from 'preact/hooks';
-import type { Finding } from '../../../src/index.js';
+import { type Finding, renderFindings } from '../../../src/index.js';
 import { Findings } from '../findings.js';
 import { bytes, download, percent, text } from '../format.js';
 import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
@@ -196,9 +196,17 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewPr
           type="button"
           data-download="findings"
           disabled={!findings}
-          onClick={() => download(`${name}.findings.json`, `${JSON.stringify(findings, null, 2)}\n`)}
+          onClick={() => download(`${name}.findings.json`, renderFindings(findings ?? [], 'json', { version: __GOREADY_VERSION__ }))}
         >
           findings (JSON)
+        </button>{' '}
+        <button
+          type="button"
+          data-download="sarif"
+          disabled={!findings}
+          onClick={() => download(`${name}.sarif`, renderFindings(findings ?? [], 'sarif', { version: __GOREADY_VERSION__ }), 'application/sarif+json')}
+        >
+          findings (SARIF)
         </button>{' '}
         <button type="button" data-download="report" onClick={() => download(`${name}.inspect.json`, `${JSON.stringify(a.report)}\n`)}>
           inspect report (JSON)
