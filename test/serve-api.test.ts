@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
 import { freePort, get, post, type RunningPostgres, type RunningServer, startPostgres, startServer } from './helpers/fleet.js';
+import { toolchainFixtures } from './helpers/toolchains.js';
 
 const HOSTS = join(import.meta.dirname, 'data', 'hosts');
 const snap = (name: string) => JSON.parse(readFileSync(join(HOSTS, name), 'utf8')) as Record<string, unknown> & { sysctls: Record<string, string | null> };
@@ -294,6 +295,20 @@ for (const store of ['pglite', 'postgres'] as const) {
       const bad = await fetch(api('/api/search?q=example.com/x<<1'));
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { field: string }).field).toBe('q');
+    });
+
+    it('inspect --push carries the arm64 atomics census: hand-written LSE is GR-CPU-004 on a Cortex-A53, as goready check says', async () => {
+      const asm = toolchainFixtures('lseasm')[0];
+      if (!asm) throw new Error('no lseasm fixture: run npm run corpus');
+      copyFileSync(asm.file, join(bins, 'lseasm-arm64'));
+      await pushSnapshot('qemu-arm64-cortex-a53-sh.json', snap('qemu-arm64-cortex-a53-sh.json'));
+      execFileSync(process.execPath, [CLI, 'inspect', '--push', server.url, '--token-file', tokenFile, 'lseasm-arm64'], { cwd: bins });
+      const [p] = await get<Pair[]>(api('/api/matrix?binary=lseasm-arm64&host=qemu-arm64-cortex-a53-sh.json'));
+      const cli = cliFindings(bins, 'lseasm-arm64', 'qemu-arm64-cortex-a53-sh.json');
+      expect((cli as { id: string }[]).map((f) => f.id)).toContain('GR-CPU-004');
+      expect(JSON.stringify(p?.findings)).toBe(JSON.stringify(cli));
+      const detail = await get<{ code: { atomics: { lseUnguarded: number } | null } }>(api('/api/binaries/lseasm-arm64'));
+      expect(detail.code.atomics?.lseUnguarded).toBeGreaterThan(0);
     });
 
     it('GET /metrics: findings by severity over every pair, pushes received', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { corpus, entry } from './helpers/corpus.js';
 import { freePort, get, post, type RunningServer, startServer } from './helpers/fleet.js';
+import { toolchainFixtures } from './helpers/toolchains.js';
 
 const CHROMIUM = process.env.GOREADY_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..');
@@ -155,6 +156,26 @@ describe('the analysis page (served by goready serve)', () => {
     const spdx = JSON.parse(await downloadText(page, '[data-download=spdx]'));
     expect(spdx.spdxVersion).toBe('SPDX-2.3');
     expect(spdx.packages.length).toBe(JSON.parse(cliCdx.stdout).components.length);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it('an arm64 binary with hand-written LSE: the census joins the findings (GR-CPU-004 on a Cortex-A53) and its download equals goready atomics', async () => {
+    const asm = toolchainFixtures('lseasm')[0];
+    if (!asm) throw new Error('no lseasm fixture: run npm run corpus');
+    const { page, errors } = await open(server.url);
+    const snapshot = join(HOSTS, 'qemu-arm64-cortex-a53-sh.json');
+    await page.setInputFiles('#snapshot', snapshot);
+    await page.setInputFiles('#binaries', asm.file);
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    await page.waitForSelector('li.finding[data-id="GR-CPU-004"]');
+    const cli = goready(['check', basename(asm.file), '--host', snapshot, '--format', 'json'], { cwd: dirname(asm.file) });
+    expect(await downloadText(page, '[data-download=findings]')).toBe(cli.stdout);
+    const census = goready(['atomics', basename(asm.file), '--format', 'json'], { cwd: dirname(asm.file) });
+    expect(census.code).toBe(0);
+    expect(await downloadText(page, '[data-download=atomics]')).toBe(census.stdout);
+    expect(await page.locator('[data-field=requires-lse]').textContent()).toMatch(/^yes/);
+    await shot(page, 'analyse-atomics');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 300_000);

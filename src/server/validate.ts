@@ -124,6 +124,15 @@ function checkReport(item: unknown, at: string): CheckedReport {
  */
 const CODE_FACTS: Record<string, (v: unknown) => boolean> = {
   listensTcp: (v) => typeof v === 'boolean',
+  // AtomicsSummary (src/core/code/atomics.ts): counts, and up to 5 functions named as evidence.
+  atomics: (v) =>
+    v === null ||
+    (isObject(v) &&
+      Object.keys(v).length === 4 &&
+      ['lse', 'lseUnguarded', 'llsc'].every((k) => Number.isSafeInteger(v[k]) && (v[k] as number) >= 0) &&
+      Array.isArray(v.unguardedFunctions) &&
+      v.unguardedFunctions.length <= 5 &&
+      v.unguardedFunctions.every((f) => typeof f === 'string' && f.length <= 4096)),
 };
 
 function checkCode(raw: unknown, field: string): CodeFacts {

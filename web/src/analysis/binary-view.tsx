@@ -118,6 +118,55 @@ function Packages({ a }: { a: BinaryAnalysis }) {
   );
 }
 
+/** The atomics census (arm64, arm): LSE guarded or not, LL/SC, barriers, and the functions that use them most. */
+function AtomicsCensus({ a }: { a: NonNullable<BinaryAnalysis['atomics']> }) {
+  const top = [...a.functions].sort((x, y) => y.lse + y.llsc - (x.lse + x.llsc)).slice(0, 10);
+  return (
+    <>
+      <table class="kv atomics">
+        <tbody>
+          <tr>
+            <th>LSE</th>
+            <td data-field="lse">
+              {a.lse.total} ({a.lse.guarded} guarded, {a.lse.unguarded} unguarded)
+            </td>
+          </tr>
+          <tr>
+            <th>LL/SC</th>
+            <td>{a.llsc.total} exclusive loads/stores</td>
+          </tr>
+          <tr>
+            <th>LDAR/STLR/DMB</th>
+            <td>
+              {a.ldar} / {a.stlr} / {a.dmb}
+            </td>
+          </tr>
+          <tr>
+            <th>requires LSE</th>
+            <td data-field="requires-lse">{a.requiresLSE ? 'yes: LSE instructions run with no fallback; an ARMv8.0 CPU dies with SIGILL' : 'no'}</td>
+          </tr>
+        </tbody>
+      </table>
+      <details>
+        <summary>{a.functions.length} functions with atomic instructions</summary>
+        <table class="grid">
+          <tbody>
+            {top.map((f) => (
+              <tr key={`${f.entry}`}>
+                <td>{f.name}</td>
+                <td>
+                  lse {f.lse}
+                  {f.lse && !f.guarded ? ' UNGUARDED' : ''}, llsc {f.llsc}, ldar {f.ldar}, stlr {f.stlr}, dmb {f.dmb}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}
+
 /** "Save to fleet": the report and its code facts (never the binary) to the server that served the page. */
 function SaveToFleet({ a }: { a: BinaryAnalysis }) {
   const [token, setToken] = useState(savedToken());
@@ -177,6 +226,12 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewPr
           <Packages a={a} />
         </details>
       </section>
+      {a.atomics && (
+        <section>
+          <h3>Atomics ({a.atomics.arch})</h3>
+          <AtomicsCensus a={a.atomics} />
+        </section>
+      )}
       <section>
         <h3>Modules</h3>
         <details>
@@ -208,6 +263,17 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewPr
         >
           findings (SARIF)
         </button>{' '}
+        {a.atomics && (
+          <>
+            <button
+              type="button"
+              data-download="atomics"
+              onClick={() => download(`${name}.atomics.json`, `${JSON.stringify([{ ...a.atomics, verdict: null }], null, 2)}\n`)}
+            >
+              atomics census (JSON)
+            </button>{' '}
+          </>
+        )}
         <button type="button" data-download="report" onClick={() => download(`${name}.inspect.json`, `${JSON.stringify(a.report)}\n`)}>
           inspect report (JSON)
         </button>{' '}

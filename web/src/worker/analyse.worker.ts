@@ -3,7 +3,23 @@
  * SBOM) on the dropped file, read through a Blob. The page stays responsive while it runs, and the
  * bytes never leave the browser.
  */
-import { codeFacts, inspect, runChecks, type SizeReport, sbomModel, size, sizeTree, toCycloneDX, toSPDX } from '../../../src/index.js';
+import {
+  type AtomicsReport,
+  atomicsReport,
+  type ByteSource,
+  codeFacts,
+  type InspectReport,
+  inspect,
+  openObject,
+  runChecks,
+  type SizeReport,
+  sbomModel,
+  size,
+  sizeTree,
+  summarizeAtomics,
+  toCycloneDX,
+  toSPDX,
+} from '../../../src/index.js';
 import { ChunkedBlobSource } from './chunked-source.js';
 import type { BinaryAnalysis, Request, Response } from './protocol.js';
 
@@ -27,6 +43,21 @@ function progress(job: number, src: ChunkedBlobSource, stage: () => string): () 
   };
 }
 
+/**
+ * The atomics census of each object, where it needs no x86 decoder (arm64 and arm; amd64 and 386
+ * need iced-x86's WebAssembly, which the page does not load): null for the others.
+ */
+async function atomicsCensus(src: ByteSource, reports: InspectReport[]): Promise<(AtomicsReport | null)[]> {
+  if (!reports.some((r) => (r.file.arch === 'arm64' || r.file.arch === 'arm') && r.pclntab)) return [];
+  const objs = await openObject(src);
+  const out: (AtomicsReport | null)[] = [];
+  for (const [i, { obj }] of objs.entries()) {
+    const r = reports[i];
+    out.push(r && (r.file.arch === 'arm64' || r.file.arch === 'arm') && r.pclntab ? await atomicsReport(obj, r) : null);
+  }
+  return out;
+}
+
 async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
   let stage = 'inspect';
   const tick: { fn: () => void } = { fn: () => {} };
@@ -45,10 +76,17 @@ async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
   }
   const tree = sizeReport ? sizeTree(sizeReport) : null;
   if (sizeReport) delete sizeReport.functions;
+  stage = 'atomics';
+  tick.fn();
+  const census = await atomicsCensus(src, reports);
   stage = 'done';
   scope.postMessage({ type: 'progress', job, stage, loaded: src.loaded, size: src.size });
   return reports.map((r, i) => {
-    const code = r.functions?.length ? codeFacts(r.functions.map((f) => f.name)) : null;
+    // As the CLI's checks get them (src/node/binary-facts.ts): the arm64 census joins the facts from the names.
+    const a = census[i] ?? null;
+    const code = r.functions?.length
+      ? { ...codeFacts(r.functions.map((f) => f.name)), atomics: a?.arch === 'arm64' ? summarizeAtomics(a.functions) : null }
+      : null;
     delete r.functions;
     return {
       report: r,
@@ -56,6 +94,7 @@ async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
       size: i === 0 ? sizeReport : null,
       tree: i === 0 ? tree : null,
       sizeError: i === 0 ? sizeError : 'size covers the first slice of a universal binary',
+      atomics: a,
     };
   });
 }

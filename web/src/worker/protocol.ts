@@ -1,5 +1,5 @@
 /** Messages between the page and the analysis worker. Everything crosses by structured clone; nothing leaves the browser. */
-import type { CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
+import type { AtomicsReport, CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
 
 /** One binary (one slice of a universal Mach-O) as the page shows it. */
 export interface BinaryAnalysis {
@@ -12,6 +12,8 @@ export interface BinaryAnalysis {
   tree: SizeTree | null;
   /** Why there is no size report, when there is none. */
   sizeError: string | null;
+  /** The atomics census (`goready atomics --format json`), for arm64 and arm; null for the rest. */
+  atomics: AtomicsReport | null;
 }
 
 export type Request =
