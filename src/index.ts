@@ -18,7 +18,7 @@ export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, Pc
 export type { HostSnapshot } from './core/facts/host.js';
 export { type InspectOptions, inspect, isMalformed } from './core/facts/inspect.js';
 export type { SizeFacts } from './core/facts/size.js';
-export { type CheckInput, type CodeFacts, codeFacts, type Target } from './core/facts/target.js';
+export { assembleTarget, type CheckInput, type CodeFacts, codeFacts, type Target, type TargetParts } from './core/facts/target.js';
 export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './core/go/modinfo.js';
 export { packageOf } from './core/go/pkgname.js';
 export { BlobSource, type ByteSource, BytesSource, SubSource } from './core/io/source.js';

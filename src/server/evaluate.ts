@@ -3,7 +3,7 @@ import { type Finding, SEVERITIES, type Severity } from '../core/checks/finding.
 import { runChecks } from '../core/checks/registry.js';
 import type { InspectReport } from '../core/facts/binary.js';
 import type { HostSnapshot } from '../core/facts/host.js';
-import type { CodeFacts } from '../core/facts/target.js';
+import { assembleTarget, type CodeFacts } from '../core/facts/target.js';
 
 export interface PairResult {
   findings: Finding[];
@@ -16,7 +16,8 @@ export interface PairResult {
  * No earlier snapshot and no environment, as `check` with one --host and no --env.
  */
 export function evaluatePair(report: InspectReport, code: CodeFacts | null, hostName: string, host: HostSnapshot): PairResult {
-  const findings = runChecks({ binary: report, code, target: { name: hostName, host, before: null, env: {} } });
+  const target = assembleTarget({ host: { name: hostName, snapshot: host }, before: null, image: null, env: {} });
+  const findings = runChecks({ binary: report, code, target });
   return { findings, worst: worstOf(findings) };
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   type AtomicsReport,
+  assembleTarget,
   atomicsReport,
   type ByteSource,
   codeFacts,
@@ -108,7 +109,8 @@ async function handle(m: Request): Promise<Response | null> {
     }
     case 'check': {
       const binaries = jobs.get(m.job) ?? [];
-      const target = m.target ? { name: m.target.name, host: m.target.snapshot, before: null, env: {} } : null;
+      // As check builds it for one --host snapshot, named after its file.
+      const target = m.target ? assembleTarget({ host: { name: m.target.name, snapshot: m.target.snapshot }, before: null, image: null, env: {} }) : null;
       // Without a target, the binary-only checks (build mode, crypto), as runChecks does for a report.
       return {
         type: 'checked',
