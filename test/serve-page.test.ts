@@ -4,9 +4,10 @@
  * A screenshot of each page is kept in test-artifacts/serve/.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
@@ -369,6 +370,27 @@ describe('the fleet pages', () => {
   }, 300_000);
 });
 
+describe('the served page when the fleet server cannot be reached', () => {
+  it('the analysis still runs; fleet pages and "Save to fleet" say the server did not answer, in one line', async () => {
+    const { page, errors } = await open(server.url);
+    await page.waitForLoadState('networkidle');
+    await page.context().setOffline(true);
+    await page.setInputFiles('#binaries', entry('linux-amd64-http').file);
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    await page.fill('form.save input[name=token]', server.token);
+    await page.click('form.save button[type=submit]');
+    await page.waitForSelector('.save-state:has-text("not saved")');
+    expect(await page.locator('.save-state').textContent()).toMatch(/^not saved: the fleet server did not answer \(.+\): is goready serve running/);
+    await page.click('header nav a[href="#/hosts"]');
+    await page.waitForSelector('main p.error');
+    expect(await page.locator('main p.error').textContent()).toMatch(/^the fleet server did not answer/);
+    await shot(page, 'offline-hosts');
+    // Chromium logs each refused request itself; nothing else may fail.
+    expect(errors.filter((m) => !/net::ERR_INTERNET_DISCONNECTED/.test(m))).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+});
+
 describe('the static build (npm run build:web) without the server', () => {
   let python: ChildProcess;
   let url: string;
@@ -400,6 +422,39 @@ describe('the static build (npm run build:web) without the server', () => {
     expect(await page.locator('form.save').count()).toBe(0);
     await shot(page, 'static-analyse');
     expect(requests.filter((r) => !r.url.startsWith('data:') && (r.method !== 'GET' || !r.url.startsWith(url) || r.url.includes('/api/')))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 300_000);
+
+  it('the page loads a small script first: the core, SBOM and renderers are in the worker, the snapshot schema beside (sizes printed)', () => {
+    const html = readFileSync(join(WEB, 'index.html'), 'utf8');
+    const first = [...html.matchAll(/<script[^>]* src="\.\/([^"]+)"/g)].map((m) => m[1] as string);
+    expect(first).toHaveLength(1);
+    const assets = readdirSync(join(WEB, 'assets')).map((f) => {
+      const bytes = readFileSync(join(WEB, 'assets', f));
+      return { f, size: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    });
+    console.log(`bundle: ${assets.map((a) => `${a.f} ${a.size} bytes (${a.gzip} gzipped)`).join('; ')}`);
+    const page = assets.find((a) => `assets/${a.f}` === first[0]);
+    // 64 KiB gzipped: @cyclonedx/cyclonedx-library alone is 111 KB minified, the rule table 35 KB.
+    expect(page?.gzip).toBeLessThan(64 << 10);
+    // CycloneDX's serializer and the rule table are not in it.
+    const code = readFileSync(join(WEB, first[0] as string), 'utf8');
+    expect(['bomFormat', 'GR-CPU-004'].filter((marker) => code.includes(marker))).toEqual([]);
+  });
+
+  it('offline once loaded: a snapshot and a binary are still analysed, nothing is fetched', async () => {
+    const { page, errors, requests } = await open(url);
+    await page.waitForLoadState('networkidle');
+    const loaded = requests.length;
+    await page.context().setOffline(true);
+    const e = entry('linux-amd64-cgo');
+    await page.setInputFiles('#snapshot', join(HOSTS, 'musl-root-sh.json'));
+    await page.setInputFiles('#binaries', e.file);
+    await page.waitForSelector('li.finding[data-id="GR-LIBC-002"]', { timeout: 120_000 });
+    const cli = JSON.parse(goready(['check', e.file, '--host', join(HOSTS, 'musl-root-sh.json'), '--format', 'json']).stdout) as { id: string }[];
+    expect(await page.locator('li.finding').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(cli.map((f) => f.id));
+    expect(requests.slice(loaded).filter((r) => !r.url.startsWith('blob:'))).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 300_000);

@@ -31,13 +31,22 @@ async function answer<T>(res: Response): Promise<T> {
   return json as T;
 }
 
+/** fetch, with a network failure (offline, server stopped) said in words rather than "Failed to fetch". */
+async function request(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, `the fleet server did not answer (${(e as Error).message}): is goready serve running and this machine online?`);
+  }
+}
+
 export async function getJson<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { accept: 'application/json' } }));
+  return answer<T>(await request(path, { headers: { accept: 'application/json' } }));
 }
 
 export async function postJson<T>(path: string, body: unknown, token: string): Promise<T> {
   return answer<T>(
-    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) }),
+    await request(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) }),
   );
 }
 

@@ -219,6 +219,7 @@ function ItemView({ item, target, worker }: { item: Item; target: Target | null;
           findings={item.findings?.[i] ?? null}
           targetName={target?.name ?? null}
           onSbom={(format) => worker.sbom(job, i, format)}
+          onRender={(findings, format) => worker.render(job, findings, format)}
         />
       ))}
     </>

@@ -1,6 +1,6 @@
 /** One analysed binary: what it is, where its bytes go, what the checks say, and its downloads. */
 import { useState } from 'preact/hooks';
-import { type Finding, renderFindings } from '../../../src/index.js';
+import type { Finding } from '../../../src/index.js';
 import { Findings } from '../findings.js';
 import { bytes, download, percent, text } from '../format.js';
 import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
@@ -12,6 +12,8 @@ export interface ViewProps {
   findings: Finding[] | null;
   targetName: string | null;
   onSbom: (format: 'cyclonedx' | 'spdx') => Promise<string>;
+  /** The findings as goready check prints them (rendered in the worker). */
+  onRender: (findings: Finding[], format: 'json' | 'sarif') => Promise<string>;
 }
 
 const base = (p: string) => p.replace(/^.*[\\/]/, '');
@@ -207,9 +209,15 @@ function SaveToFleet({ a }: { a: BinaryAnalysis }) {
   );
 }
 
-export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewProps) {
+export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender }: ViewProps) {
   const name = base(a.report.path) || 'binary';
   const sbom = async (format: 'cyclonedx' | 'spdx') => download(`${name}.${format === 'spdx' ? 'spdx' : 'cdx'}.json`, await onSbom(format));
+  const findingsFile = async (format: 'json' | 'sarif') =>
+    download(
+      format === 'sarif' ? `${name}.sarif` : `${name}.findings.json`,
+      await onRender(findings ?? [], format),
+      format === 'sarif' ? 'application/sarif+json' : undefined,
+    );
   return (
     <article class="binary" data-path={a.report.path} data-go-version={a.report.go.version ?? ''} data-functions={a.report.pclntab?.functionCount ?? ''}>
       <h2>{a.report.path}</h2>
@@ -247,20 +255,10 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom }: ViewPr
         <button type="button" data-download="spdx" onClick={() => sbom('spdx')}>
           SBOM (SPDX 2.3)
         </button>{' '}
-        <button
-          type="button"
-          data-download="findings"
-          disabled={!findings}
-          onClick={() => download(`${name}.findings.json`, renderFindings(findings ?? [], 'json', { version: __GOREADY_VERSION__ }))}
-        >
+        <button type="button" data-download="findings" disabled={!findings} onClick={() => findingsFile('json')}>
           findings (JSON)
         </button>{' '}
-        <button
-          type="button"
-          data-download="sarif"
-          disabled={!findings}
-          onClick={() => download(`${name}.sarif`, renderFindings(findings ?? [], 'sarif', { version: __GOREADY_VERSION__ }), 'application/sarif+json')}
-        >
+        <button type="button" data-download="sarif" disabled={!findings} onClick={() => findingsFile('sarif')}>
           findings (SARIF)
         </button>{' '}
         {a.atomics && (

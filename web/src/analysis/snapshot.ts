@@ -1,6 +1,13 @@
 /** A host snapshot file chosen in the page, checked against the published schema (compiled at build time). */
-import validate from 'virtual:snapshot-validator';
 import type { HostSnapshot } from '../../../src/index.js';
+
+/**
+ * The compiled schema is two thirds of the page's code: it loads beside the page rather than before
+ * it is drawn, and is in memory before a snapshot is chosen (so choosing one works offline too).
+ */
+const validator = import('virtual:snapshot-validator');
+// A failed load is reported when a snapshot is checked, not as an unhandled rejection at start.
+validator.catch(() => {});
 
 /** The largest snapshot file the page reads: the server's limit too. */
 const MAX_SNAPSHOT = 8 << 20;
@@ -16,9 +23,15 @@ export async function readSnapshotFile(file: File): Promise<HostSnapshot> {
   return checkSnapshot(json, file.name);
 }
 
-export function checkSnapshot(json: unknown, name: string): HostSnapshot {
+async function checkSnapshot(json: unknown, name: string): Promise<HostSnapshot> {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || !('schemaVersion' in json)) {
     throw new Error(`${name}: not a goready host snapshot (no schemaVersion at the top level)`);
+  }
+  let validate: Awaited<typeof validator>['default'];
+  try {
+    validate = (await validator).default;
+  } catch (e) {
+    throw new Error(`${name}: the snapshot checker did not load (${(e as Error).message}); reload the page`);
   }
   if (!validate(json)) {
     const e = validate.errors?.[0];

@@ -58,6 +58,12 @@ export class AnalysisWorker {
     return r.type === 'sbom' ? r.text : '';
   }
 
+  /** Findings as `goready check --format json|sarif` prints them. */
+  async render(job: number, findings: Finding[], format: 'json' | 'sarif'): Promise<string> {
+    const r = await this.call({ type: 'render', job, findings, format }, 'rendered');
+    return r.type === 'rendered' ? r.text : '';
+  }
+
   forget(job: number): void {
     this.worker.postMessage({ type: 'forget', job } satisfies Request);
   }

@@ -12,6 +12,7 @@ import {
   type InspectReport,
   inspect,
   openObject,
+  renderFindings,
   runChecks,
   type SizeReport,
   sbomModel,
@@ -124,6 +125,9 @@ async function handle(m: Request): Promise<Response | null> {
       const model = sbomModel(b.report);
       return { type: 'sbom', job: m.job, text: m.format === 'spdx' ? toSPDX(model, __GOREADY_VERSION__) : toCycloneDX(model, __GOREADY_VERSION__) };
     }
+    case 'render':
+      // Here rather than in the page: the renderers and the rule table stay out of the page's bundle.
+      return { type: 'rendered', job: m.job, text: renderFindings(m.findings, m.format, { version: __GOREADY_VERSION__ }) };
     case 'forget':
       jobs.delete(m.job);
       return null;

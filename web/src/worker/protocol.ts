@@ -20,6 +20,7 @@ export type Request =
   | { type: 'analyse'; job: number; file: File }
   | { type: 'check'; job: number; target: { name: string; snapshot: HostSnapshot } | null }
   | { type: 'sbom'; job: number; slice: number; format: 'cyclonedx' | 'spdx' }
+  | { type: 'render'; job: number; findings: Finding[]; format: 'json' | 'sarif' }
   | { type: 'forget'; job: number };
 
 export type Response =
@@ -27,4 +28,5 @@ export type Response =
   | { type: 'analysed'; job: number; binaries: BinaryAnalysis[] }
   | { type: 'checked'; job: number; findings: Finding[][] }
   | { type: 'sbom'; job: number; text: string }
+  | { type: 'rendered'; job: number; text: string }
   | { type: 'error'; job: number; message: string };
