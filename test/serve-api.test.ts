@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
-import { freePort, get, post, type RunningPostgres, type RunningServer, startPostgres, startServer } from './helpers/fleet.js';
+import { freePort, get, post, type RunningPostgres, type RunningServer, rawRequest, startPostgres, startServer } from './helpers/fleet.js';
 import { toolchainFixtures } from './helpers/toolchains.js';
 
 const HOSTS = join(import.meta.dirname, 'data', 'hosts');
@@ -112,16 +112,33 @@ for (const store of ['pglite', 'postgres'] as const) {
         ['/api/snapshots', { ...s, schemaVersion: 2 }, '/schemaVersion'],
         ['/api/snapshots', [1, 2], '/schemaVersion'],
         ['/api/snapshots', { ...s, hostname: null }, '/hostname'],
+        // PostgreSQL text has no NUL: refused by name, not a 500 from the database.
+        ['/api/snapshots', { ...s, sysctls: { ...s.sysctls, 'kernel.x': 'a\u0000b' } }, '/sysctls/kernel.x'],
       ];
       const [report] = JSON.parse(goready(['inspect', '--format', 'json', join(bins, 'app')]).stdout) as Record<string, unknown>[];
       const go = report?.go as Record<string, unknown>;
+      const atomics = { lse: 2, lseUnguarded: 2, llsc: 0, unguardedFunctions: ['main.addLSE (2× ldaddal)'] };
       cases.push(
         ['/api/reports', { ...report, go: { ...go, version: 1.22 } }, '/go/version'],
         ['/api/reports', [report, { ...report, file: 'x' }], '/1/file'],
         ['/api/reports', { ...report, path: '' }, '/path'],
+        ['/api/reports', [report, { ...report, path: 'bin/a\u0000b' }], '/1/path'],
         ['/api/reports', { ...report, code: { listensTcp: 'yes' } }, '/code/listensTcp'],
         ['/api/reports', { ...report, code: { listensTcp: true, rm: 1 } }, '/code/rm'],
         ['/api/reports', { ...report, code: [] }, '/code'],
+        // The atomics census as the checks read it (AtomicsSummary), each part named when wrong.
+        ...(
+          [
+            [{ lse: 1, lseUnguarded: 0, llsc: 0 }, '/unguardedFunctions'],
+            [{ ...atomics, lse: -1 }, '/lse'],
+            [{ ...atomics, llsc: 1.5 }, '/llsc'],
+            [{ ...atomics, lseUnguarded: 3 }, '/lseUnguarded'],
+            [{ ...atomics, unguardedFunctions: ['a', 'b', 'c', 'd', 'e', 'f'] }, '/unguardedFunctions'],
+            [{ ...atomics, unguardedFunctions: ['main.f', 7] }, '/unguardedFunctions/1'],
+            [{ ...atomics, verdict: 'ok' }, '/verdict'],
+            ['lse', ''],
+          ] as [unknown, string][]
+        ).map(([a, at]): [string, unknown, string] => ['/api/reports', { ...report, code: { listensTcp: false, atomics: a } }, `/code/atomics${at}`]),
         ['/api/reports', [], '/'],
       );
       for (const [path, body, field] of cases) {
@@ -353,6 +370,69 @@ for (const store of ['pglite', 'postgres'] as const) {
     });
 
     if (store === 'pglite') {
+      it('hostile HTTP requests get a 4xx, never a 500 or a file outside the page; the server keeps answering', async () => {
+        const auth = `Authorization: Bearer ${server.token}\r\n`;
+        const json = (body: string) => `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+        const cases: [string, string | Buffer, number[]][] = [
+          ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', [400]],
+          ['an unknown method', 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n', [400]],
+          ['a 1 MiB URL', `GET /api/hosts/${'a'.repeat(1 << 20)} HTTP/1.1\r\nHost: x\r\n\r\n`, [414, 431]],
+          ['64 KiB of headers', `GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(64 << 10)}\r\n\r\n`, [431]],
+          ['a path climbing out of the page', 'GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [403, 404]],
+          ['an encoded climb', 'GET /assets/..%2f..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 403, 404]],
+          ['a dot-segment climb', 'GET /%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 403, 404]],
+          ['a NUL in the path', 'GET /api/hosts/a%00b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400]],
+          ['a NUL in a query', 'GET /api/matrix?binary=a%00b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400]],
+          ['a NUL in a file name', 'GET /assets/a%00.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
+          ['a broken percent escape', 'GET /api/hosts/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400, 404]],
+          ['a snapshot id past 2^53', 'GET /api/hosts/a/snapshots/1e309 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [400]],
+          [
+            'a negative Content-Length',
+            `POST /api/snapshots HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: -1\r\n\r\n{}`,
+            [400],
+          ],
+          [
+            'Content-Length with Transfer-Encoding (smuggling)',
+            `POST /api/snapshots HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+            [400],
+          ],
+          [
+            'broken chunking',
+            `POST /api/snapshots HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+            [400],
+          ],
+          [
+            'a declared 10 GB body',
+            `POST /api/reports HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n[`,
+            [413],
+          ],
+          ['JSON nested 100,000 deep', `POST /api/reports HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n${json(deep)}`, [400]],
+          ['a report that is a string', `POST /api/reports HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n${json('"x"')}`, [400]],
+          [
+            'invalid UTF-8 in a body',
+            Buffer.concat([
+              Buffer.from(`POST /api/snapshots HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n`),
+              Buffer.from([0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22]),
+            ]),
+            [400],
+          ],
+          [
+            'a token in the query string, not the header',
+            `POST /api/snapshots?token=${server.token} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${json('{}')}`,
+            [401],
+          ],
+          ['a dot file', 'GET /.env HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', [404]],
+        ];
+        for (const [what, request, statuses] of cases) {
+          const r = await rawRequest(server.url, request);
+          expect(statuses, `${what}: ${r.text.slice(0, 300)}`).toContain(r.status);
+          expect(r.text).not.toContain('root:x:0:0');
+        }
+        expect(server.stderr()).not.toMatch(/internal error|at .*\.js:\d+/);
+        expect(((await get(api('/api/info'))) as { name: string }).name).toBe('goready');
+      });
+
       it('a second server on the same directory refuses with one line', async () => {
         await expect(startServer(db, tokenFile)).rejects.toThrow(new RegExp(`${basename(db)}: in use by another goready serve \\(pid ${server.proc.pid}`));
       });

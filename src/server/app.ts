@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Metrics } from './metrics.js';
 import { parseModuleQuery } from './module-query.js';
 import type { Fleet } from './store/fleet.js';
-import { binaryName, checkHostName, checkReports, checkSnapshot, RequestError } from './validate.js';
+import { binaryName, checkHostName, checkReports, checkSnapshot, RequestError, refuseNulParam } from './validate.js';
 
 /** A snapshot with every library of a big host is a few hundred KiB; 8 MiB leaves room and bounds memory. */
 export const SNAPSHOT_LIMIT = 8 << 20;
@@ -117,6 +117,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       return reply.status(415).send({ error: 'send JSON with Content-Type: application/json', field: 'content-type' });
     }
     return reply.status(status).send({ error: err.message, ...(status === 400 ? { field: '/' } : {}) });
+  });
+
+  // Names and queries reach PostgreSQL, whose text has no NUL: refused before any route runs.
+  app.addHook('preValidation', async (req) => {
+    for (const [k, v] of Object.entries((req.params ?? {}) as Record<string, unknown>)) if (typeof v === 'string') refuseNulParam(v, k);
+    for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') refuseNulParam(x, k);
+    }
   });
 
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: `no such resource: ${req.method} ${req.url.split('?')[0]}` }));

@@ -54,6 +54,33 @@ function describe(e: ErrorObject): string {
   return e.message ?? e.keyword;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, and no path, version or host fact has one: a string with it is
+ * refused here (naming it) rather than failing in the database as a 500.
+ */
+function refuseNul(body: unknown, prefix: string): void {
+  const pointerEscape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  const stack: [unknown, string][] = [[body, prefix]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, at] = item;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new RequestError(400, `${at || '/'}: a NUL character (\\u0000) is not allowed in a string`, at || '/');
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}/${i}`]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v).reverse()) {
+        if (k.includes('\u0000')) throw new RequestError(400, `${at || '/'}: a NUL character (\\u0000) is not allowed in a property name`, at || '/');
+        stack.push([x, `${at}/${pointerEscape(k)}`]);
+      }
+    }
+  }
+}
+
+/** A query parameter or path segment: no NUL (see refuseNul). */
+export function refuseNulParam(value: string, field: string): void {
+  if (value.includes('\u0000')) throw new RequestError(400, `${field}: a NUL character is not allowed`, field);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -75,6 +102,7 @@ export function checkSnapshot(body: unknown): HostSnapshot {
     const field = fieldOf(e, '');
     throw new RequestError(400, `not a valid host snapshot: ${field}: ${describe(e)}`, field);
   }
+  refuseNul(body, '');
   return body as unknown as HostSnapshot;
 }
 
@@ -108,6 +136,7 @@ function checkReport(item: unknown, at: string): CheckedReport {
     const field = fieldOf(e, at);
     throw new RequestError(400, `not a valid inspect report: ${field}: ${describe(e)}`, field);
   }
+  refuseNul(report, at);
   const r = report as unknown as InspectReport;
   if (!r.path) throw new RequestError(400, 'the report has an empty path: name the binary (goready inspect PATH)', `${at}/path`);
   if (r.path.length > 4096) throw new RequestError(400, 'path longer than 4096 characters', `${at}/path`);
@@ -118,21 +147,34 @@ function checkReport(item: unknown, at: string): CheckedReport {
   return { report: r, code };
 }
 
+/** What is wrong with one code fact: the sub-field (a JSON pointer suffix, '' for the fact itself) and why; null when it is right. */
+type FactProblem = { at: string; why: string } | null;
+
+const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** AtomicsSummary (src/core/code/atomics.ts): counts, and up to 5 functions named as evidence. */
+function atomicsProblem(v: unknown): FactProblem {
+  if (v === null) return null;
+  if (!isObject(v)) return { at: '', why: 'must be null or {lse, lseUnguarded, llsc, unguardedFunctions}' };
+  const known = ['lse', 'lseUnguarded', 'llsc', 'unguardedFunctions'];
+  const extra = Object.keys(v).find((k) => !known.includes(k));
+  if (extra !== undefined) return { at: `/${extra}`, why: `unknown property "${extra}"` };
+  for (const k of ['lse', 'lseUnguarded', 'llsc']) if (!count(v[k])) return { at: `/${k}`, why: 'must be a count (a non-negative integer)' };
+  if ((v.lseUnguarded as number) > (v.lse as number)) return { at: '/lseUnguarded', why: 'more unguarded LSE instructions than LSE instructions' };
+  const fns = v.unguardedFunctions;
+  if (!Array.isArray(fns) || fns.length > 5) return { at: '/unguardedFunctions', why: 'must be a list of at most 5 function names' };
+  const bad = fns.findIndex((f) => typeof f !== 'string' || !f || f.length > 4096 || f.includes('\u0000'));
+  if (bad >= 0) return { at: `/unguardedFunctions/${bad}`, why: 'must be a function name of 1 to 4096 characters' };
+  return null;
+}
+
 /**
  * The code facts a push may carry (src/core/facts/target.ts CodeFacts), each with its test: a fact
  * the checks read must have the shape they expect, and an unknown one is refused, not kept.
  */
-const CODE_FACTS: Record<string, (v: unknown) => boolean> = {
-  listensTcp: (v) => typeof v === 'boolean',
-  // AtomicsSummary (src/core/code/atomics.ts): counts, and up to 5 functions named as evidence.
-  atomics: (v) =>
-    v === null ||
-    (isObject(v) &&
-      Object.keys(v).length === 4 &&
-      ['lse', 'lseUnguarded', 'llsc'].every((k) => Number.isSafeInteger(v[k]) && (v[k] as number) >= 0) &&
-      Array.isArray(v.unguardedFunctions) &&
-      v.unguardedFunctions.length <= 5 &&
-      v.unguardedFunctions.every((f) => typeof f === 'string' && f.length <= 4096)),
+const CODE_FACTS: Record<string, (v: unknown) => FactProblem> = {
+  listensTcp: (v) => (typeof v === 'boolean' ? null : { at: '', why: 'must be true or false' }),
+  atomics: atomicsProblem,
 };
 
 function checkCode(raw: unknown, field: string): CodeFacts {
@@ -140,7 +182,8 @@ function checkCode(raw: unknown, field: string): CodeFacts {
   for (const [k, v] of Object.entries(raw)) {
     const test = CODE_FACTS[k];
     if (!test) throw new RequestError(400, `unknown code fact "${k}" (known: ${Object.keys(CODE_FACTS).join(', ')})`, `${field}/${k}`);
-    if (!test(v)) throw new RequestError(400, `code fact ${k} has the wrong type`, `${field}/${k}`);
+    const problem = test(v);
+    if (problem) throw new RequestError(400, `code fact ${k}${problem.at}: ${problem.why}`, `${field}/${k}${problem.at}`);
   }
   if (!('listensTcp' in raw)) throw new RequestError(400, 'missing required code fact "listensTcp"', `${field}/listensTcp`);
   return raw as unknown as CodeFacts;

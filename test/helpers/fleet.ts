@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './cli.js';
@@ -15,6 +15,8 @@ export interface RunningServer {
   /** Every line the server printed on stdout. */
   out: string[];
   proc: ChildProcess;
+  /** What the server wrote on stderr so far (a 500 logs its stack there). */
+  stderr(): string;
   /** SIGTERM, then waits for the exit (the server closes its database first). */
   stop(): Promise<number | null>;
 }
@@ -59,6 +61,7 @@ export async function startServer(db: string, tokenFile: string, extra: string[]
     token,
     out,
     proc,
+    stderr: () => err,
     stop: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve(proc.exitCode);
@@ -159,4 +162,34 @@ export async function get<T = unknown>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/**
+ * Bytes written to the server as they are, on one connection: for requests no HTTP client would
+ * send. Resolves with the status of the answer (0 when the server closed without one) and its text.
+ */
+export function rawRequest(url: string, request: string | Buffer): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+    };
+    // Every answer here ends the connection: a hang is a failure, reported with what arrived.
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(
+        new Error(
+          `no end of answer in 30 s to ${JSON.stringify(request.slice(0, 80).toString())}; got ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`,
+        ),
+      );
+    }, 30_000);
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    sock.on('end', done);
+    sock.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? done() : reject(e)));
+    sock.write(request);
+  });
 }
