@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
-import { corpus, entry } from './helpers/corpus.js';
+import { corpus, entry, GO, run } from './helpers/corpus.js';
 import { freePort, get, post, type RunningServer, startServer } from './helpers/fleet.js';
 import { toolchainFixtures } from './helpers/toolchains.js';
 
@@ -90,7 +90,7 @@ const cliReport = (file: string) =>
   (JSON.parse(goready(['inspect', '--format', 'json', file]).stdout) as { go: { version: string }; pclntab: { functionCount: number } }[])[0];
 
 describe('the analysis page (served by goready serve)', () => {
-  it('a dropped corpus binary: Go version and function count equal the CLI; the treemap draws and zooms; nothing is sent', async () => {
+  it('a dropped corpus binary: Go version and function count equal the CLI; the treemap draws and zooms; the function list is searched (main.main where go tool nm puts it) and downloads as inspect --functions; nothing is sent', async () => {
     const { page, errors, requests } = await open(server.url);
     const e = entry('linux-amd64-deps');
     await drop(page, [e.file]);
@@ -116,6 +116,22 @@ describe('the analysis page (served by goready serve)', () => {
     await shot(page, 'analyse-treemap-zoomed');
     await page.locator('.crumbs button[data-depth="0"]').click();
     expect(await page.locator('.treemap .cell[data-depth="1"][data-name="std"]').count()).toBe(1);
+
+    // The function list: all of them, searched by name; main.main at the address go tool nm gives it;
+    // the download equals goready inspect --functions --format json.
+    await page.locator('details.functions summary').click();
+    await page.waitForSelector('.function-count:has-text("functions")');
+    const n = cli?.pclntab.functionCount ?? 0;
+    expect(await page.locator('.function-count').textContent()).toBe(`${n.toLocaleString('en')} of ${n.toLocaleString('en')} functions, first 200 shown`);
+    await page.fill('input.function-search', 'MAIN.MAIN');
+    await page.waitForSelector('table.functions tr[data-name="main.main"]');
+    const nm = /^\s*([0-9a-f]+) T main\.main$/m.exec(run(GO, ['tool', 'nm', e.file]));
+    expect(await page.locator('table.functions tr[data-name="main.main"]').getAttribute('data-entry')).toBe(`0x${nm?.[1]?.replace(/^0+/, '')}`);
+    const fromCli = goready(['inspect', '--functions', '--format', 'json', basename(e.file)], { cwd: dirname(e.file) });
+    expect(fromCli.code).toBe(0);
+    expect(await downloadText(page, '[data-download=functions]')).toBe(fromCli.stdout);
+    // After the download: a click just after a full-page screenshot can land while the viewport is restored.
+    await shot(page, 'analyse-functions');
 
     // Nothing left the page: no request but the page's own GETs (files, the stored-host list).
     expect(requests.filter((r) => !r.url.startsWith('data:') && (r.method !== 'GET' || !r.url.startsWith(server.url)))).toEqual([]);

@@ -220,6 +220,8 @@ function ItemView({ item, target, worker }: { item: Item; target: Target | null;
           targetName={target?.name ?? null}
           onSbom={(format) => worker.sbom(job, i, format)}
           onRender={(findings, format) => worker.render(job, findings, format)}
+          onFunctions={(query, limit) => worker.functions(job, i, query, limit)}
+          onInspectJson={() => worker.inspectJson(job)}
         />
       ))}
     </>

@@ -1,6 +1,6 @@
 /** One analysed binary: what it is, where its bytes go, what the checks say, and its downloads. */
-import { useState } from 'preact/hooks';
-import type { Finding } from '../../../src/index.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { Finding, FunctionFacts } from '../../../src/index.js';
 import { Findings } from '../findings.js';
 import { bytes, download, percent, text } from '../format.js';
 import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
@@ -14,7 +14,20 @@ export interface ViewProps {
   onSbom: (format: 'cyclonedx' | 'spdx') => Promise<string>;
   /** The findings as goready check prints them (rendered in the worker). */
   onRender: (findings: Finding[], format: 'json' | 'sarif') => Promise<string>;
+  /** Functions whose name contains the query (from the worker, which keeps the list). */
+  onFunctions: (query: string, limit: number) => Promise<FunctionMatches>;
+  /** The file as `goready inspect --functions --format json` prints it. */
+  onInspectJson: () => Promise<string>;
 }
+
+export interface FunctionMatches {
+  total: number;
+  matched: number;
+  list: FunctionFacts[];
+}
+
+/** Rows drawn at once: a binary has tens of thousands of functions; the search narrows them. */
+const SHOWN = 200;
 
 const base = (p: string) => p.replace(/^.*[\\/]/, '');
 
@@ -169,6 +182,68 @@ function AtomicsCensus({ a }: { a: NonNullable<BinaryAnalysis['atomics']> }) {
   );
 }
 
+/** The functions recovered from the pclntab (stripped or not), searched by name in the worker. */
+function Functions({ find }: { find: ViewProps['onFunctions'] }) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<FunctionMatches | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    find(query, SHOWN).then(
+      (r) => live && setFound(r),
+      // The worker's error reaches the page as an empty answer: the summary then says so.
+      () => live && setFound({ total: 0, matched: 0, list: [] }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, query]);
+  return (
+    <details class="functions" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>functions (pclntab), searchable by name</summary>
+      <p>
+        <input
+          type="search"
+          class="function-search"
+          placeholder="part of a name, e.g. net/http.(*conn)"
+          value={query}
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+        />{' '}
+        <span class="function-count">
+          {found
+            ? `${found.matched.toLocaleString('en')} of ${found.total.toLocaleString('en')} functions${found.matched > found.list.length ? `, first ${found.list.length} shown` : ''}`
+            : 'reading…'}
+        </span>
+      </p>
+      {found && found.list.length > 0 && (
+        <table class="grid functions">
+          <thead>
+            <tr>
+              <th>entry</th>
+              <th class="n">size</th>
+              <th>package</th>
+              <th>function</th>
+            </tr>
+          </thead>
+          <tbody>
+            {found.list.map((f) => (
+              <tr key={f.entry} data-name={f.name} data-entry={`0x${f.entry.toString(16)}`}>
+                <td>
+                  <code>0x{f.entry.toString(16)}</code>
+                </td>
+                <td class="n">{f.size.toLocaleString('en')}</td>
+                <td>{f.package}</td>
+                <td>{f.name}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
+  );
+}
+
 /** "Save to fleet": the report and its code facts (never the binary) to the server that served the page. */
 function SaveToFleet({ a }: { a: BinaryAnalysis }) {
   const [token, setToken] = useState(savedToken());
@@ -209,7 +284,7 @@ function SaveToFleet({ a }: { a: BinaryAnalysis }) {
   );
 }
 
-export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender }: ViewProps) {
+export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender, onFunctions, onInspectJson }: ViewProps) {
   const name = base(a.report.path) || 'binary';
   const sbom = async (format: 'cyclonedx' | 'spdx') => download(`${name}.${format === 'spdx' ? 'spdx' : 'cdx'}.json`, await onSbom(format));
   const findingsFile = async (format: 'json' | 'sarif') =>
@@ -238,6 +313,12 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender
         <section>
           <h3>Atomics ({a.atomics.arch})</h3>
           <AtomicsCensus a={a.atomics} />
+        </section>
+      )}
+      {a.report.pclntab && (
+        <section>
+          <h3>Functions</h3>
+          <Functions find={onFunctions} />
         </section>
       )}
       <section>
@@ -275,6 +356,13 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender
         <button type="button" data-download="report" onClick={() => download(`${name}.inspect.json`, `${JSON.stringify(a.report)}\n`)}>
           inspect report (JSON)
         </button>{' '}
+        {a.report.pclntab && (
+          <>
+            <button type="button" data-download="functions" onClick={async () => download(`${name}.functions.json`, await onInspectJson())}>
+              inspect report with functions (JSON)
+            </button>{' '}
+          </>
+        )}
         <button type="button" data-download="size" disabled={!a.size} onClick={() => download(`${name}.size.json`, `${JSON.stringify(a.size, null, 2)}\n`)}>
           size report (JSON)
         </button>

@@ -1,5 +1,5 @@
 /** The page's side of the analysis worker: one request, one promise; progress through a callback. */
-import type { Finding, HostSnapshot } from '../../../src/index.js';
+import type { Finding, FunctionFacts, HostSnapshot } from '../../../src/index.js';
 import type { BinaryAnalysis, Request, Response } from '../worker/protocol.js';
 
 export interface Progress {
@@ -12,32 +12,37 @@ type Pending = { resolve: (r: Response) => void; reject: (e: Error) => void; onP
 
 export class AnalysisWorker {
   private readonly worker = new Worker(new URL('../worker/analyse.worker.ts', import.meta.url), { type: 'module', name: 'goready-analysis' });
-  private readonly pending = new Map<string, Pending>();
+  /** Calls waiting, by job and answer type: first asked, first answered (the worker answers in order). */
+  private readonly pending = new Map<string, Pending[]>();
   private nextJob = 1;
 
   constructor() {
     this.worker.onmessage = (e: MessageEvent<Response>) => {
       const m = e.data;
       if (m.type === 'progress') {
-        this.pending.get(`${m.job}:analysed`)?.onProgress?.(m);
+        this.pending.get(`${m.job}:analysed`)?.[0]?.onProgress?.(m);
         return;
       }
       const key = m.type === 'error' ? [...this.pending.keys()].find((k) => k.startsWith(`${m.job}:`)) : `${m.job}:${m.type}`;
-      const p = key ? this.pending.get(key) : undefined;
+      const queue = key ? this.pending.get(key) : undefined;
+      const p = queue?.shift();
       if (!p || !key) return;
-      this.pending.delete(key);
+      if (!queue?.length) this.pending.delete(key);
       if (m.type === 'error') p.reject(new Error(m.message));
       else p.resolve(m);
     };
     this.worker.onerror = (e) => {
-      for (const p of this.pending.values()) p.reject(new Error(`the analysis worker failed: ${e.message}`));
+      for (const queue of this.pending.values()) for (const p of queue) p.reject(new Error(`the analysis worker failed: ${e.message}`));
       this.pending.clear();
     };
   }
 
   private call(req: Request, answer: Response['type'], onProgress?: (p: Progress) => void): Promise<Response> {
     return new Promise((resolve, reject) => {
-      this.pending.set(`${req.job}:${answer}`, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      const key = `${req.job}:${answer}`;
+      const queue = this.pending.get(key) ?? [];
+      queue.push({ resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      this.pending.set(key, queue);
       this.worker.postMessage(req);
     });
   }
@@ -62,6 +67,18 @@ export class AnalysisWorker {
   async render(job: number, findings: Finding[], format: 'json' | 'sarif'): Promise<string> {
     const r = await this.call({ type: 'render', job, findings, format }, 'rendered');
     return r.type === 'rendered' ? r.text : '';
+  }
+
+  /** Functions of one slice whose name contains `query`: the first `limit`, how many match, how many there are. */
+  async functions(job: number, slice: number, query: string, limit: number): Promise<{ total: number; matched: number; list: FunctionFacts[] }> {
+    const r = await this.call({ type: 'functions', job, slice, query, limit }, 'functions');
+    return r.type === 'functions' ? r : { total: 0, matched: 0, list: [] };
+  }
+
+  /** The file as `goready inspect --functions --format json` prints it. */
+  async inspectJson(job: number): Promise<string> {
+    const r = await this.call({ type: 'inspect-json', job }, 'inspect-json');
+    return r.type === 'inspect-json' ? r.text : '';
   }
 
   forget(job: number): void {

@@ -9,6 +9,7 @@ import {
   atomicsReport,
   type ByteSource,
   codeFacts,
+  type FunctionFacts,
   type InspectReport,
   inspect,
   openObject,
@@ -33,6 +34,8 @@ const scope = self as unknown as Scope;
 
 /** What each job analysed, kept for checks against another target and for SBOMs. */
 const jobs = new Map<number, BinaryAnalysis[]>();
+/** Each job's reports with their function lists (which stay here: the page asks for the part it shows). */
+const fullReports = new Map<number, InspectReport[]>();
 
 /** Progress at most every 50 ms: enough to move a bar, few enough not to flood the page. */
 function progress(job: number, src: ChunkedBlobSource, stage: () => string): () => void {
@@ -60,7 +63,7 @@ async function atomicsCensus(src: ByteSource, reports: InspectReport[]): Promise
   return out;
 }
 
-async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
+async function analyse(job: number, file: File): Promise<{ binaries: BinaryAnalysis[]; full: InspectReport[] }> {
   let stage = 'inspect';
   const tick: { fn: () => void } = { fn: () => {} };
   const src = new ChunkedBlobSource(file, () => tick.fn());
@@ -83,7 +86,9 @@ async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
   const census = await atomicsCensus(src, reports);
   stage = 'done';
   scope.postMessage({ type: 'progress', job, stage, loaded: src.loaded, size: src.size });
-  return reports.map((r, i) => {
+  // A copy keeps the function list (and the key order inspect gives it) for the functions view and download.
+  const full = reports.map((r) => ({ ...r }));
+  const binaries = reports.map((r, i) => {
     // As the CLI's checks get them (src/node/binary-facts.ts): the arm64 census joins the facts from the names.
     const a = census[i] ?? null;
     const code = r.functions?.length
@@ -99,13 +104,22 @@ async function analyse(job: number, file: File): Promise<BinaryAnalysis[]> {
       atomics: a,
     };
   });
+  return { binaries, full };
+}
+
+function findFunctions(list: FunctionFacts[], query: string, limit: number): { matched: number; list: FunctionFacts[] } {
+  const q = query.trim().toLowerCase();
+  if (!q) return { matched: list.length, list: list.slice(0, limit) };
+  const hits = list.filter((f) => f.name.toLowerCase().includes(q));
+  return { matched: hits.length, list: hits.slice(0, limit) };
 }
 
 async function handle(m: Request): Promise<Response | null> {
   switch (m.type) {
     case 'analyse': {
-      const binaries = await analyse(m.job, m.file);
+      const { binaries, full } = await analyse(m.job, m.file);
       jobs.set(m.job, binaries);
+      fullReports.set(m.job, full);
       return { type: 'analysed', job: m.job, binaries };
     }
     case 'check': {
@@ -128,8 +142,17 @@ async function handle(m: Request): Promise<Response | null> {
     case 'render':
       // Here rather than in the page: the renderers and the rule table stay out of the page's bundle.
       return { type: 'rendered', job: m.job, text: renderFindings(m.findings, m.format, { version: __GOREADY_VERSION__ }) };
+    case 'functions': {
+      const list = fullReports.get(m.job)?.[m.slice]?.functions ?? [];
+      return { type: 'functions', job: m.job, total: list.length, ...findFunctions(list, m.query, m.limit) };
+    }
+    case 'inspect-json': {
+      const full = fullReports.get(m.job) ?? [];
+      return { type: 'inspect-json', job: m.job, text: full.length ? `[\n${full.map((r) => JSON.stringify(r)).join(',\n')}\n]\n` : '[]\n' };
+    }
     case 'forget':
       jobs.delete(m.job);
+      fullReports.delete(m.job);
       return null;
   }
 }

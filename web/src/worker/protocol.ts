@@ -1,5 +1,5 @@
 /** Messages between the page and the analysis worker. Everything crosses by structured clone; nothing leaves the browser. */
-import type { AtomicsReport, CodeFacts, Finding, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
+import type { AtomicsReport, CodeFacts, Finding, FunctionFacts, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
 
 /** One binary (one slice of a universal Mach-O) as the page shows it. */
 export interface BinaryAnalysis {
@@ -21,6 +21,10 @@ export type Request =
   | { type: 'check'; job: number; target: { name: string; snapshot: HostSnapshot } | null }
   | { type: 'sbom'; job: number; slice: number; format: 'cyclonedx' | 'spdx' }
   | { type: 'render'; job: number; findings: Finding[]; format: 'json' | 'sarif' }
+  /** The functions of one slice whose name contains `query` (any case), the first `limit` in pclntab order. */
+  | { type: 'functions'; job: number; slice: number; query: string; limit: number }
+  /** The file as `goready inspect --functions --format json FILE` prints it. */
+  | { type: 'inspect-json'; job: number }
   | { type: 'forget'; job: number };
 
 export type Response =
@@ -29,4 +33,6 @@ export type Response =
   | { type: 'checked'; job: number; findings: Finding[][] }
   | { type: 'sbom'; job: number; text: string }
   | { type: 'rendered'; job: number; text: string }
+  | { type: 'functions'; job: number; total: number; matched: number; list: FunctionFacts[] }
+  | { type: 'inspect-json'; job: number; text: string }
   | { type: 'error'; job: number; message: string };
