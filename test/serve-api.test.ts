@@ -328,7 +328,7 @@ for (const store of ['pglite', 'postgres'] as const) {
       expect(detail.code.atomics?.lseUnguarded).toBeGreaterThan(0);
     });
 
-    it('GET /metrics: findings by severity over every pair, pushes received', async () => {
+    it('GET /metrics: findings by severity over every pair, pushes received; the matrix summary', async () => {
       const text = await (await fetch(api('/metrics'))).text();
       const matrix = await get<Pair[]>(api('/api/matrix'));
       for (const s of ['fatal', 'high', 'medium', 'low', 'info']) {
@@ -338,6 +338,22 @@ for (const store of ['pglite', 'postgres'] as const) {
       expect(text).toContain(`goready_pushes_total{kind="snapshot",outcome="stored"} ${pushes}\n`);
       expect(text).toMatch(/goready_pushes_total\{kind="snapshot",outcome="rejected"\} [1-9]\d*\n/);
       expect(text).toContain(`goready_pairs{worst="fatal"} ${matrix.filter((p) => p.worst === 'fatal').length}\n`);
+      // The matrix's picture without findings: the same pairs, their worst and how many findings.
+      const summary = await get(api('/api/matrix?summary=true'));
+      expect(summary).toEqual(
+        (matrix as (Pair & { evaluatedAt: string })[]).map((p) => ({
+          binary: p.binary,
+          host: p.host,
+          worst: p.worst,
+          count: p.findings.length,
+          evaluatedAt: p.evaluatedAt,
+        })),
+      );
+      for (const q of ['summary=yes', 'summary=true&host=x']) {
+        const r = await fetch(api(`/api/matrix?${q}`));
+        expect(r.status, q).toBe(400);
+        expect(((await r.json()) as { field: string }).field).toBe('summary');
+      }
     });
 
     it('serves the page with a strict CSP and no inline script; unknown API paths are JSON 404s', async () => {

@@ -73,6 +73,10 @@ describe(`goready serve under ${PUSHES} concurrent pushes`, () => {
     const matrix = await get<{ binary: string; host: string; worst: string | null }[]>(`${server.url}/api/matrix`);
     expect(matrix).toHaveLength(snapshots * reports);
     expect(new Set(matrix.map((p) => p.worst))).toEqual(new Set(['medium']));
+    // What the matrix page fetches: the summary, a small part of the whole matrix with findings.
+    const fullBytes = (await (await fetch(`${server.url}/api/matrix`)).text()).length;
+    const summaryText = await (await fetch(`${server.url}/api/matrix?summary=true`)).text();
+    expect(JSON.parse(summaryText)).toHaveLength(matrix.length);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain(`goready_pushes_total{kind="snapshot",outcome="stored"} ${snapshots}\n`);
     expect(metrics).toContain(`goready_pushes_total{kind="report",outcome="stored"} ${reports}\n`);
@@ -82,7 +86,7 @@ describe(`goready serve under ${PUSHES} concurrent pushes`, () => {
     console.log(
       `load: ${PUSHES} concurrent pushes (${snapshots} snapshots of ${JSON.stringify(snapshot).length} bytes, ${reports} reports) to PGlite in ${wall.toFixed(0)} ms: ` +
         `${results.length} answered 201, 0 lost; latency p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${(ms.at(-1) ?? 0).toFixed(0)} ms; ` +
-        `${matrix.length} pairs evaluated`,
+        `${matrix.length} pairs evaluated; GET /api/matrix ${fullBytes} bytes, ?summary=true ${summaryText.length} bytes`,
     );
   }, 600_000);
 });

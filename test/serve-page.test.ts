@@ -306,6 +306,13 @@ describe('the fleet pages', () => {
     await page.waitForSelector('#drill li.finding');
     const cli = JSON.parse(goready(['check', 'linux-amd64-cgo', '--host', 'musl-root-sh.json', '--format', 'json'], { cwd: bins }).stdout) as { id: string }[];
     expect(await page.locator('#drill li.finding').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')))).toEqual(cli.map((f) => f.id));
+    // The matrix came as its summary; findings only for the pair opened.
+    expect(
+      requests
+        .map((r) => new URL(r.url))
+        .filter((u) => u.pathname === '/api/matrix')
+        .map((u) => u.search),
+    ).toEqual(['?summary=true', `?binary=linux-amd64-cgo&host=musl-root-sh.json`]);
     await shot(page, 'matrix-drill-down');
 
     // A stored host as the analysis target gives the server's findings for the pair.

@@ -16,6 +16,16 @@ export interface PairEntry {
   evaluatedAt: string;
 }
 
+/** A pair without its findings (`GET /api/matrix?summary=true`): what the matrix draws for a large fleet. */
+export interface PairSummary {
+  binary: string;
+  host: string;
+  worst: Severity | null;
+  /** How many findings the pair has. */
+  count: number;
+  evaluatedAt: string;
+}
+
 export interface HostSummary {
   name: string;
   firstSeen: string | null;

@@ -189,6 +189,13 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.get('/api/matrix', async (req) => {
     const binary = param(req, 'binary');
     const host = param(req, 'host');
+    const summary = param(req, 'summary');
+    if (summary !== undefined && summary !== 'true' && summary !== 'false') throw new RequestError(400, 'summary is true or false', 'summary');
+    // A fleet's whole matrix with every finding is megabytes; its picture needs only the worst of each pair.
+    if (summary === 'true') {
+      if (binary !== undefined || host !== undefined) throw new RequestError(400, 'summary=true covers the whole matrix: filter without it', 'summary');
+      return o.fleet.matrixSummary();
+    }
     return o.fleet.matrix({ ...(binary !== undefined ? { binary } : {}), ...(host !== undefined ? { host } : {}) });
   });
   app.get('/api/search', async (req) => {

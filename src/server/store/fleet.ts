@@ -9,7 +9,7 @@ import type { Finding, Severity } from '../../core/checks/finding.js';
 import type { InspectReport } from '../../core/facts/binary.js';
 import type { HostSnapshot } from '../../core/facts/host.js';
 import type { CodeFacts } from '../../core/facts/target.js';
-import type { BinaryDetail, BinarySummary, DriftStep, HostComparison, HostDetail, HostSummary, ModuleHit, PairEntry } from '../api-types.js';
+import type { BinaryDetail, BinarySummary, DriftStep, HostComparison, HostDetail, HostSummary, ModuleHit, PairEntry, PairSummary } from '../api-types.js';
 import { evaluatePair } from '../evaluate.js';
 import { type ModuleQuery, matches } from '../module-query.js';
 import { type Db, type Queryable, WRITE_LOCK } from './db.js';
@@ -406,6 +406,16 @@ export class Fleet {
       [filter.binary ?? null, filter.host ?? null],
     );
     return rows.map((r) => ({ binary: r.binary, host: r.host, findings: r.findings, worst: r.worst, evaluatedAt: iso(r.evaluated_at) ?? '' }));
+  }
+
+  /** The matrix without findings: one row per pair with its worst severity and how many findings it has. */
+  async matrixSummary(): Promise<PairSummary[]> {
+    const rows = await this.db.query<{ binary: string; host: string; count: number; worst: Severity | null; evaluated_at: unknown }>(
+      `SELECT b.name AS binary, h.name AS host, json_array_length(p.findings) AS count, p.worst, p.evaluated_at
+       FROM pair_findings p JOIN binaries b ON b.id = p.binary_id JOIN hosts h ON h.id = p.host_id
+       ORDER BY b.name COLLATE "C", h.name COLLATE "C"`,
+    );
+    return rows.map((r) => ({ binary: r.binary, host: r.host, worst: r.worst, count: Number(r.count), evaluatedAt: iso(r.evaluated_at) ?? '' }));
   }
 
   /** The binaries whose current report has the module at a version that matches. */

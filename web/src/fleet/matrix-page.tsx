@@ -1,12 +1,28 @@
-/** Binaries × hosts: the worst severity of each pair; a cell opens its findings. */
-import type { PairEntry } from '../../../src/server/api-types.js';
+/**
+ * Binaries × hosts: the worst severity of each pair (the summary, without findings, so a fleet of
+ * thousands of hosts stays a small answer); a cell opens its findings, fetched for that pair alone.
+ */
+import type { PairEntry, PairSummary } from '../../../src/server/api-types.js';
 import { Findings, SeverityBadge } from '../findings.js';
 import { href } from '../router.js';
+import { enc } from '../server.js';
 import { BinaryLink, HostLink, Load } from './common.js';
 import { useApi } from './use-api.js';
 
+function Drill({ binary, host }: { binary: string; host: string }) {
+  const v = useApi<PairEntry[]>(`api/matrix?binary=${enc(binary)}&host=${enc(host)}`);
+  return (
+    <section class="drill" id="drill">
+      <h2>
+        {binary} on {host}
+      </h2>
+      <Load v={v}>{([pair]) => <Findings findings={pair?.findings ?? []} empty="No findings: nothing fires for this pair." />}</Load>
+    </section>
+  );
+}
+
 export function MatrixPage({ binary, host }: { binary: string | null; host: string | null }) {
-  const v = useApi<PairEntry[]>('api/matrix');
+  const v = useApi<PairSummary[]>('api/matrix?summary=true');
   return (
     <main>
       <h1>Matrix</h1>
@@ -49,8 +65,8 @@ export function MatrixPage({ binary, host }: { binary: string | null; host: stri
                               data-worst={p ? (p.worst ?? 'ok') : ''}
                             >
                               {p ? (
-                                <a href={href(['matrix'], { binary: b, host: h })} title={`${p.findings.length} findings`}>
-                                  <SeverityBadge severity={p.worst} /> {p.findings.length > 0 ? p.findings.length : ''}
+                                <a href={href(['matrix'], { binary: b, host: h })} title={`${p.count} findings`}>
+                                  <SeverityBadge severity={p.worst} /> {p.count > 0 ? p.count : ''}
                                 </a>
                               ) : (
                                 '—'
@@ -63,14 +79,7 @@ export function MatrixPage({ binary, host }: { binary: string | null; host: stri
                   </tbody>
                 </table>
               </div>
-              {open && (
-                <section class="drill" id="drill">
-                  <h2>
-                    {open.binary} on {open.host}
-                  </h2>
-                  <Findings findings={open.findings} empty="No findings: nothing fires for this pair." />
-                </section>
-              )}
+              {open && <Drill binary={open.binary} host={open.host} />}
             </>
           );
         }}
