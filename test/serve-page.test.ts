@@ -458,6 +458,8 @@ describe('the static build (npm run build:web) without the server', () => {
       return { f, size: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
     });
     console.log(`bundle: ${assets.map((a) => `${a.f} ${a.size} bytes (${a.gzip} gzipped)`).join('; ')}`);
+    // GitHub Pages (Jekyll) drops files named with a leading underscore; servers hide dot files.
+    expect(assets.map((a) => a.f).filter((f) => /^[_.]/.test(f))).toEqual([]);
     const page = assets.find((a) => `assets/${a.f}` === first[0]);
     // 64 KiB gzipped: @cyclonedx/cyclonedx-library alone is 111 KB minified, the rule table 35 KB.
     expect(page?.gzip).toBeLessThan(64 << 10);

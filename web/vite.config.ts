@@ -50,5 +50,12 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     chunkSizeWarningLimit: 2048,
+    rolldownOptions: {
+      output: {
+        // The schema chunk would be named after its virtual id (`_virtual_…`); static hosts that run
+        // Jekyll (GitHub Pages) drop files whose names start with an underscore.
+        chunkFileNames: (chunk) => `assets/${chunk.name.replace(/^[^A-Za-z0-9]+/, '').replace(/[^\w.-]/g, '-')}-[hash].js`,
+      },
+    },
   },
 });
