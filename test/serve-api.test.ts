@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { entry } from './helpers/corpus.js';
-import { freePort, get, post, type RunningPostgres, type RunningServer, rawRequest, startPostgres, startServer } from './helpers/fleet.js';
+import { freePort, get, PG_BIN, post, type RunningPostgres, type RunningServer, rawRequest, startPostgres, startServer } from './helpers/fleet.js';
 import { toolchainFixtures } from './helpers/toolchains.js';
 
 const HOSTS = join(import.meta.dirname, 'data', 'hosts');
@@ -289,6 +289,26 @@ for (const store of ['pglite', 'postgres'] as const) {
         'this-sh',
       ]);
       expect(hosts.find((h) => h.name === 'musl-root-sh.json')?.libc.family).toBe('musl');
+      // Each summary says what the host's newest snapshot (the file last pushed under its name) says.
+      type Snap = {
+        kernel: { release: string | null };
+        libc: { family: string | null; version: string | null };
+        cpu: { arch: string | null; onlineCount: number | null };
+        memory: { totalKiB: number | null };
+        cgroup: { version: string | null };
+      };
+      type Summary = { cpu: { arch: string | null; count: number | null }; libc: unknown; memoryKiB: number | null; cgroup: { version: string | null } };
+      for (const h of hosts.filter((x) => x.name.endsWith('.json')) as unknown as (Summary & { name: string; kernel: string | null })[]) {
+        const s = JSON.parse(readFileSync(join(bins, h.name), 'utf8')) as Snap;
+        expect({ kernel: h.kernel, libc: h.libc, arch: h.cpu.arch, cpus: h.cpu.count, mem: h.memoryKiB, cgroup: h.cgroup.version }, h.name).toEqual({
+          kernel: s.kernel.release,
+          libc: { family: s.libc.family, version: s.libc.version },
+          arch: s.cpu.arch,
+          cpus: s.cpu.onlineCount,
+          mem: s.memory.totalKiB,
+          cgroup: s.cgroup.version,
+        });
+      }
       const binaries = await get<{ name: string; goVersion: string; modules: number; seenOn: string[] }[]>(api('/api/binaries'));
       const deps = binaries.find((x) => x.name === 'linux-amd64-deps');
       const report = JSON.parse(goready(['inspect', '--format', 'json', join(bins, 'linux-amd64-deps')]).stdout)[0];
@@ -376,10 +396,14 @@ for (const store of ['pglite', 'postgres'] as const) {
       const before = { hosts: await get(api('/api/hosts')), binaries: await get(api('/api/binaries')), matrix: await get(api('/api/matrix')) };
       const token = server.token;
       expect(await server.stop()).toBe(0);
+      // On the Postgres server, the snapshots lose their host facts, as rows stored before migration 2
+      // have none: the server fills them at start and the hosts list is unchanged.
+      if (store === 'postgres') execFileSync(join(PG_BIN, 'psql'), ['-q', '-v', 'ON_ERROR_STOP=1', '-c', 'UPDATE snapshots SET facts = NULL', db]);
       server = await startServer(db, tokenFile);
       expect(server.token).toBe(token);
       expect(server.out.join('\n')).not.toContain(token);
       expect(server.out.join('\n')).not.toMatch(/migrations .* applied/);
+      if (store === 'postgres') expect(server.out.join('\n')).toMatch(/host facts of [1-9]\d* snapshots stored before migration 2 filled/);
       expect(await get(api('/api/hosts'))).toEqual(before.hosts);
       expect(await get(api('/api/binaries'))).toEqual(before.binaries);
       expect(await get(api('/api/matrix'))).toEqual(before.matrix);

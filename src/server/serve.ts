@@ -58,6 +58,8 @@ export async function serve(o: ServeOptions): Promise<Server> {
     const applied = await migrate(db);
     if (applied.length) log(`database ${db.location}: migrations ${applied.join(', ')} applied`);
     const fleet = new Fleet(db, o.version);
+    const filled = await fleet.fillHostFacts();
+    if (filled) log(`host facts of ${filled} snapshots stored before migration 2 filled`);
     const again = await fleet.reevaluateStale();
     if (again) log(`re-evaluated ${again} binary × host pairs with goready ${o.version}`);
     const app = await buildApp({

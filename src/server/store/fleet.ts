@@ -14,6 +14,7 @@ import { evaluatePair } from '../evaluate.js';
 import { type ModuleQuery, matches } from '../module-query.js';
 import { type Db, type Queryable, WRITE_LOCK } from './db.js';
 import { DocCache } from './doc-cache.js';
+import { hostFactsRow } from './host-facts.js';
 
 export interface SnapshotPush {
   host: string;
@@ -92,12 +93,10 @@ export class Fleet {
       ]);
       const hostId = (h as { id: number }).id;
       const text = JSON.stringify(p.snapshot);
-      const [s] = await tx.query<{ id: number }>('INSERT INTO snapshots (host_id, collected_at, collector, body) VALUES ($1, $2, $3, $4) RETURNING id', [
-        hostId,
-        p.snapshot.collectedAt,
-        p.snapshot.collector,
-        text,
-      ]);
+      const [s] = await tx.query<{ id: number }>(
+        'INSERT INTO snapshots (host_id, collected_at, collector, body, facts) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [hostId, p.snapshot.collectedAt, p.snapshot.collector, text, JSON.stringify(hostFactsRow(p.snapshot))],
+      );
       const snapshotId = (s as { id: number }).id;
       this.cache.set(`snapshots:${snapshotId}`, p.snapshot, text.length);
       const [newest] = await tx.query<{ id: number }>('SELECT id FROM snapshots WHERE host_id = $1 ORDER BY collected_at DESC, id DESC LIMIT 1', [hostId]);
@@ -222,18 +221,29 @@ export class Fleet {
   // ---- reads ----
 
   /** One row per host, from its current snapshot: what the hosts page shows. */
+  /** Snapshots stored before migration 002 get their host facts; returns how many. */
+  async fillHostFacts(): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const rows = await this.db.query<{ id: number; body: HostSnapshot }>('SELECT id, body FROM snapshots WHERE facts IS NULL ORDER BY id LIMIT 100');
+      if (!rows.length) return filled;
+      for (const r of rows) await this.db.query('UPDATE snapshots SET facts = $1 WHERE id = $2', [JSON.stringify(hostFactsRow(r.body)), r.id]);
+      filled += rows.length;
+    }
+  }
+
   async hosts(): Promise<HostSummary[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT h.name, h.first_seen, h.last_seen, s.collected_at, s.collector,
          (SELECT count(*)::int FROM snapshots x WHERE x.host_id = h.id) AS snapshots,
-         s.body->'kernel'->>'release' AS kernel, s.body->'distro'->>'prettyName' AS distro,
-         s.body->'libc'->>'family' AS libc_family, s.body->'libc'->>'version' AS libc_version,
-         s.body->'cpu'->>'arch' AS arch, s.body->'cpu'->>'modelName' AS cpu_model, s.body->'cpu'->>'x86Level' AS x86_level,
-         s.body->'cpu'->>'atomics' AS atomics, s.body->'cpu'->>'onlineCount' AS cpus,
-         s.body->'memory'->>'totalKiB' AS mem_kib,
-         s.body->'limits'->'Max open files'->>'soft' AS nofile_soft, s.body->'limits'->'Max open files'->>'hard' AS nofile_hard,
-         s.body->'cgroup'->>'version' AS cgroup_version, s.body->'cgroup'->'cpu'->>'quotaUsec' AS cpu_quota, s.body->'cgroup'->'cpu'->>'periodUsec' AS cpu_period,
-         s.body->'cgroup'->'memory'->>'max' AS mem_max, s.body->'cgroup'->'pids'->>'max' AS pids_max,
+         s.facts->>'kernel' AS kernel, s.facts->>'distro' AS distro,
+         s.facts->>'libc_family' AS libc_family, s.facts->>'libc_version' AS libc_version,
+         s.facts->>'arch' AS arch, s.facts->>'cpu_model' AS cpu_model, s.facts->>'x86_level' AS x86_level,
+         s.facts->>'atomics' AS atomics, s.facts->>'cpus' AS cpus,
+         s.facts->>'mem_kib' AS mem_kib,
+         s.facts->>'nofile_soft' AS nofile_soft, s.facts->>'nofile_hard' AS nofile_hard,
+         s.facts->>'cgroup_version' AS cgroup_version, s.facts->>'cpu_quota' AS cpu_quota, s.facts->>'cpu_period' AS cpu_period,
+         s.facts->>'mem_max' AS mem_max, s.facts->>'pids_max' AS pids_max,
          (SELECT array_agg(DISTINCT p.worst) FROM pair_findings p WHERE p.host_id = h.id AND p.worst IS NOT NULL) AS worsts
        FROM hosts h LEFT JOIN snapshots s ON s.id = h.current_snapshot ORDER BY h.name COLLATE "C"`,
     );
