@@ -40,6 +40,8 @@ describe('npm pack', () => {
     const script = execFileSync('npx', ['--no-install', 'goready', 'host', '--script'], { cwd: app, encoding: 'utf8' });
     expect(script).toBe(readFileSync(join(root, 'src', 'node', 'host', 'collector.sh'), 'utf8'));
     // goready serve's page and database migrations ship too.
-    for (const f of ['dist/web/index.html', 'migrations/001.do.fleet.sql']) expect(existsSync(join(app, 'node_modules', 'goready', f)), f).toBe(true);
+    const migrations = readdirSync(join(root, 'migrations')).map((m) => `migrations/${m}`);
+    expect(migrations.length).toBeGreaterThan(1);
+    for (const f of ['dist/web/index.html', ...migrations]) expect(existsSync(join(app, 'node_modules', 'goready', f)), f).toBe(true);
   }, 300_000);
 });
