@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dep5Paragraphs, dep5ToSpdx, libraryParagraph } from '../src/core/analyses/license/dep5.js';
 import type { InspectReport } from '../src/core/facts/binary.js';
 import { unescapePath } from '../src/core/go/pkgname.js';
 import { inspectFile } from '../src/node/files/inspect.js';
+import { spdxIds } from '../src/node/license/spdx.js';
 import { goready } from './helpers/cli.js';
-import { entry, GO, run } from './helpers/corpus.js';
+import { CORPUS, entry, GO, run } from './helpers/corpus.js';
 import { foreign } from './helpers/foreign.js';
 import { assertReportValid } from './helpers/schema.js';
 
@@ -138,5 +142,80 @@ describe('package paths that start with go. (go.uber.org in Debian node-exporter
       expect(s.packages.find((p) => p.name === 'go.uber.org/atomic')?.codeBytes, f).toBeGreaterThan(1000);
       expect(s.functions.filter((fn) => fn.name.startsWith('go.uber.org/')).every((fn) => fn.package.startsWith('go.uber.org/'))).toBe(true);
     }
+  });
+});
+
+describe('licences of C libraries from Debian copyright files (libdevmapper1.02.1, linked by dockerd)', () => {
+  const ids = () => spdxIds();
+  it("DEP-5 short names as SPDX, with DEP-5's precedence (and before or, unless a comma)", () => {
+    const cases: [string, string][] = [
+      ['GPL-2', 'GPL-2.0-only'],
+      ['GPL-2+', 'GPL-2.0-or-later'],
+      ['GPL-2.0', 'GPL-2.0-only'],
+      ['LGPL-2.1', 'LGPL-2.1-only'],
+      ['LGPL-2.1+', 'LGPL-2.1-or-later'],
+      ['Expat', 'MIT'],
+      ['BSD-3-clause or GPL-2', 'BSD-3-Clause OR GPL-2.0-only'],
+      ['GPL-2 with Linux-syscall-note exception', 'GPL-2.0-only WITH Linux-syscall-note'],
+      ['GPL-2+ with Autoconf exception', 'GPL-2.0-or-later WITH Autoconf-exception-2.0'],
+      ['Apache-2.0 or MIT and ISC', 'Apache-2.0 OR (MIT AND ISC)'],
+      ['GPL-2+ or Artistic-2.0, and BSD-3-clause', '(GPL-2.0-or-later OR Artistic-2.0) AND BSD-3-Clause'],
+      ['public-domain', 'LicenseRef-public-domain'],
+      ['Perl', '(Artistic-1.0-Perl OR GPL-1.0-or-later)'],
+      [
+        'BSD-3-clause-Cambridge with BINARY LIBRARY-LIKE PACKAGES exception',
+        'LicenseRef-Debian-BSD-3-clause-Cambridge-with-BINARY-LIBRARY-LIKE-PACKAGES-exception',
+      ],
+    ];
+    for (const [dep5, spdx] of cases) expect(dep5ToSpdx(dep5, ids()), dep5).toBe(spdx);
+  });
+
+  it("the library's own sources decide: libdm/* (LGPL-2.1) over Files: * (GPL-2.0)", () => {
+    const root = foreign('libdevmapperRoot');
+    const text = readFileSync(join(root, 'usr/share/doc/libdevmapper1.02.1/copyright'), 'utf8');
+    const paras = dep5Paragraphs(text);
+    expect(paras?.find((p) => p.files.join(' ') === '*')?.license).toBe('GPL-2.0');
+    const own = libraryParagraph(paras ?? [], 'libdevmapper.so.1.02.1');
+    expect(own?.own).toBe(true);
+    expect(own?.paragraph.files).toContain('libdm/*');
+    // A library the file names no sources for gets Files: *.
+    expect(libraryParagraph(paras ?? [], 'libsystemd.so.0')?.own).toBe(false);
+  });
+
+  it('licenses dockerd --host ROOT: libdevmapper resolved through dpkg, LGPL-2.1-only', () => {
+    const root = foreign('libdevmapperRoot');
+    const dockerd = join(CORPUS, 'runtimes', 'bin', 'dockerd');
+    const fetched = spawnSync('bash', [join(import.meta.dirname, '..', 'scripts', 'fetch-runtimes.sh')], { encoding: 'utf8' });
+    expect(fetched.status, fetched.stderr).toBe(0);
+    const r = goready(['licenses', dockerd, '--host', root, '--allow-unknown', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { linked: { name: string; package: string | null; license: string | null; licenseFiles?: string }[] };
+    const dm = rep.linked.find((l) => l.name === 'libdevmapper.so.1.02.1');
+    expect(dm).toMatchObject({ package: 'libdevmapper1.02.1:amd64', license: 'LGPL-2.1-only' });
+    expect(dm?.licenseFiles).toContain('libdm/*');
+    expect(JSON.stringify(rep)).not.toContain('LicenseRef-Debian-GPL');
+    const text = goready(['licenses', dockerd, '--host', root, '--allow-unknown']).stdout;
+    expect(text).toContain(`linked libc.so.6: not found in the root ${root}`);
+  });
+});
+
+describe('licences of a binary with no module list (Debian GOPATH builds, Bazel builds)', () => {
+  it('says so and fails the gate unless unknowns are allowed', () => {
+    for (const f of [foreign('nodeExporter119'), foreign('ibazelLinux')]) {
+      const gate = goready(['licenses', f]);
+      expect(gate.code, f).toBe(1);
+      expect(gate.stdout).toMatch(/^no module list: /m);
+      expect(gate.stdout).toMatch(/0 modules \(the binary records none\), 1 policy violations/);
+      const json = JSON.parse(goready(['licenses', f, '--format', 'json']).stdout) as { noModuleList?: { reason: string; violation: string | null } };
+      expect(json.noModuleList?.violation).toMatch(/unknown/);
+      const allowed = goready(['licenses', f, '--allow-unknown']);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toMatch(/^no module list: /m);
+    }
+    // Bazel writes build info without modules: that is not "no build info".
+    const bazel = goready(['licenses', foreign('ibazelLinux'), '--allow-unknown']);
+    expect(bazel.stdout).toContain('only the Go version is recorded');
+    expect(bazel.stdout + bazel.stderr).not.toContain('no build info');
+    expect(goready(['licenses', foreign('nodeExporter119'), '--allow-unknown']).stdout).toContain('main package github.com/prometheus/node_exporter');
   });
 });
