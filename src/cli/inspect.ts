@@ -26,6 +26,7 @@ export function register(program: Command, cli: Cli): void {
     .option('--files', "with --functions, add each function's source file")
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (paths: string[], flags: InspectFlags) => {
+      if (flags.files && !flags.functions) cli.fail('--files adds a source file to each function: give --functions too');
       cli.setExitCode(await runInspect(paths, flags));
     });
 }
@@ -37,6 +38,12 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
   let first = true;
   if (flags.format === 'json') await out.write('[');
   for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
+    if (item.empty) {
+      // go version -m DIR prints nothing for it; a directory the user named deserves a word (the
+      // default scan of $PATH stays quiet about directories without Go).
+      if (paths.length) process.stderr.write(`goready: ${item.empty}: no Go binaries found\n`);
+      continue;
+    }
     if (item.error) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;
