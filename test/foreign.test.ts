@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dep5Paragraphs, dep5ToSpdx, libraryParagraph } from '../src/core/analyses/license/dep5.js';
+import { RULES } from '../src/core/checks/rules.js';
 import type { InspectReport } from '../src/core/facts/binary.js';
 import { unescapePath } from '../src/core/go/pkgname.js';
 import { inspectFile } from '../src/node/files/inspect.js';
@@ -217,5 +218,33 @@ describe('licences of a binary with no module list (Debian GOPATH builds, Bazel 
     expect(bazel.stdout).toContain('only the Go version is recorded');
     expect(bazel.stdout + bazel.stderr).not.toContain('no build info');
     expect(goready(['licenses', foreign('nodeExporter119'), '--allow-unknown']).stdout).toContain('main package github.com/prometheus/node_exporter');
+  });
+});
+
+describe('a binary that is not Go gets no Go findings (coreutils ls, PostgreSQL)', () => {
+  const SNAP = join(import.meta.dirname, 'data', 'hosts', 'debian12-constrained-sh.json');
+  const ids = (args: string[]) => (JSON.parse(goready(['check', ...args, '--host', SNAP, '--format', 'json']).stdout) as { id: string }[]).map((f) => f.id);
+  it('only the rules for any executable, and GR-BUILD-003 once', () => {
+    // The snapshot's limits give a Go server Go findings…
+    const go = ids([entry('linux-amd64-http').file]);
+    expect(go.filter((id) => /^GR-(LIMIT|CGROUP)-/.test(id)).length).toBeGreaterThan(0);
+    const anyBinary = new Set(RULES.filter((r) => 'anyBinary' in r).map((r) => r.id));
+    for (const f of ['/bin/ls', '/usr/lib/postgresql/15/bin/postgres']) {
+      // …which go version, the independent reader, says is not Go.
+      const v = spawnSync(GO124, ['version', f], { encoding: 'utf8' });
+      expect(v.stdout + v.stderr, f).toContain('not a Go executable');
+      const got = ids([f]);
+      expect(
+        got.filter((id) => id === 'GR-BUILD-003'),
+        f,
+      ).toHaveLength(1);
+      for (const id of got) expect(anyBinary.has(id), `${f}: ${id}`).toBe(true);
+      expect(goready(['check', f, '--host', SNAP]).stdout).not.toMatch(/Go null/);
+    }
+  });
+  it('a Mach-O without GOOS in its build info is said to be for macOS', () => {
+    const r = goready(['check', foreign('ibazelDarwinArm64'), '--format', 'json']);
+    const titles = (JSON.parse(r.stdout) as { id: string; title: string }[]).map((f) => `${f.id} ${f.title}`);
+    expect(titles).toContain('GR-BUILD-002 Built for macOS (Mach-O), not Linux');
   });
 });

@@ -40,6 +40,11 @@ export interface Rule {
   /** What to change; a finding may carry a fix written for its facts instead. */
   readonly fix: string;
   readonly refs: readonly string[];
+  /**
+   * The rule judges any executable (its loader, C library, architecture), not Go's runtime: it is
+   * the only kind run for a binary that is not Go.
+   */
+  readonly anyBinary?: boolean;
 }
 
 const THREAD_ABORT = '"runtime: failed to create new OS thread (have N already; errno=11)" then "fatal error: newosproc"';
@@ -65,6 +70,18 @@ export const RULES = [
     summary: 'built for another OS',
     fix: 'Build with GOOS=linux and the target GOARCH.',
     refs: ['https://go.dev/doc/install/source#environment'],
+    anyBinary: true,
+  },
+  {
+    id: 'GR-BUILD-003',
+    severity: 'info',
+    title: 'Not a Go binary',
+    area: 'build',
+    command: 'check',
+    summary: 'the file has no Go build info, version or function table: only the rules for any executable ran',
+    fix: 'Nothing to fix: the checks of the Go runtime (limits, cgroups, seccomp, kernel minimum …) were not run, and only the loader, C library, architecture and OS checks apply.',
+    refs: ['https://pkg.go.dev/debug/buildinfo'],
+    anyBinary: true,
   },
   // crypto.ts: which cryptography ships in the binary.
   {
@@ -97,6 +114,7 @@ export const RULES = [
     summary: 'a version the binary needs (`GLIBC_2.34` …) is not defined by that library on the target; names the symbols',
     fix: "The loader refuses to start it. Build with CGO_ENABLED=0, or build in an image whose glibc is no newer than the target's.",
     refs: ['https://github.com/golang/go/issues/58550', 'https://github.com/docker-library/golang/issues/466'],
+    anyBinary: true,
   },
   {
     id: 'GR-LIBC-002',
@@ -107,6 +125,7 @@ export const RULES = [
     summary: 'a glibc-linked binary on a musl target (or the reverse)',
     fix: "exec fails because the loader is missing. Build with CGO_ENABLED=0 for a static binary, or build in an image with the target's C library (e.g. golang:alpine for musl).",
     refs: ['https://github.com/gliderlabs/docker-alpine/issues/12'],
+    anyBinary: true,
   },
   // link.ts: the loader and the libraries the binary names.
   {
@@ -118,6 +137,7 @@ export const RULES = [
     summary: 'the interpreter (`PT_INTERP`) does not exist on the target',
     fix: 'exec fails with "no such file or directory". Build with CGO_ENABLED=0, or install the C library the binary was linked against on the target.',
     refs: ['https://man7.org/linux/man-pages/man8/ld.so.8.html'],
+    anyBinary: true,
   },
   {
     id: 'GR-LINK-002',
@@ -128,6 +148,7 @@ export const RULES = [
     summary: "a `NEEDED` library is not on the target's loader path (RUNPATH, ld.so.conf, default dirs)",
     fix: 'The loader stops with "error while loading shared libraries". Install the package that ships it on the target, or build with CGO_ENABLED=0 so nothing is needed.',
     refs: ['https://man7.org/linux/man-pages/man8/ld.so.8.html'],
+    anyBinary: true,
   },
   // cpu.ts: the binary's instruction set against the target's CPU.
   {
@@ -140,6 +161,7 @@ export const RULES = [
     summary: 'built for another architecture (386 on amd64 runs; arm on arm64 may not)',
     fix: 'exec fails with "exec format error" (arm on arm64 runs only where the CPU and kernel support AArch32). Build with GOARCH set to the target\'s architecture.',
     refs: ['https://go.dev/doc/install/source#environment'],
+    anyBinary: true,
   },
   {
     id: 'GR-CPU-002',
