@@ -228,7 +228,7 @@ describe('a binary that is not Go gets no Go findings (coreutils ls, PostgreSQL)
     // The snapshot's limits give a Go server Go findings…
     const go = ids([entry('linux-amd64-http').file]);
     expect(go.filter((id) => /^GR-(LIMIT|CGROUP)-/.test(id)).length).toBeGreaterThan(0);
-    const anyBinary = new Set(RULES.filter((r) => 'anyBinary' in r).map((r) => r.id));
+    const anyBinary = new Set<string>(RULES.filter((r) => 'anyBinary' in r).map((r) => r.id));
     for (const f of ['/bin/ls', '/usr/lib/postgresql/15/bin/postgres']) {
       // …which go version, the independent reader, says is not Go.
       const v = spawnSync(GO124, ['version', f], { encoding: 'utf8' });

@@ -219,10 +219,12 @@ export const RULES = [
   {
     id: 'GR-SECCOMP-001',
     severity: 'fatal',
+    severities: ['fatal', 'info'],
     title: "clone3 rejected by an old Docker's seccomp profile",
     area: 'seccomp',
     command: 'check',
-    summary: 'glibc ≥ 2.34 (clone3) with a cgo binary under Docker < 20.10.10',
+    summary:
+      "glibc ≥ 2.34 (clone3) with a cgo binary in a container (an image, or a snapshot taken inside one) under a Docker engine (`dockerd`, not the `docker` client) < 20.10.10; info when the engine's version is unknown",
     fix: 'The cgo runtime aborts with "runtime/cgo: pthread_create failed: Operation not permitted". Upgrade Docker to ≥ 20.10.10 (and libseccomp), or use an image with glibc < 2.34, or build with CGO_ENABLED=0. --security-opt seccomp=unconfined confirms the cause.',
     refs: ['https://github.com/moby/moby/issues/42680', 'https://github.com/docker-library/official-images/issues/16829'],
   },
