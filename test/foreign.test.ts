@@ -221,6 +221,19 @@ describe('licences of a binary with no module list (Debian GOPATH builds, Bazel 
   });
 });
 
+describe('size advice on a GOPATH build (node-exporter 1.5.0: every dependency in <unknown module>)', () => {
+  it('no "largest dependencies: main 0.1 %", no cgo advice for 3.5 KiB of C', () => {
+    const r = JSON.parse(goready(['size', foreign('nodeExporter119'), '--format', 'json']).stdout) as {
+      modules: { path: string; bytes: number }[];
+      advice: { id: string }[];
+    };
+    expect(r.modules.find((m) => m.path === '<unknown module>')?.bytes).toBeGreaterThan(1_000_000);
+    expect(r.modules.find((m) => m.path === 'main')?.bytes).toBeGreaterThan(0);
+    expect(r.advice.map((a) => a.id)).not.toContain('GR-SIZE-004');
+    expect(r.advice.map((a) => a.id)).not.toContain('GR-SIZE-003');
+  });
+});
+
 describe('a binary that is not Go gets no Go findings (coreutils ls, PostgreSQL)', () => {
   const SNAP = join(import.meta.dirname, 'data', 'hosts', 'debian12-constrained-sh.json');
   const ids = (args: string[]) => (JSON.parse(goready(['check', ...args, '--host', SNAP, '--format', 'json']).stdout) as { id: string }[]).map((f) => f.id);
