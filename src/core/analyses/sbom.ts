@@ -44,6 +44,16 @@ export function goPurl(path: string, version: string): string {
   return `pkg:golang/${enc(path)}${version ? `@${encodeURIComponent(version)}` : ''}`;
 }
 
+/**
+ * The Go toolchain's standard library, compiled into every Go binary: a package of its own, as
+ * govulncheck and the Go vulnerability database name it (pkg:golang/stdlib@v1.N.M), BSD-3-Clause.
+ */
+export function stdlibModule(s: SbomModel): SbomModule | null {
+  const v = /^go(\d+(?:\.\d+)*)/.exec(s.go.version ?? '')?.[1];
+  if (!v) return null;
+  return { path: 'stdlib', version: `v${v}`, purl: goPurl('stdlib', `v${v}`), licenseConcluded: 'BSD-3-Clause' };
+}
+
 /** Go's h1: is base64 of a SHA-256 digest; SBOMs carry the digest as hex. */
 export function h1ToSha256(h1: string): string | undefined {
   if (!h1.startsWith('h1:')) return undefined;
@@ -115,6 +125,9 @@ export function sbomModel(r: InspectReport, licences: Map<string, string | null>
       main.version = d.version;
       main.versionDerived = d.from;
       main.purl = goPurl(main.path, d.version);
+    } else if (main.version === '(devel)') {
+      // A purl version names a release; (devel) names none.
+      main.purl = goPurl(main.path, '');
     }
   }
   return {

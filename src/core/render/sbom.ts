@@ -1,5 +1,5 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
-import type { SbomModel, SbomModule } from '../analyses/sbom.js';
+import { type SbomModel, type SbomModule, stdlibModule } from '../analyses/sbom.js';
 
 const TOOL = 'goready';
 
@@ -44,10 +44,10 @@ export function toCycloneDX(s: SbomModel, toolVersion: string, timestamp: Date =
   if (s.crypto.fips140Godebug) main.properties.add(new CDX.Models.Property(P('crypto:godebug-fips140'), s.crypto.fips140Godebug));
   bom.metadata.component = main;
   // The Go toolchain's standard library is compiled into every binary.
-  if (s.go.version) {
-    const v = s.go.version.replace(/^go/, 'v');
-    const std = new CDX.Models.Component(CDX.Enums.ComponentType.Library, 'stdlib', { version: v, bomRef: `pkg:golang/stdlib@${v}` });
-    std.purl = `pkg:golang/stdlib@${encodeURIComponent(v)}`;
+  const stdlib = stdlibModule(s);
+  if (stdlib) {
+    const std = new CDX.Models.Component(CDX.Enums.ComponentType.Library, stdlib.path, { version: stdlib.version, bomRef: stdlib.purl });
+    std.purl = stdlib.purl;
     std.licenses.add(new CDX.Models.SpdxLicense('BSD-3-Clause', { acknowledgement: CDX.Enums.LicenseAcknowledgement.Declared }));
     for (const e of s.go.experiments) std.properties.add(new CDX.Models.Property(P('go:experiment'), e));
     bom.components.add(std);
@@ -115,6 +115,13 @@ export function toSPDX(s: SbomModel, toolVersion: string, timestamp: Date = new 
       `crypto: boringcrypto=${s.crypto.boringcrypto}${s.crypto.gofips140 ? ` GOFIPS140=${s.crypto.gofips140}` : ''}${s.crypto.fips140Godebug ? ` fips140=${s.crypto.fips140Godebug}` : ''}`,
     ].join('; '),
   };
+  const stdlib = stdlibModule(s);
+  if (stdlib) {
+    const std = pkg(stdlib, false);
+    std.licenseDeclared = 'BSD-3-Clause';
+    std.comment = `the Go standard library of ${s.go.version}${s.go.experiments.length ? ` X:${s.go.experiments.join(',')}` : ''}`;
+    packages.push(std);
+  }
   for (const d of s.deps) packages.push(pkg(d, false));
   for (const lib of s.linked) {
     const d = s.linkedDetails?.find((x) => x.name === lib);
