@@ -81,6 +81,14 @@ describe('--out into a missing directory (item 15)', () => {
   });
 });
 
+describe('a missing input (item 15)', () => {
+  it('every command that reads a binary: one line naming it, exit 2', () => {
+    const missing = join(tmp, 'no-such-binary');
+    for (const cmd of ['inspect', 'size', 'check', 'sbom', 'licenses', 'atomics']) oneLine(goready([cmd, missing]), `${missing}: no such file or directory`);
+    oneLine(goready(['diff', missing, SNAP_A]), missing);
+  });
+});
+
 describe('flags that would be ignored are refused (item 16)', () => {
   it('inspect --files without --functions', () => {
     oneLine(goready(['inspect', '--files', entry('linux-amd64').file]), '--files');

@@ -6,6 +6,7 @@ import { classify } from '../../core/analyses/license/classify.js';
 import type { LicenseFile, LicensePolicy, LicensesReport, ModuleLicense } from '../../core/analyses/license/report.js';
 import { InputError } from '../../core/errors.js';
 import type { InspectReport } from '../../core/facts/binary.js';
+import { asInputError } from '../errors.js';
 import { inspectFile } from '../files/inspect.js';
 import { linkedLibraries } from './clibs.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
@@ -63,7 +64,13 @@ export async function licenses(
   hostRoot: string | null = null,
   rootName: string | null = null,
 ): Promise<LicensesReport> {
-  if (statSync(target).isDirectory()) {
+  let isDir: boolean;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch (e) {
+    throw asInputError(target, e);
+  }
+  if (isDir) {
     const tree = modulesOfTree(target);
     const opts: LookupOptions = { ...lookup };
     opts.source ??= target;
