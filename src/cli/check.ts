@@ -117,7 +117,10 @@ export function register(program: Command, cli: Cli): void {
       } catch (e) {
         cli.fail(errorText(e));
       }
-      emit(renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION }), flags.out);
+      emit(
+        renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION, ...(flags.image ? { image: flags.image } : {}) }),
+        flags.out,
+      );
       cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
     });
 }
