@@ -261,3 +261,21 @@ describe('a binary that is not Go gets no Go findings (coreutils ls, PostgreSQL)
     expect(titles).toContain('GR-BUILD-002 Built for macOS (Mach-O), not Linux');
   });
 });
+
+describe('thread limits for a tool (Debian golang-1.24 gofmt) against a server', () => {
+  it('GR-LIMIT-003 is low for gofmt, which links no listen path (debug/gosym), high for an HTTP server', () => {
+    const SNAP = join(import.meta.dirname, 'data', 'hosts', 'debian12-constrained-sh.json');
+    const gofmt = '/usr/lib/go-1.24/bin/gofmt';
+    // gofmt is stripped: its functions come from the pclntab, read by Go's own debug/gosym.
+    const names = [...gosym(gofmt).values()].map((f) => f.name);
+    expect(names).toContain('main.main');
+    expect(names.filter((n) => n.includes('listenTCP'))).toEqual([]);
+    const sev = (f: string) =>
+      (JSON.parse(goready(['check', f, '--host', SNAP, '--format', 'json']).stdout) as { id: string; severity: string }[])
+        .filter((x) => x.id === 'GR-LIMIT-003')
+        .map((x) => x.severity);
+    expect(sev(gofmt)).toEqual(['low']);
+    expect([...gosym(entry('linux-amd64-http').file).values()].some((f) => f.name.includes('listenTCP'))).toBe(true);
+    expect(sev(entry('linux-amd64-http').file)).toEqual(['high']);
+  });
+});
