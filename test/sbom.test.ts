@@ -8,6 +8,7 @@ import { deriveMainVersion, h1ToSha256 } from '../src/core/analyses/sbom.js';
 import { sbom } from '../src/node/sbom.js';
 import { goready } from './helpers/cli.js';
 import { CORPUS, corpus, entry, GO } from './helpers/corpus.js';
+import { foreign } from './helpers/foreign.js';
 import { buildImages, type TestImage } from './helpers/images.js';
 
 /** The official schemas: CycloneDX 1.6 as shipped in @cyclonedx/cyclonedx-library, SPDX 2.3 from spdx/spdx-spec. */
@@ -89,6 +90,24 @@ describe('goready sbom content', () => {
     const doc = JSON.parse(await sbom(f, { format: 'spdx', lookup }));
     expect(JSON.stringify(doc)).not.toContain('@(devel)');
     expect(JSON.stringify(doc)).not.toContain('%28devel%29');
+  });
+
+  it('build info without modules (Bazel ibazel, Debian GOPATH node-exporter): named, valid, dependencies said to be unknown', async () => {
+    for (const [f, name, purl] of [
+      [foreign('ibazelLinux'), 'ibazel', undefined],
+      [foreign('nodeExporter119'), 'github.com/prometheus/node_exporter', 'pkg:golang/github.com/prometheus/node_exporter'],
+    ] as const) {
+      const cdx = JSON.parse(await sbom(f, { format: 'cyclonedx' }));
+      expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
+      expect(cdx.metadata.component.name).toBe(name);
+      expect(cdx.metadata.component.purl).toBe(purl);
+      expect(cdx.metadata.component.properties).toContainEqual({ name: 'goready:go:modules', value: 'unknown: the build info records no module list' });
+      const spdx = JSON.parse(await sbom(f, { format: 'spdx' }));
+      expect(validateSpdx(spdx), ajv.errorsText(validateSpdx.errors)).toBe(true);
+      expect(spdx.name).toBe(name);
+      expect(spdx.packages[0].comment).toMatch(/^dependencies unknown/);
+      expect(JSON.stringify(spdx)).not.toContain('"pkg:golang/"');
+    }
   });
 
   it('cgo: linked C libraries; boringcrypto: the crypto mode is stated', async () => {

@@ -18,8 +18,8 @@ function addLicense(c: CDX.Models.Component, expr: string | null): void {
 }
 
 function component(type: CDX.Enums.ComponentType, m: SbomModule): CDX.Models.Component {
-  const c = new CDX.Models.Component(type, m.path, { version: m.version, bomRef: m.purl });
-  c.purl = m.purl;
+  const c = new CDX.Models.Component(type, m.path, { version: m.version, bomRef: m.purl || `file:${m.path}` });
+  if (m.purl) c.purl = m.purl;
   if (m.sha256) c.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], m.sha256);
   if (m.h1) c.properties.add(new CDX.Models.Property(P('go:h1'), m.h1));
   if (m.replaces) {
@@ -42,6 +42,7 @@ export function toCycloneDX(s: SbomModel, toolVersion: string, timestamp: Date =
   main.properties.add(new CDX.Models.Property(P('crypto:boringcrypto'), String(s.crypto.boringcrypto)));
   if (s.crypto.gofips140) main.properties.add(new CDX.Models.Property(P('crypto:GOFIPS140'), s.crypto.gofips140));
   if (s.crypto.fips140Godebug) main.properties.add(new CDX.Models.Property(P('crypto:godebug-fips140'), s.crypto.fips140Godebug));
+  if (s.noModuleList) main.properties.add(new CDX.Models.Property(P('go:modules'), 'unknown: the build info records no module list'));
   bom.metadata.component = main;
   // The Go toolchain's standard library is compiled into every binary.
   const stdlib = stdlibModule(s);
@@ -93,7 +94,7 @@ export function toSPDX(s: SbomModel, toolVersion: string, timestamp: Date = new 
       licenseConcluded: m.licenseConcluded ?? 'NOASSERTION',
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: m.purl }],
+      ...(m.purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: m.purl }] } : {}),
     };
     if (primary) p.primaryPackagePurpose = 'APPLICATION';
     if (m.sha256) p.checksums = [{ algorithm: 'SHA256', checksumValue: m.sha256 }];
@@ -110,6 +111,7 @@ export function toSPDX(s: SbomModel, toolVersion: string, timestamp: Date = new 
     ...packages[0],
     comment: [
       ...(packages[0]?.comment ? [packages[0].comment as string] : []),
+      ...(s.noModuleList ? ['dependencies unknown: the build info records no module list'] : []),
       `built with ${s.go.version ?? 'an unknown Go version'}${s.go.experiments.length ? ` X:${s.go.experiments.join(',')}` : ''}`,
       `build settings: ${s.settings.map((x) => `${x.key}=${x.value}`).join(' ')}`,
       `crypto: boringcrypto=${s.crypto.boringcrypto}${s.crypto.gofips140 ? ` GOFIPS140=${s.crypto.gofips140}` : ''}${s.crypto.fips140Godebug ? ` fips140=${s.crypto.fips140Godebug}` : ''}`,
