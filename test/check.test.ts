@@ -68,7 +68,9 @@ describe('goready check', () => {
     expect(goready(['check', f, '--fail-on', 'high', ...HOST]).code).toBe(1);
     expect(goready(['check', f, '--fail-on', 'fatal', ...HOST]).code).toBe(0);
     expect(goready(['check', f, '--fail-on', 'high', '--skip', 'GR-BUILD-001', ...HOST]).code).toBe(0);
-    expect(JSON.parse(goready(['check', f, '--format', 'json', '--skip', 'GR-BUILD-001', ...HOST]).stdout)).toEqual([]);
+    // Left: the engine that runs this container-captured host is unknown (-race needs cgo).
+    const rest = JSON.parse(goready(['check', f, '--format', 'json', '--skip', 'GR-BUILD-001', ...HOST]).stdout) as { id: string; severity: string }[];
+    expect(rest.map((x) => `${x.id} ${x.severity}`)).toEqual(['GR-SECCOMP-001 info']);
     expect(goready(['check', f, '--fail-on', 'bad']).code).toBe(2);
     expect(goready(['check', entry('windows-amd64').file, '--format', 'markdown', ...HOST]).stdout).toMatch(/\| fatal \| `GR-BUILD-002` \|/);
   });

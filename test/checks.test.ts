@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../src/core/checks/registry.js';
 import type { InspectReport } from '../src/core/facts/binary.js';
 import type { HostSnapshot } from '../src/core/facts/host.js';
-import { type CheckInput, type CodeFacts, codeFacts, type Target } from '../src/core/facts/target.js';
+import { assembleTarget, type CheckInput, type CodeFacts, codeFacts, type Target } from '../src/core/facts/target.js';
 import { collect } from '../src/node/host/collect.js';
 import { readSnapshot } from '../src/node/host/snapshot-file.js';
 import { inspectFile } from '../src/node.js';
-import { entry } from './helpers/corpus.js';
+import { CORPUS, entry } from './helpers/corpus.js';
 
 /**
  * Every host check fires from real facts and stays silent where it does not apply. The target is
@@ -68,6 +68,10 @@ function quiet(): HostSnapshot {
     h.sysctls['net.core.somaxconn'] = '4096';
     h.thp.enabled = 'madvise';
     h.clocksource.current = 'tsc';
+    // A plain host: this machine may run inside a container (/.dockerenv), where GR-SECCOMP-001
+    // says the Docker engine's version is unknown.
+    h.container.dockerenv = false;
+    h.container.runtime = null;
   });
 }
 
@@ -342,11 +346,16 @@ describe('snapshots captured for real by the sh script (test/data/hosts)', () =>
     ).toEqual(['GR-CPU-004']);
     expect(await ids('linux-amd64', t)).toContain('GR-CPU-001');
   });
-  it('this machine as captured: nothing for the fixtures', async () => {
+  it('this machine as captured: nothing for the fixtures but what is unknown', async () => {
     const t = target(snap('debian12-sh.json'));
-    for (const name of ['linux-amd64', 'linux-amd64-cgo', 'linux-amd64-v3', 'linux-amd64-race']) {
-      expect(await ids(name, t), name).toEqual(name === 'linux-amd64-race' ? ['GR-BUILD-001'] : []);
-    }
+    for (const name of ['linux-amd64', 'linux-amd64-v3']) expect(await ids(name, t), name).toEqual([]);
+    // Captured inside a container (/.dockerenv) with only the docker client 28.2.2 installed: the
+    // engine's version is unknown, which is info, not the fatal a client version used to give.
+    expect(t.host.container.runtimes.map((r) => `${r.name} ${r.role} ${r.version}`)).toEqual(['docker client 28.2.2']);
+    const sev = async (name: string) => runChecks({ ...(await bin(name)), target: t }).map((f) => `${f.id} ${f.severity}`);
+    expect(await sev('linux-amd64-cgo')).toEqual(['GR-SECCOMP-001 info']);
+    // -race needs cgo on linux/amd64.
+    expect(await sev('linux-amd64-race')).toEqual(['GR-BUILD-001 high', 'GR-SECCOMP-001 info']);
   });
 });
 
@@ -380,15 +389,51 @@ describe('GR-CLOCK-001, GR-MEM-001, GR-MEM-002', () => {
 });
 
 describe('GR-SECCOMP-001', () => {
-  it('cgo binary, glibc ≥ 2.34 and Docker < 20.10.10; not with Docker 20.10.10 or a static binary', async () => {
-    const docker = (v: string) =>
-      variant((h) => {
-        h.container.runtimeVersions = { docker: v };
-      }, quiet());
+  const inDocker = (versions: Record<string, string>, runtime: string | null = 'docker') =>
+    variant((h) => {
+      h.container.runtime = runtime;
+      h.container.runtimeVersions = versions;
+    }, quiet());
+  const seccomp = async (t: Target) => runChecks({ ...(await bin('linux-amd64-cgo')), target: t }).filter((f) => f.id === 'GR-SECCOMP-001');
+  it('cgo binary, glibc ≥ 2.34, in a container under a Docker engine < 20.10.10; not with 20.10.10 or a static binary', async () => {
     expect(local.libc.version).toBe('2.36');
-    expect(await ids('linux-amd64-cgo', target(docker('20.10.7')))).toEqual(['GR-SECCOMP-001']);
-    expect(await ids('linux-amd64-cgo', target(docker('20.10.10')))).toEqual([]);
-    expect(await ids('linux-amd64', target(docker('20.10.7')))).toEqual([]);
+    const old = await seccomp(target(inDocker({ dockerd: '20.10.7' })));
+    expect(old.map((f) => f.severity)).toEqual(['fatal']);
+    expect(old[0]?.evidence).toContain('test-host: Docker engine dockerd 20.10.7 (clone3 allowed from 20.10.10)');
+    expect(await ids('linux-amd64-cgo', target(inDocker({ dockerd: '20.10.10' })))).toEqual([]);
+    expect(await ids('linux-amd64', target(inDocker({ dockerd: '20.10.7' })))).toEqual([]);
+  });
+  it('the docker client is not the engine: a new or old client alone is info (engine unknown), never fatal', async () => {
+    for (const client of ['28.2.2', '19.03.0']) {
+      const f = await seccomp(target(inDocker({ docker: client })));
+      expect(
+        f.map((x) => x.severity),
+        client,
+      ).toEqual(['info']);
+      expect(f[0]?.evidence.join('\n')).toContain(`only the docker client ${client} was found`);
+    }
+  });
+  it('a plain host (not a container, no image) never meets the profile, whatever dockerd is installed', async () => {
+    expect(await ids('linux-amd64-cgo', target(inDocker({ dockerd: '20.10.7', docker: '20.10.7' }, null)))).toEqual([]);
+  });
+  it('an image (Debian bookworm, glibc 2.36) is a container: the dockerd of the host given with it decides', async () => {
+    const { openImage } = await import('../src/node/image/open.js');
+    const image = await openImage(join(CORPUS, 'images', 'bookworm.tar'));
+    try {
+      const on = (host: HostSnapshot | null) =>
+        assembleTarget({
+          host: host ? { name: 'test-host', snapshot: host } : null,
+          before: null,
+          image: { name: 'bookworm.tar', snapshot: image.snapshot },
+          env: {},
+        });
+      const withOld = on(inDocker({ dockerd: '20.10.5' }, null));
+      expect(withOld && (await seccomp(withOld)).map((f) => f.severity)).toEqual(['fatal']);
+      const alone = on(null);
+      expect(alone && (await seccomp(alone)).map((f) => f.severity)).toEqual(['info']);
+    } finally {
+      await image.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,13 @@ describe('goready diff', () => {
   it('markdown, identical inputs, bad inputs', () => {
     expect(goready(['diff', a, b, '--format', 'markdown']).stdout).toContain('| `sysctls.net.core.somaxconn` | 4096 | 128 |');
     expect(goready(['diff', a, a]).stdout).toContain('No differences.');
+    // A byte-identical copy under another name: findings that name their host (GR-LIMIT-001 "… on
+    // prod.json") are the same finding.
+    const copy = join(dir, 'copy-of-b.json');
+    writeFileSync(copy, readFileSync(b));
+    const same = goready(['diff', b, copy, '--binary', entry('linux-amd64-http').file]);
+    expect(goready(['check', entry('linux-amd64-http').file, '--host', b]).stdout).toContain('GR-LIMIT-001');
+    expect(same.stdout).toContain('that differ:\n  none\n\nNo differences.');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"hello": 1}');
     const r = goready(['diff', a, bad]);

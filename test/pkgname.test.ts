@@ -26,6 +26,25 @@ describe("Go's package rule", () => {
   ];
   for (const [name, pkg] of cases) it(`${name} → ${pkg || '(none)'}`, () => expect(packageOf(name)).toBe(pkg));
 
+  // Package paths that start with go. (go.uber.org, go.opentelemetry.io, go.etcd.io) against what
+  // Go generates under go. before 1.20 and under go: since (the pclntab format tells which).
+  const shaped: [string, 'dot' | 'colon', string][] = [
+    ['go.uber.org/zap.(*Logger).Info', 'dot', 'go.uber.org/zap'],
+    ['go.uber.org/zap.(*Logger).Info', 'colon', 'go.uber.org/zap'],
+    ['go.opentelemetry.io/otel/trace.SpanFromContext', 'dot', 'go.opentelemetry.io/otel/trace'],
+    ['go.etcd.io/bbolt.(*DB).Update.func1', 'colon', 'go.etcd.io/bbolt'],
+    ['go.(*struct { sync.Mutex; m map[string]int }).Lock', 'dot', ''],
+    ['go:(*struct { sync.Mutex; m map[string]int }).Lock', 'colon', ''],
+    ['go.itab.example.com/x.T,io.Writer', 'dot', ''],
+    ['go.itab.*go.uber.org/zap.Logger,io.Writer', 'dot', ''],
+    ['go.importpath.go.uber.org/zap.', 'dot', ''],
+    ['go.buildid', 'dot', ''],
+    ['go.go', 'colon', ''],
+    ['type.go.uber.org/zap.Logger', 'dot', ''],
+    ['type:.eq.go.uber.org/zap.Field', 'colon', ''],
+  ];
+  for (const [name, prefix, pkg] of shaped) it(`${prefix}: ${name} → ${pkg || '(none)'}`, () => expect(packageOf(name, prefix)).toBe(pkg));
+
   it('strips nested generic brackets, including ones with dots and slashes', () => {
     expect(stripGenerics('a/b.F[a/c.T[int],map[string]x.Y].func1')).toBe('a/b.F.func1');
     expect(unescapePath('a%2eb%25c')).toBe('a.b%c');

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { deriveMainVersion, h1ToSha256 } from '../src/core/analyses/sbom.js';
 import { sbom } from '../src/node/sbom.js';
 import { goready } from './helpers/cli.js';
-import { CORPUS, corpus, entry } from './helpers/corpus.js';
+import { CORPUS, corpus, entry, GO } from './helpers/corpus.js';
+import { foreign } from './helpers/foreign.js';
 import { buildImages, type TestImage } from './helpers/images.js';
 
 /** The official schemas: CycloneDX 1.6 as shipped in @cyclonedx/cyclonedx-library, SPDX 2.3 from spdx/spdx-spec. */
@@ -64,6 +65,49 @@ describe('goready sbom content', () => {
     expect(color.externalRefs[0].referenceLocator).toBe('pkg:golang/example.com/color/v2@v2.1.0');
     expect(color.checksums[0].algorithm).toBe('SHA256');
     expect(doc.relationships.filter((r: { relationshipType: string }) => r.relationshipType === 'DEPENDS_ON')).toHaveLength(doc.packages.length - 1);
+  });
+
+  it('the standard library is a package in both formats, with the same purl and version (go version -m)', async () => {
+    const f = entry('linux-amd64-deps').file;
+    const goVersion = execFileSync(GO, ['version', f], { encoding: 'utf8' }).trim().split(' ').at(-1) as string;
+    const want = `pkg:golang/stdlib@${goVersion.replace(/^go/, 'v')}`;
+    const cdx = JSON.parse(await sbom(f, { format: 'cyclonedx', lookup }));
+    const doc = JSON.parse(await sbom(f, { format: 'spdx', lookup }));
+    const c = cdx.components.find((x: { name: string }) => x.name === 'stdlib');
+    const p = doc.packages.find((x: { name: string }) => x.name === 'stdlib');
+    expect(c.purl).toBe(want);
+    expect(p.externalRefs[0].referenceLocator).toBe(want);
+    expect(p.versionInfo).toBe(c.version);
+    expect(p.licenseDeclared).toBe('BSD-3-Clause');
+    expect(doc.relationships).toContainEqual({ spdxElementId: doc.documentDescribes[0], relationshipType: 'DEPENDS_ON', relatedSpdxElement: p.SPDXID });
+  });
+
+  it('a (devel) main module with no version to derive gets a purl without a version', async () => {
+    const f = entry('linux-amd64').file;
+    expect(execFileSync(GO, ['version', '-m', f], { encoding: 'utf8' })).toMatch(/\tmod\t\S+\t\(devel\)/);
+    const cdx = JSON.parse(await sbom(f, { format: 'cyclonedx', lookup }));
+    expect(cdx.metadata.component.purl).toMatch(/^pkg:golang\/[^@]+$/);
+    const doc = JSON.parse(await sbom(f, { format: 'spdx', lookup }));
+    expect(JSON.stringify(doc)).not.toContain('@(devel)');
+    expect(JSON.stringify(doc)).not.toContain('%28devel%29');
+  });
+
+  it('build info without modules (Bazel ibazel, Debian GOPATH node-exporter): named, valid, dependencies said to be unknown', async () => {
+    for (const [f, name, purl] of [
+      [foreign('ibazelLinux'), 'ibazel', undefined],
+      [foreign('nodeExporter119'), 'github.com/prometheus/node_exporter', 'pkg:golang/github.com/prometheus/node_exporter'],
+    ] as const) {
+      const cdx = JSON.parse(await sbom(f, { format: 'cyclonedx' }));
+      expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
+      expect(cdx.metadata.component.name).toBe(name);
+      expect(cdx.metadata.component.purl).toBe(purl);
+      expect(cdx.metadata.component.properties).toContainEqual({ name: 'goready:go:modules', value: 'unknown: the build info records no module list' });
+      const spdx = JSON.parse(await sbom(f, { format: 'spdx' }));
+      expect(validateSpdx(spdx), ajv.errorsText(validateSpdx.errors)).toBe(true);
+      expect(spdx.name).toBe(name);
+      expect(spdx.packages[0].comment).toMatch(/^dependencies unknown/);
+      expect(JSON.stringify(spdx)).not.toContain('"pkg:golang/"');
+    }
   });
 
   it('cgo: linked C libraries; boringcrypto: the crypto mode is stated', async () => {

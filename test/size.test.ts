@@ -3,6 +3,7 @@ import type { SizeReport } from '../src/core/analyses/size/model.js';
 import { size } from '../src/core/analyses/size/size.js';
 import { FileSource } from '../src/node/files/source.js';
 import { corpus, entry, GO, run } from './helpers/corpus.js';
+import { toolchainFixtures } from './helpers/toolchains.js';
 
 async function sizeOf(file: string): Promise<SizeReport> {
   const src = new FileSource(file);
@@ -136,9 +137,23 @@ describe('goready size CLI: diff, budgets, advice', () => {
     expect(s.advice?.some((a) => a.id === 'GR-SIZE-001')).toBe(false);
     const t = await sizeOf(entry('linux-amd64-trimpath').file);
     expect(t.advice?.some((a) => a.id === 'GR-SIZE-002')).toBe(false);
-    const c = await sizeOf(entry('linux-amd64-cgo').file);
+    // C code worth removing: the cgocode fixture's mix() (its size from nm) is 4 % of the file.
+    const [big] = toolchainFixtures('cgocode');
+    if (!big) throw new Error('cgocode fixture missing (npm run corpus)');
+    const c = await sizeOf(big.file);
+    const mix = run('nm', ['-S', big.file]).match(/^\S+ ([0-9a-f]+) t mix$/m)?.[1];
+    expect(mix).toBeDefined();
+    expect(c.modules.find((m) => m.path === '<C>')?.bytes).toBeGreaterThanOrEqual(Number.parseInt(mix as string, 16));
     expect(c.advice?.some((a) => a.id === 'GR-SIZE-003')).toBe(true);
     expect(r.advice?.some((a) => a.id === 'GR-SIZE-003')).toBe(false);
+    // A hello world's cgo glue (0.2 % of the file) and a PE built with CGO_ENABLED=0 say nothing.
+    for (const name of ['linux-amd64-cgo', 'windows-amd64']) {
+      const x = await sizeOf(entry(name).file);
+      expect(
+        x.advice?.some((a) => a.id === 'GR-SIZE-003'),
+        name,
+      ).toBe(false);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
+import { failureText } from '../node/errors.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
 interface AtomicsFlags {
@@ -64,7 +65,13 @@ export function register(program: Command, cli: Cli): void {
       }
       const results = [];
       for (const file of binaries) {
-        for (const r of await atomicsOfFile(file)) {
+        let reports: Awaited<ReturnType<typeof atomicsOfFile>>;
+        try {
+          reports = await atomicsOfFile(file);
+        } catch (e) {
+          cli.fail(failureText(file, e));
+        }
+        for (const r of reports) {
           const findings =
             target && r.arch === 'arm64'
               ? lseFindings(r, summarizeAtomics(r.functions), {

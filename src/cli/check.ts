@@ -85,6 +85,14 @@ export function register(program: Command, cli: Cli): void {
       const skip = new Set([...(config.skip ?? []), ...skipped]);
       if (!binaries.length && !flags.image) cli.fail('check: give a binary, or --image FILE to check the Go binaries in an image');
       const hostSpecs = flags.host ?? (config.host === undefined ? [] : [config.host].flat());
+      if (flags.unit !== undefined) {
+        // A unit's limits are read from a live host; a snapshot holds the unit it was taken with.
+        const live = (s: string) => s === 'local' || s.startsWith('ssh://');
+        const file = hostSpecs.find((s) => !live(s));
+        if (file !== undefined)
+          cli.fail(`--unit reads a unit from a live host (--host local or ssh://…); ${file} is a snapshot: take it with goready host --unit ${flags.unit}`);
+        if (!hostSpecs.length && flags.image) cli.fail('--unit reads a unit from a live host: add --host local or ssh://… to --image');
+      }
 
       let env: Record<string, string>;
       try {
@@ -109,7 +117,10 @@ export function register(program: Command, cli: Cli): void {
       } catch (e) {
         cli.fail(errorText(e));
       }
-      emit(renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION }), flags.out);
+      emit(
+        renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION, ...(flags.image ? { image: flags.image } : {}) }),
+        flags.out,
+      );
       cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
     });
 }

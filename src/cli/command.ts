@@ -12,6 +12,16 @@ import { errorText } from '../node/errors.js';
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_BAD_INPUT = 2;
+/**
+ * The reader closed the pipe (`goready … | head`): stop at once and say nothing, as Unix tools do
+ * when SIGPIPE ends them; a shell reports that as 128 + 13.
+ */
+export const EXIT_BROKEN_PIPE = 141;
+
+/** A write to a pipe whose reader has gone. */
+export function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
 
 export interface Cli {
   /** Prints `goready: MSG` on stderr and exits 2. */

@@ -31,6 +31,7 @@ export function register(program: Command, cli: Cli): void {
     .option('--push <url>', 'send each report to a goready serve fleet server (http://host:7070) instead of printing it; the binary is never sent')
     .option('--token-file <file>', 'with --push: the server token (default $GOREADY_TOKEN, else ~/.config/goready/token)')
     .action(async (paths: string[], flags: InspectFlags) => {
+      if (flags.files && !flags.functions) cli.fail('--files adds a source file to each function: give --functions too');
       if (flags.tokenFile && !flags.push) cli.fail('--token-file goes with --push');
       if (flags.push) {
         const { pushReports } = await import('../node/fleet/push.js');
@@ -60,6 +61,12 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
   let first = true;
   if (flags.format === 'json') await out.write('[');
   for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
+    if (item.empty) {
+      // go version -m DIR prints nothing for it; a directory the user named deserves a word (the
+      // default scan of $PATH stays quiet about directories without Go).
+      if (paths.length) process.stderr.write(`goready: ${item.empty}: no Go binaries found\n`);
+      continue;
+    }
     if (item.error) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;

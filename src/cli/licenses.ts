@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { LicensePolicy, LicensesReport } from '../core/analyses/license/report.js';
 import { errorText } from '../node/errors.js';
@@ -32,14 +33,22 @@ export function register(program: Command, cli: Cli): void {
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (target: string, flags: LicenseFlags) => {
       const { licenses, readPolicy } = await import('../node/license/licenses.js');
+      const { policyExpression } = await import('../node/license/spdx.js');
       const { renderLicenses } = await import('../core/render/licenses.js');
       let r: LicensesReport;
       try {
         const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
-        if (flags.allow) policy.allow = flags.allow;
-        if (flags.deny) policy.deny = flags.deny;
+        if (flags.allow !== undefined) policy.allow = policyExpression(flags.allow, '--allow');
+        if (flags.deny !== undefined) policy.deny = policyExpression(flags.deny, '--deny');
         if (flags.allowUnknown) policy.allowUnknown = true;
-        r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root));
+        const rootName = flags.image
+          ? `the image ${basename(flags.image)}`
+          : flags.host === 'local'
+            ? 'this host'
+            : flags.host
+              ? `the root ${flags.host}`
+              : null;
+        r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root, rootName));
       } catch (e) {
         cli.fail(errorText(e));
       }

@@ -4,7 +4,7 @@ import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import * as atomics from './atomics.js';
 import * as check from './check.js';
-import { type Cli, EXIT_BAD_INPUT, type Register } from './command.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, isBrokenPipe, type Register } from './command.js';
 import * as diff from './diff.js';
 import * as host from './host.js';
 import * as inspect from './inspect.js';
@@ -33,6 +33,12 @@ const COMMANDS: Register[] = [
   serve.register,
 ];
 
+// `goready … | head`: once the reader has gone, stop quietly, as a Unix tool ended by SIGPIPE does.
+process.stdout.on('error', (e) => {
+  if (isBrokenPipe(e)) process.exit(EXIT_BROKEN_PIPE);
+  fail(`standard output: ${errorText(e)}`);
+});
+
 function fail(msg: string): never {
   process.stderr.write(`goready: ${msg}\n`);
   process.exit(EXIT_BAD_INPUT);
@@ -58,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
+    if (isBrokenPipe(e)) process.exit(EXIT_BROKEN_PIPE);
     if (e instanceof CommanderError) {
       // --help and --version exit 0; every usage error exits 2.
       return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
@@ -71,5 +78,5 @@ main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
-  (e) => fail(errorText(e)),
+  (e) => (isBrokenPipe(e) ? process.exit(EXIT_BROKEN_PIPE) : fail(errorText(e))),
 );

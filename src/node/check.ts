@@ -45,6 +45,11 @@ export async function checkFiles(opts: CheckOptions): Promise<Finding[]> {
     const snaps: HostSnapshot[] = [];
     for (const s of specs) snaps.push(await snapshotOf(s, opts.unit ?? null, opts.sshOptions ?? []));
     const later = snaps.at(-1);
+    const first = snaps[0];
+    if (snaps.length === 2 && first && later && Date.parse(first.collectedAt) > Date.parse(later.collectedAt)) {
+      // Counter deltas run from the first snapshot to the second: reversed, every delta is negative.
+      throw new Error(`--host: ${specs[0]} (${first.collectedAt}) was taken after ${specs[1]} (${later.collectedAt}); give the older snapshot first`);
+    }
     const target = assembleTarget({
       host: later ? { name: shortName(specs.at(-1) as string), snapshot: later } : null,
       before: snaps.length === 2 ? (snaps[0] as HostSnapshot) : null,

@@ -21,5 +21,7 @@ export async function diffSnapshotFiles(a: string, b: string, binary?: string): 
   const [first] = facts;
   if (!first) throw new InputError(binary, 'no binary');
   const on = (host: HostSnapshot, name: string) => runChecks({ binary: first.report, code: first.code, target: { name, host, before: null, env: {} } });
-  return diffHosts(sa, sb, { a, b }, { binary, a: on(sa, basename(a)), b: on(sb, basename(b)) });
+  // Both named by file name; a same-named pair (a/x.json, b/x.json) by their paths.
+  const [na, nb] = basename(a) === basename(b) ? [a, b] : [basename(a), basename(b)];
+  return diffHosts(sa, sb, { a, b }, { binary, a: on(sa, na), b: on(sb, nb), named: { a: na, b: nb } });
 }

@@ -3,7 +3,7 @@ import { type AtomicCounts, arm32Atomics, arm64Atomics, type FlagRange, type Fun
 import { functionCode, goFunctions } from '../code/functions.js';
 import type { InspectReport } from '../facts/binary.js';
 import { setting } from '../facts/target.js';
-import { packageOf } from '../go/pkgname.js';
+import { generatedPrefixOf, packageOf } from '../go/pkgname.js';
 import type { ObjectFile } from '../object/types.js';
 
 /** `goready atomics --format json`: see schema/atomics-report.schema.json. */
@@ -69,7 +69,7 @@ export async function atomicsReport(obj: ObjectFile, report: InspectReport, deps
           ? arm32Atomics(f, code.bytes)
           : x86Atomics(f, code.bytes, x86 as X86Decoder, arch === 'amd64');
     if (!r) continue;
-    r.package = packageOf(f.name);
+    r.package = packageOf(f.name, generatedPrefixOf(report.pclntab?.format));
     functions.push(r);
   }
   const sum = (k: keyof FunctionAtomics) => functions.reduce((n, f) => n + (f[k] as number), 0);

@@ -46,7 +46,8 @@ export function diffHosts(
   a: HostSnapshot,
   b: HostSnapshot,
   names: { a: string; b: string },
-  findings?: { binary: string; a: Finding[]; b: Finding[] },
+  /** The binary's findings on each host; `named` is the name each host's findings call it by. */
+  findings?: { binary: string; a: Finding[]; b: Finding[]; named?: { a: string; b: string } },
 ): HostDiff {
   const changes: FactChange[] = [];
   compare(a as unknown, b as unknown, '', changes);
@@ -61,20 +62,28 @@ export function diffHosts(
     a: names.a,
     b: names.b,
     binary: findings?.binary ?? null,
-    findings: findings ? findingChanges(findings.a, findings.b) : [],
+    findings: findings ? findingChanges(findings.a, findings.b, findings.named) : [],
     groups: [...groups].map(([group, changes]) => ({ group, changes })),
   };
 }
 
-function findingChanges(a: Finding[], b: Finding[]): FindingChange[] {
+/**
+ * Findings compared by rule, severity, title and evidence with each host's own name taken out: a
+ * byte-identical copy of a snapshot under another file name changes no finding.
+ */
+function findingChanges(a: Finding[], b: Finding[], named?: { a: string; b: string }): FindingChange[] {
   const out: FindingChange[] = [];
   const byId = (fs: Finding[]) => new Map(fs.map((f) => [f.id, f]));
   const ma = byId(a);
   const mb = byId(b);
+  const unnamed = (f: Finding, name: string | undefined) => {
+    const strip = (s: string) => (name ? s.replaceAll(name, '\u0000') : s);
+    return JSON.stringify([f.severity, strip(f.title), f.evidence.map(strip), strip(f.fix)]);
+  };
   for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
     const fa = ma.get(id) ?? null;
     const fb = mb.get(id) ?? null;
-    if (fa && fb && fa.severity === fb.severity && fa.title === fb.title) continue;
+    if (fa && fb && unnamed(fa, named?.a) === unnamed(fb, named?.b)) continue;
     out.push({ id, title: (fb ?? fa)?.title ?? id, a: fa, b: fb });
   }
   return out;

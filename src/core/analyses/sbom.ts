@@ -22,6 +22,8 @@ export interface SbomModel {
   linkedDetails?: LinkedLibrary[];
   goos: string | null;
   goarch: string;
+  /** The build info records no modules (GOPATH, Bazel/Blaze builds): the dependencies are unknown, not none. */
+  noModuleList: boolean;
 }
 
 export interface SbomModule {
@@ -29,6 +31,7 @@ export interface SbomModule {
   version: string;
   /** How a `(devel)` main-module version was replaced, when it was. */
   versionDerived?: 'vcs' | 'ldflags';
+  /** Empty when the module is unknown (a build info without modules names none). */
   purl: string;
   /** Go's h1: dirhash, and the SHA-256 digest it encodes (hex). */
   h1?: string;
@@ -42,6 +45,16 @@ export interface SbomModule {
 export function goPurl(path: string, version: string): string {
   const enc = (s: string) => s.split('/').map(encodeURIComponent).join('/');
   return `pkg:golang/${enc(path)}${version ? `@${encodeURIComponent(version)}` : ''}`;
+}
+
+/**
+ * The Go toolchain's standard library, compiled into every Go binary: a package of its own, as
+ * govulncheck and the Go vulnerability database name it (pkg:golang/stdlib@v1.N.M), BSD-3-Clause.
+ */
+export function stdlibModule(s: SbomModel): SbomModule | null {
+  const v = /^go(\d+(?:\.\d+)*)/.exec(s.go.version ?? '')?.[1];
+  if (!v) return null;
+  return { path: 'stdlib', version: `v${v}`, purl: goPurl('stdlib', `v${v}`), licenseConcluded: 'BSD-3-Clause' };
 }
 
 /** Go's h1: is base64 of a SHA-256 digest; SBOMs carry the digest as hex. */
@@ -108,17 +121,23 @@ export function sbomModel(r: InspectReport, licences: Map<string, string | null>
   const mainPath = bi.main?.path || bi.path;
   let main: SbomModule;
   if (bi.main?.path) main = moduleOf(bi.main, licences.get(bi.main.path) ?? null);
-  else main = { path: mainPath, version: '', purl: goPurl(mainPath, ''), licenseConcluded: null };
+  else if (mainPath) main = { path: mainPath, version: '', purl: goPurl(mainPath, ''), licenseConcluded: null };
+  // No module and no package path (Bazel, Go < 1.18 outside module mode): the file names it, and
+  // there is no Go package URL to give.
+  else main = { path: r.path.split('/').pop() || r.path, version: '', purl: '', licenseConcluded: null };
   if (!main.version || main.version === '(devel)') {
     const d = deriveMainVersion(mainPath, bi.settings);
     if (d) {
       main.version = d.version;
       main.versionDerived = d.from;
       main.purl = goPurl(main.path, d.version);
+    } else if (main.version === '(devel)') {
+      // A purl version names a release; (devel) names none.
+      main.purl = goPurl(main.path, '');
     }
   }
   return {
-    name: mainPath,
+    name: main.path,
     main,
     deps: bi.deps.map((d) => moduleOf(d, licences.get(d.path) ?? null)),
     go: { version: r.go.version, experiments: r.go.experiments },
@@ -127,5 +146,6 @@ export function sbomModel(r: InspectReport, licences: Map<string, string | null>
     linked: r.linkage.needed,
     goos: setting(bi.settings, 'GOOS'),
     goarch: setting(bi.settings, 'GOARCH') ?? r.file.arch,
+    noModuleList: !bi.main && !bi.deps.length,
   };
 }

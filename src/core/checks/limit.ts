@@ -1,6 +1,6 @@
 import type { HostSnapshot, LimitValue } from '../facts/host.js';
 import { type CheckInput, goAtLeast } from '../facts/target.js';
-import { type Checks, onTarget } from './check.js';
+import { type Checks, type Hit, onTarget } from './check.js';
 
 /** File and thread limits the Go runtime runs into (GR-LIMIT-*; rules.ts has each rule). */
 export const limitChecks = {
@@ -32,7 +32,7 @@ export const limitChecks = {
     };
   }),
 
-  'GR-LIMIT-002': onTarget(({ target }) => {
+  'GR-LIMIT-002': onTarget(({ code, target }) => {
     const { host } = target;
     const unit = host.systemd?.properties ?? null;
     const procs = limitOf(host, 'Max processes');
@@ -40,7 +40,7 @@ export const limitChecks = {
     const unitNproc = num(unit?.LimitNPROC ?? null);
     const value = unitNproc ?? nproc;
     if (value === null || value >= 4096) return null;
-    return {
+    return tool(code, {
       severity: value <= 1024 ? 'high' : 'medium',
       title: `RLIMIT_NPROC ${value} on ${target.name}`,
       evidence: [
@@ -48,17 +48,17 @@ export const limitChecks = {
           ? `${target.name}: systemd ${host.systemd?.unit} LimitNPROC=${unit?.LimitNPROC}`
           : `${target.name}: RLIMIT_NPROC soft ${procs?.soft}, hard ${procs?.hard}`,
       ],
-    };
+    });
   }),
 
-  'GR-LIMIT-003': onTarget(({ target }) => {
+  'GR-LIMIT-003': onTarget(({ code, target }) => {
     const { host } = target;
     const unit = host.systemd?.properties ?? null;
     const pids = host.cgroup.pids.max;
     const tasks = num(unit?.TasksMax ?? null);
     const value = tasks !== null && (typeof pids !== 'number' || tasks < pids) ? tasks : typeof pids === 'number' ? pids : null;
     if (value === null || value >= 1024) return null;
-    return {
+    return tool(code, {
       severity: value <= 256 ? 'high' : 'medium',
       title: `At most ${value} tasks in the cgroup on ${target.name}`,
       evidence: [
@@ -66,18 +66,32 @@ export const limitChecks = {
           ? `${target.name}: systemd ${host.systemd?.unit} TasksMax=${unit?.TasksMax}`
           : `${target.name}: cgroup pids.max ${pids} (${host.cgroup.pids.dir ?? host.cgroup.path ?? ''})`,
       ],
-    };
+    });
   }),
 
-  'GR-LIMIT-004': onTarget(({ target }) => {
+  'GR-LIMIT-004': onTarget(({ code, target }) => {
     const threadsMax = Number(target.host.sysctls['kernel.threads-max'] ?? Number.NaN);
     if (!Number.isFinite(threadsMax) || threadsMax >= 10000) return null;
-    return {
+    return tool(code, {
       title: `kernel.threads-max ${threadsMax} on ${target.name}`,
       evidence: [`${target.name}: kernel.threads-max = ${threadsMax} (Go's own cap is 10000 threads)`],
-    };
+    });
   }),
 } satisfies Checks<CheckInput>;
+
+/**
+ * A thread limit hurts a server, whose blocking system calls per connection each hold a thread; a
+ * program that does not listen (a tool: gofmt) runs about GOMAXPROCS threads, so the finding is
+ * low for it. Without the function table, assume a server.
+ */
+function tool(code: CheckInput['code'], hit: Hit): Hit {
+  if (!code || code.listensTcp) return hit;
+  return {
+    ...hit,
+    severity: 'low',
+    evidence: [...hit.evidence, 'the binary does not listen on TCP (no net listen path linked): a tool, which runs about GOMAXPROCS threads'],
+  };
+}
 
 function limitOf(h: HostSnapshot, row: string): { soft: LimitValue; hard: LimitValue } | null {
   return h.limits?.[row] ?? null;

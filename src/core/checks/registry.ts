@@ -14,7 +14,7 @@ import { limitChecks } from './limit.js';
 import { linkChecks } from './link.js';
 import { memChecks } from './mem.js';
 import { netChecks } from './net.js';
-import { RULES, type RuleCommand, type RuleIdOf, severitiesOf } from './rules.js';
+import { RULES, type Rule, type RuleCommand, type RuleIdOf, severitiesOf } from './rules.js';
 import { seccompChecks } from './seccomp.js';
 import { sizeChecks } from './size.js';
 
@@ -41,10 +41,17 @@ export const SIZE_CHECKS: Record<RuleIdOf<'size'>, Check<SizeFacts>> = sizeCheck
  * Runs the checks of a command's rules in table order and makes each hit a finding: the ID, subject
  * and refs from the table, and its severity, title and fix unless the hit gives its own.
  */
-function run<I>(command: RuleCommand, checks: Record<string, Check<I>>, input: I, subject: string, skip: ReadonlySet<string>): Finding[] {
+function run<I>(
+  command: RuleCommand,
+  checks: Record<string, Check<I>>,
+  input: I,
+  subject: string,
+  skip: ReadonlySet<string>,
+  only: (rule: Rule) => boolean = () => true,
+): Finding[] {
   const out: Finding[] = [];
   for (const rule of RULES) {
-    if (rule.command !== command || skip.has(rule.id)) continue;
+    if (rule.command !== command || skip.has(rule.id) || !only(rule)) continue;
     const check = checks[rule.id];
     if (!check) throw new Error(`${rule.id}: no check in the registry`);
     const hit = check(input);
@@ -57,10 +64,15 @@ function run<I>(command: RuleCommand, checks: Record<string, Check<I>>, input: I
   return out;
 }
 
-/** Runs every check of `goready check`; with only a report, the binary-only ones. */
+/**
+ * Runs every check of `goready check`; with only a report, the binary-only ones. A binary that is
+ * not Go gets only the rules for any executable (GR-BUILD-003 says so once): the Go runtime's
+ * limits, cgroups and seccomp do not concern /bin/ls.
+ */
 export function runChecks(input: CheckInput | InspectReport, skip: ReadonlySet<string> = new Set()): Finding[] {
   const i: CheckInput = 'binary' in input ? input : { binary: input, code: null, target: null };
-  return run('check', CHECKS, i, i.binary.path, skip);
+  const only = i.binary.go.isGo ? undefined : (rule: Rule) => rule.anyBinary === true;
+  return run('check', CHECKS, i, i.binary.path, skip, only);
 }
 
 /** The size rules' findings (GR-SIZE-*): what `goready size` prints as advice. */

@@ -40,6 +40,11 @@ export interface Rule {
   /** What to change; a finding may carry a fix written for its facts instead. */
   readonly fix: string;
   readonly refs: readonly string[];
+  /**
+   * The rule judges any executable (its loader, C library, architecture), not Go's runtime: it is
+   * the only kind run for a binary that is not Go.
+   */
+  readonly anyBinary?: boolean;
 }
 
 const THREAD_ABORT = '"runtime: failed to create new OS thread (have N already; errno=11)" then "fatal error: newosproc"';
@@ -65,6 +70,18 @@ export const RULES = [
     summary: 'built for another OS',
     fix: 'Build with GOOS=linux and the target GOARCH.',
     refs: ['https://go.dev/doc/install/source#environment'],
+    anyBinary: true,
+  },
+  {
+    id: 'GR-BUILD-003',
+    severity: 'info',
+    title: 'Not a Go binary',
+    area: 'build',
+    command: 'check',
+    summary: 'the file has no Go build info, version or function table: only the rules for any executable ran',
+    fix: 'Nothing to fix: the checks of the Go runtime (limits, cgroups, seccomp, kernel minimum …) were not run, and only the loader, C library, architecture and OS checks apply.',
+    refs: ['https://pkg.go.dev/debug/buildinfo'],
+    anyBinary: true,
   },
   // crypto.ts: which cryptography ships in the binary.
   {
@@ -97,6 +114,7 @@ export const RULES = [
     summary: 'a version the binary needs (`GLIBC_2.34` …) is not defined by that library on the target; names the symbols',
     fix: "The loader refuses to start it. Build with CGO_ENABLED=0, or build in an image whose glibc is no newer than the target's.",
     refs: ['https://github.com/golang/go/issues/58550', 'https://github.com/docker-library/golang/issues/466'],
+    anyBinary: true,
   },
   {
     id: 'GR-LIBC-002',
@@ -107,6 +125,7 @@ export const RULES = [
     summary: 'a glibc-linked binary on a musl target (or the reverse)',
     fix: "exec fails because the loader is missing. Build with CGO_ENABLED=0 for a static binary, or build in an image with the target's C library (e.g. golang:alpine for musl).",
     refs: ['https://github.com/gliderlabs/docker-alpine/issues/12'],
+    anyBinary: true,
   },
   // link.ts: the loader and the libraries the binary names.
   {
@@ -118,6 +137,7 @@ export const RULES = [
     summary: 'the interpreter (`PT_INTERP`) does not exist on the target',
     fix: 'exec fails with "no such file or directory". Build with CGO_ENABLED=0, or install the C library the binary was linked against on the target.',
     refs: ['https://man7.org/linux/man-pages/man8/ld.so.8.html'],
+    anyBinary: true,
   },
   {
     id: 'GR-LINK-002',
@@ -128,6 +148,7 @@ export const RULES = [
     summary: "a `NEEDED` library is not on the target's loader path (RUNPATH, ld.so.conf, default dirs)",
     fix: 'The loader stops with "error while loading shared libraries". Install the package that ships it on the target, or build with CGO_ENABLED=0 so nothing is needed.',
     refs: ['https://man7.org/linux/man-pages/man8/ld.so.8.html'],
+    anyBinary: true,
   },
   // cpu.ts: the binary's instruction set against the target's CPU.
   {
@@ -140,6 +161,7 @@ export const RULES = [
     summary: 'built for another architecture (386 on amd64 runs; arm on arm64 may not)',
     fix: 'exec fails with "exec format error" (arm on arm64 runs only where the CPU and kernel support AArch32). Build with GOARCH set to the target\'s architecture.',
     refs: ['https://go.dev/doc/install/source#environment'],
+    anyBinary: true,
   },
   {
     id: 'GR-CPU-002',
@@ -197,10 +219,12 @@ export const RULES = [
   {
     id: 'GR-SECCOMP-001',
     severity: 'fatal',
+    severities: ['fatal', 'info'],
     title: "clone3 rejected by an old Docker's seccomp profile",
     area: 'seccomp',
     command: 'check',
-    summary: 'glibc ≥ 2.34 (clone3) with a cgo binary under Docker < 20.10.10',
+    summary:
+      "glibc ≥ 2.34 (clone3) with a cgo binary in a container (an image, or a snapshot taken inside one) under a Docker engine (`dockerd`, not the `docker` client) < 20.10.10; info when the engine's version is unknown",
     fix: 'The cgo runtime aborts with "runtime/cgo: pthread_create failed: Operation not permitted". Upgrade Docker to ≥ 20.10.10 (and libseccomp), or use an image with glibc < 2.34, or build with CGO_ENABLED=0. --security-opt seccomp=unconfined confirms the cause.',
     refs: ['https://github.com/moby/moby/issues/42680', 'https://github.com/docker-library/official-images/issues/16829'],
   },
@@ -273,32 +297,33 @@ export const RULES = [
   {
     id: 'GR-LIMIT-002',
     severity: 'high',
-    severities: ['high', 'medium'],
+    severities: ['high', 'medium', 'low'],
     title: 'RLIMIT_NPROC low',
     area: 'limit',
     command: 'check',
-    summary: '`RLIMIT_NPROC` < 4096 (`failed to create new OS thread`)',
+    summary: '`RLIMIT_NPROC` < 4096 (`failed to create new OS thread`); low for a program that does not listen on TCP (a tool such as `gofmt`)',
     fix: `The limit counts every thread of every process of the user. Go starts a thread for each blocking system call or cgo call in flight; at the limit it aborts with ${THREAD_ABORT} and "runtime: may need to increase max user processes (ulimit -u)". Raise it (LimitNPROC=infinity, ulimit -u) or run the service as its own user.`,
     refs: ['https://github.com/golang/go/blob/master/src/runtime/os_linux.go'],
   },
   {
     id: 'GR-LIMIT-003',
     severity: 'high',
-    severities: ['high', 'medium'],
+    severities: ['high', 'medium', 'low'],
     title: 'Task limit of the cgroup low',
     area: 'limit',
     command: 'check',
-    summary: 'cgroup `pids.max` or systemd `TasksMax` < 1024',
+    summary: 'cgroup `pids.max` or systemd `TasksMax` < 1024; low for a program that does not listen on TCP (a tool such as `gofmt`)',
     fix: `Threads count as tasks. Under blocking I/O or cgo calls a Go server can need hundreds of threads, and at the limit it aborts with ${THREAD_ABORT}. Raise pids.max (Kubernetes podPidsLimit, docker --pids-limit, systemd TasksMax).`,
     refs: ['https://docs.kernel.org/admin-guide/cgroup-v2.html#pid'],
   },
   {
     id: 'GR-LIMIT-004',
     severity: 'medium',
+    severities: ['medium', 'low'],
     title: "kernel.threads-max below Go's thread cap",
     area: 'limit',
     command: 'check',
-    summary: "`kernel.threads-max` below Go's 10000-thread cap",
+    summary: "`kernel.threads-max` below Go's 10000-thread cap; low for a program that does not listen on TCP (a tool such as `gofmt`)",
     fix: `System-wide thread creation fails at this count and Go aborts with ${THREAD_ABORT}. Raise it: sysctl -w kernel.threads-max=…`,
     refs: ['https://docs.kernel.org/admin-guide/sysctl/kernel.html#threads-max'],
   },
@@ -361,7 +386,7 @@ export const RULES = [
     title: 'C code linked through cgo',
     area: 'size',
     command: 'size',
-    summary: 'executable bytes outside Go functions (`<C>`) in a cgo binary',
+    summary: 'executable bytes outside Go functions (`<C>`), at least 1 % of the file, in a binary not built with `CGO_ENABLED=0`',
     fix: 'CGO_ENABLED=0 removes them if nothing needs cgo (net and os/user have pure-Go fallbacks: -tags netgo,osusergo).',
     refs: ['https://pkg.go.dev/cmd/cgo'],
   },
@@ -371,7 +396,7 @@ export const RULES = [
     title: 'Largest dependencies',
     area: 'size',
     command: 'size',
-    summary: 'the five largest modules other than the standard library and the main module',
+    summary: 'the five largest modules other than the standard library and the main module, each at least 1 % of the file',
     fix: 'Look for a lighter module or a narrower import where a dependency is large for what it does.',
     refs: ['https://go.dev/ref/mod'],
   },

@@ -3,6 +3,9 @@ import type { Checks } from './check.js';
 
 const pct = (n: number, total: number) => `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
 
+/** Advice on a part smaller than this share of the file saves too little to say. */
+const WORTH_SAYING = 0.01;
+
 const bytesOf = (f: SizeFacts, module: string) => f.modules.find((m) => m.path === module)?.bytes ?? 0;
 
 /**
@@ -37,7 +40,10 @@ export const sizeChecks = {
 
   'GR-SIZE-003': (f) => {
     const c = bytesOf(f, '<C>');
-    if (c <= 0) return null;
+    // Not for a binary built without cgo (a PE's 16 bytes of startup stubs), nor for a saving too
+    // small to act on.
+    const cgo = f.buildInfo?.settings.find((s) => s.key === 'CGO_ENABLED')?.value;
+    if (cgo === '0' || c < WORTH_SAYING * f.fileSize) return null;
     return {
       evidence: [
         `${c} bytes (${pct(c, f.fileSize)}) of executable code are not Go functions; CGO_ENABLED=0 removes them if nothing needs cgo (net and os/user have pure-Go fallbacks: -tags netgo,osusergo)`,
@@ -46,7 +52,12 @@ export const sizeChecks = {
   },
 
   'GR-SIZE-004': (f) => {
-    const deps = f.modules.filter((m) => !m.path.startsWith('<') && m.path !== 'std' && m.path !== f.buildInfo?.main?.path).slice(0, 5);
+    // Pseudo-modules (<unknown module> in GOPATH builds), std and the main module (`main` when the
+    // build info names none) are not dependencies; one below a percent is not worth a line.
+    const deps = f.modules
+      .filter((m) => !m.path.startsWith('<') && m.path !== 'std' && m.path !== 'main' && m.path !== f.buildInfo?.main?.path)
+      .filter((m) => m.bytes >= WORTH_SAYING * f.fileSize)
+      .slice(0, 5);
     if (!deps.length) return null;
     return { evidence: deps.map((d) => `${d.path} ${d.bytes} bytes (${pct(d.bytes, f.fileSize)})`) };
   },

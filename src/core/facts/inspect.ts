@@ -4,7 +4,7 @@ import { readBuildInfo } from '../go/buildinfo.js';
 import { cryptoFacts } from '../go/crypto.js';
 import { type BuildInfoData, ModinfoError, parseModinfo } from '../go/modinfo.js';
 import { findPclntab, readPclntab } from '../go/pclntab.js';
-import { packageOf } from '../go/pkgname.js';
+import { generatedPrefixOf, packageOf } from '../go/pkgname.js';
 import { findGoVersion, splitGoVersion } from '../go/version.js';
 import { latin1OrUtf8 } from '../io/bytes.js';
 import type { ByteSource } from '../io/source.js';
@@ -110,8 +110,10 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   let buildInfo: BuildInfoData | null = null;
   if (raw) {
     try {
-      buildInfo = raw.modinfo ? parseModinfo(raw.modinfo) : null;
-      if (buildInfo) buildInfo.goVersion = raw.goVersion;
+      // Build info with no module lines (Go 1.13–1.17 outside module mode, GOPATH and Bazel builds)
+      // is still build info: `go version -m` prints its version line.
+      buildInfo = parseModinfo(raw.modinfo);
+      buildInfo.goVersion = raw.goVersion;
     } catch (e) {
       if (!(e instanceof ModinfoError)) throw e;
       diagnosis.push({ kind: 'corrupt', detail: `build info at offset 0x${raw.offset.toString(16)}: ${e.message}` });
@@ -135,8 +137,9 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
           quantum: tab.quantum,
         };
         if (opts.functions) {
+          const prefix = generatedPrefixOf(tab.format);
           functions = tab.functions.map((f) => {
-            const o: FunctionFacts = { name: f.name, entry: f.entry, size: f.size, package: packageOf(f.name) };
+            const o: FunctionFacts = { name: f.name, entry: f.entry, size: f.size, package: packageOf(f.name, prefix) };
             if (f.file !== undefined) o.file = f.file;
             return o;
           });
@@ -158,6 +161,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
     diagnosis.push(
       `no build info: the toolchain wrote none (patched linker, garble, gccgo or Go < 1.13)${version ? `; version ${version} recovered from ${ver?.source === 'symbol' ? 'runtime.buildVersion' : 'a string scan'}` : ''}`,
     );
+  if (buildInfo && !buildInfo.main && !buildInfo.deps.length) diagnosis.push(noModuleList(buildInfo));
   if (isGo && raw && !pclntab && !malformed) {
     diagnosis.push('garbled pclntab: build info is present but no valid function table was found (obfuscated, e.g. garble, or damaged)');
   }
@@ -191,6 +195,22 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   };
   if (functions) report.functions = functions;
   return report;
+}
+
+/**
+ * Build info without a module list: the go command records modules only in module mode, so a
+ * GOPATH build (Debian's dh-golang), a Bazel/Blaze build (rules_go links without the go command) or
+ * Go < 1.18 outside module mode have none; licences and SBOMs cannot list the dependencies.
+ */
+function noModuleList(bi: BuildInfoData): string {
+  const how = bi.settings.length
+    ? bi.path
+      ? `built outside module mode (GOPATH, as Debian builds Go packages), main package ${bi.path}`
+      : 'built outside module mode'
+    : bi.path
+      ? `main package ${bi.path}, no build settings`
+      : 'only the Go version is recorded (Bazel/Blaze builds, or Go < 1.18 outside module mode)';
+  return `no module list in the build info: ${how}; dependencies and their licences cannot be listed from the binary`;
 }
 
 /** What built a non-Go binary, when its .comment section says (GCC, clang, rustc write one). */

@@ -6,6 +6,8 @@ export interface LinkedLibrary {
   path: string | null;
   /** The Debian package that installed it. */
   package: string | null;
-  /** SPDX expression from the package's copyright file (its `Files: *` licence), when it has one. */
+  /** SPDX expression from the package's copyright file, when it has one. */
   license: string | null;
+  /** The DEP-5 Files patterns whose licence that is: the library's own sources (`libdm/*`) or `*`. */
+  licenseFiles?: string;
 }

@@ -28,6 +28,7 @@ const LC_RPATH = 0x8000001c;
 const LC_REEXPORT_DYLIB = 0x8000001f;
 const LC_LOAD_UPWARD_DYLIB = 0x80000023;
 const LC_MAIN = 0x80000028;
+const LC_DYLD_CHAINED_FIXUPS = 0x80000034;
 const DYLIB_COMMANDS = new Set([LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LAZY_LOAD_DYLIB, LC_LOAD_UPWARD_DYLIB]);
 
 const SECTION_TYPE = 0xff;
@@ -80,6 +81,21 @@ const MAX_SYMBOLS = 10_000_000;
  */
 const MAX_FAT_SLICES = 20;
 
+/**
+ * How dyld's chained fixups store a pointer in the file (mach-o/fixup-chains.h): instead of the
+ * address, a rebase holds a target and the distance to the next fixup in its high bits. `vmaddr`
+ * formats hold the link-time address in the target bits, `offset` ones the distance from the image
+ * base (the __TEXT segment, where the Mach-O header is). ld64 writes DYLD_CHAINED_PTR_64_OFFSET (6)
+ * for arm64 macOS ≥ 12, which is why a Go binary linked externally (cgo) there holds runtime.text as
+ * 0x2700 instead of 0x100002700.
+ */
+const CHAINED_FORMATS: Record<number, { base: 'vmaddr' | 'offset'; arm64e: boolean }> = {
+  1: { base: 'vmaddr', arm64e: true }, // DYLD_CHAINED_PTR_ARM64E
+  2: { base: 'vmaddr', arm64e: false }, // DYLD_CHAINED_PTR_64
+  6: { base: 'offset', arm64e: false }, // DYLD_CHAINED_PTR_64_OFFSET
+  12: { base: 'offset', arm64e: true }, // DYLD_CHAINED_PTR_ARM64E_USERLAND
+};
+
 interface Symtab {
   symoff: number;
   nsyms: number;
@@ -106,6 +122,8 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
     readonly segments: Segment[],
     private readonly symtab: Symtab | null,
     private readonly link: Linkage,
+    /** The pointer format of LC_DYLD_CHAINED_FIXUPS, when the file has one. */
+    private readonly chained: number | null = null,
   ) {
     super();
     this.budget = new ReadBudget(source);
@@ -126,9 +144,37 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
     return null;
   }
 
-  /** Mach-O executables hold link-time addresses; dyld slides them, which is not needed to read them. */
-  readPointer(addr: number): Promise<number | null> {
-    return readWord(this, addr);
+  /**
+   * Mach-O executables hold link-time addresses (dyld slides them, which is not needed to read
+   * them), except under chained fixups, where a pointer is a rebase record to decode: its target,
+   * from the image base for the offset formats; a bind (an imported symbol) has no address here.
+   */
+  async readPointer(addr: number): Promise<number | null> {
+    if (this.chained === null || this.bits !== 64) return readWord(this, addr);
+    const format = CHAINED_FORMATS[this.chained];
+    const off = this.vaToOffset(addr);
+    if (!format || off === null || off + 8 > this.source.size) return readWord(this, addr);
+    const b = new Bytes(await this.source.read(off, 8), this.endian, 'chained fixup', off);
+    const lo = b.u32(0);
+    const hi = b.u32(4);
+    let target: number;
+    if (format.arm64e) {
+      const auth = hi >>> 31;
+      const bind = (hi >>> 30) & 1;
+      if (bind) return null;
+      // An authenticated rebase keeps 32 bits of target (always an offset); a plain one 43.
+      target = auth ? lo : (hi & 0x7ff) * 2 ** 32 + lo;
+      if (auth) return this.headerAddress() + target;
+    } else {
+      if (hi >>> 31) return null; // bind
+      target = (hi & 0xf) * 2 ** 32 + lo; // 36 bits; high8 (bits 36–43) is a tag Go never sets
+    }
+    return format.base === 'offset' ? this.headerAddress() + target : target;
+  }
+
+  /** The address of the Mach-O header: the segment that maps file offset 0 (__TEXT). */
+  private headerAddress(): number {
+    return this.segments.find((s) => s.offset === 0 && s.fileSize > 0)?.vaddr ?? 0;
   }
 
   protected async readSymbols(): Promise<Sym[]> {
@@ -204,6 +250,7 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
   let symtab: Symtab | null = null;
   let mainOff: number | null = null;
   let threadPc: number | null = null;
+  let chainedAt: { dataoff: number; datasize: number } | null = null;
   // Segment file ranges as the header declares them, before clamping to a truncated file: LC_MAIN is found through these.
   const declared: { vaddr: number; offset: number; fileSize: number }[] = [];
 
@@ -310,6 +357,9 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
     } else if (cmd === LC_MAIN) {
       minSize(24, 'LC_MAIN');
       mainOff = cmds.u64Lossy(p + 8);
+    } else if (cmd === LC_DYLD_CHAINED_FIXUPS) {
+      minSize(16, 'LC_DYLD_CHAINED_FIXUPS');
+      chainedAt = { dataoff: cmds.u32(p + 8), datasize: cmds.u32(p + 12) };
     } else if (cmd === LC_UNIXTHREAD) {
       const pc = THREAD_PC[cputype];
       if (pc && size >= pc.offset + pc.size && cmds.u32(p + 8) === pc.flavor) threadPc = pc.size === 8 ? cmds.u64Lossy(p + pc.offset) : cmds.u32(p + pc.offset);
@@ -337,10 +387,38 @@ export async function openMachO(src: ByteSource): Promise<ObjectFile> {
     else damage.push({ kind: 'corrupt', detail: `LC_MAIN entry offset ${hex(off)} is in no segment` });
   }
   const arch = CPUS[cputype] ?? `unknown(${hex(cputype)})`;
-  const f = new MachOFile(src, arch, is64 ? 64 : 32, endian, kind, entry, sections, segments, symtab, link);
+  const chained = chainedAt ? await chainedPointerFormat(src, endian, chainedAt, damage) : null;
+  const f = new MachOFile(src, arch, is64 ? 64 : 32, endian, kind, entry, sections, segments, symtab, link, chained);
   f.damage.push(...damage);
   f.headers.push([0, hsize + sizeofcmds]);
   return f;
+}
+
+/**
+ * The pointer format of the chained fixups (dyld_chained_fixups_header → starts_in_image → the first
+ * segment with fixups → its pointer_format); every segment of a linked image uses one format.
+ * Damage is recorded and null returned: pointers are then read as plain words.
+ */
+async function chainedPointerFormat(src: ByteSource, endian: Endian, at: { dataoff: number; datasize: number }, damage: Damage[]): Promise<number | null> {
+  const fail = (reason: string) => {
+    damage.push({ kind: 'corrupt', detail: `${reason} in LC_DYLD_CHAINED_FIXUPS data at offset ${hex(at.dataoff)}` });
+    return null;
+  };
+  // The header and the starts table are a few hundred bytes; read a bounded window.
+  const size = Math.min(at.datasize, 64 << 10);
+  if (size < 28 || at.dataoff + size > src.size) return fail(`size ${at.datasize} does not fit`);
+  const b = new Bytes(await src.read(at.dataoff, size), endian, 'chained fixups', at.dataoff);
+  const starts = b.u32(4);
+  if (starts + 4 > size) return fail(`starts_offset ${starts} past the data`);
+  const segCount = b.u32(starts);
+  if (segCount > 256 || starts + 4 + 4 * segCount > size) return fail(`implausible segment count ${segCount}`);
+  for (let i = 0; i < segCount; i++) {
+    const o = b.u32(starts + 4 + 4 * i);
+    if (o === 0) continue;
+    if (starts + o + 8 > size) return fail(`segment ${i}'s starts past the data`);
+    return b.u16(starts + o + 6);
+  }
+  return null;
 }
 
 /**

@@ -37,16 +37,31 @@ export function renderFindingsText(findings: Finding[], opts: { color?: boolean 
 export function renderFindingsMarkdown(findings: Finding[]): string {
   if (!findings.length) return 'No findings.\n';
   const esc = (s: string) => s.replaceAll('|', '\\|');
-  const rows = [...findings].sort(bySeverity).map((f) => `| ${f.severity} | \`${f.id}\` | ${esc(f.title)} | ${esc(f.evidence.join('; '))} | ${esc(f.fix)} |`);
-  return `${['| severity | id | finding | evidence | fix |', '|---|---|---|---|---|', ...rows].join('\n')}\n`;
+  // The binary column says which file a row is about (check --image checks every Go binary in it).
+  const rows = [...findings]
+    .sort(bySeverity)
+    .map((f) => `| ${f.severity} | \`${f.id}\` | \`${esc(f.subject)}\` | ${esc(f.title)} | ${esc(f.evidence.join('; '))} | ${esc(f.fix)} |`);
+  return `${['| severity | id | binary | finding | evidence | fix |', '|---|---|---|---|---|---|', ...rows].join('\n')}\n`;
 }
 
 /**
  * SARIF 2.1.0: every rule goready has (so a code-scanning UI can show the ones that did not fire),
  * one result per finding pointing at its rule by ID and index, the binary as the artifact.
  */
-export function renderSarif(findings: Finding[], version: string, rules: readonly Rule[] = RULES): string {
+export function renderSarif(findings: Finding[], version: string, rules: readonly Rule[] = RULES, image?: string): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  // A binary inside an image (subject IMAGE:/usr/bin/x) is a path under the image's root, named by
+  // a base ID: "bullseye.tar:/usr/bin/etcd" as a URI would have the scheme "bullseye.tar". Other
+  // subjects are file paths: relative references, "./" before one whose first segment has a colon.
+  const inImage = (subject: string) => (image && subject.startsWith(`${image}:/`) ? subject.slice(image.length + 2) : null);
+  const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  const artifact = (subject: string) => {
+    const member = inImage(subject);
+    if (member !== null) return { uri: encodePath(member), uriBaseId: IMAGE_ROOT };
+    const uri = encodePath(subject);
+    return { uri: /^[^/]*:/.test(uri) ? `./${uri}` : uri };
+  };
+  const usesImage = findings.some((f) => inImage(f.subject) !== null);
   return sarifLog(
     rules,
     version,
@@ -55,18 +70,22 @@ export function renderSarif(findings: Finding[], version: string, rules: readonl
       ...(index.has(f.id) ? { ruleIndex: index.get(f.id) } : {}),
       level: SARIF_LEVEL[f.severity],
       message: { text: `${f.title}. Evidence: ${f.evidence.join('; ')}. Fix: ${f.fix}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.subject) } } }],
+      locations: [{ physicalLocation: { artifactLocation: artifact(f.subject) } }],
       properties: { severity: f.severity, evidence: f.evidence },
     })),
+    usesImage ? { originalUriBaseIds: { [IMAGE_ROOT]: { description: { text: `the root filesystem of the container image ${image}` } } } } : {},
   );
 }
+
+/** The SARIF base ID of paths inside the image given with --image. */
+const IMAGE_ROOT = 'IMAGEROOT';
 
 export type FindingsFormat = 'text' | 'json' | 'markdown' | 'sarif';
 
 /** Findings in one of `goready check`'s formats; SARIF names goready's version, text colours only when asked. */
-export function renderFindings(findings: Finding[], format: FindingsFormat, opts: { color?: boolean; version: string }): string {
+export function renderFindings(findings: Finding[], format: FindingsFormat, opts: { color?: boolean; version: string; image?: string }): string {
   if (format === 'json') return `${JSON.stringify(findings, null, 2)}\n`;
   if (format === 'markdown') return renderFindingsMarkdown(findings);
-  if (format === 'sarif') return renderSarif(findings, opts.version);
+  if (format === 'sarif') return renderSarif(findings, opts.version, RULES, opts.image);
   return renderFindingsText(findings, { color: opts.color });
 }

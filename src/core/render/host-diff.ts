@@ -16,7 +16,7 @@ export function renderHostDiffText(d: HostDiff): string {
   const lines: string[] = [`A: ${d.a}`, `B: ${d.b}`];
   if (d.binary) {
     lines.push('', `Findings for ${d.binary} that differ:`);
-    if (!d.findings.length) lines.push('  none: the differences below change no finding');
+    if (!d.findings.length) lines.push(d.groups.length ? '  none: the differences below change no finding' : '  none');
     for (const f of d.findings) {
       lines.push(`  ${f.id} ${f.title}`, `    A: ${f.a ? `${f.a.severity}` : 'does not fire'}`, `    B: ${f.b ? `${f.b.severity}` : 'does not fire'}`);
       for (const e of (f.b ?? f.a)?.evidence ?? []) lines.push(`    evidence: ${e}`);

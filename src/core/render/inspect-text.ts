@@ -11,7 +11,9 @@ export function renderInspectText(r: InspectReport, opts: { functions?: boolean 
   const lines: string[] = [];
   const name = r.file.universal ? `${r.path} [${r.file.arch}]` : r.path;
   const upx = r.diagnosis.some((d) => d.startsWith('UPX-packed'));
-  lines.push(`${name}: ${r.go.version ?? (r.go.isGo ? 'go version unknown' : upx ? 'UPX-packed, contents unknown' : 'not a Go binary')}`);
+  // The version as `go version -m` prints it, GOEXPERIMENTs (` X:…`) included.
+  const version = r.go.version && r.go.experiments.length ? `${r.go.version} X:${r.go.experiments.join(',')}` : r.go.version;
+  lines.push(`${name}: ${version ?? (r.go.isGo ? 'go version unknown' : upx ? 'UPX-packed, contents unknown' : 'not a Go binary')}`);
   if (r.buildInfo) for (const l of formatModinfo(r.buildInfo)) lines.push(`\t${l}`);
 
   const f = r.file;

@@ -8,15 +8,26 @@ export function renderLicenses(r: LicensesReport, format: 'text' | 'markdown'): 
     m.files.map((f) => `${f.name} ${f.licenses.map((l) => `${l.id} ${(l.confidence * 100).toFixed(0)}%`).join(', ')}`).join('; '),
     m.violation ?? 'ok',
   ]);
+  const none = r.noModuleList;
+  const noneLine = none ? `no module list: ${none.reason}${none.violation ? ' (a policy violation unless unknowns are allowed: --allow-unknown)' : ''}` : null;
   if (format === 'markdown') {
     const esc = (s: string) => s.replaceAll('|', '\\|');
-    return `${['| module | licence | evidence | policy |', '|---|---|---|---|', ...rows.map((x) => `| ${x.map(esc).join(' | ')} |`)].join('\n')}\n`;
+    const table = [
+      ...(noneLine ? [`${esc(noneLine)}`, ''] : []),
+      '| module | licence | evidence | policy |',
+      '|---|---|---|---|',
+      ...rows.map((x) => `| ${x.map(esc).join(' | ')} |`),
+    ];
+    return `${table.join('\n')}\n`;
   }
   const w0 = Math.max(...rows.map((x) => (x[0] as string).length), 6);
   const w1 = Math.max(...rows.map((x) => (x[1] as string).length), 7);
   const lines = rows.map((x) => `${(x[0] as string).padEnd(w0)}  ${(x[1] as string).padEnd(w1)}  ${x[3]}  ${x[2]}`.trimEnd());
   for (const l of r.linked ?? [])
-    lines.push(`linked ${l.name}: ${l.path ?? 'not found on the host'}${l.package ? ` from ${l.package}` : ''}${l.license ? `, ${l.license}` : ''}`);
-  lines.push(`${r.modules.length} modules, ${r.violations} policy violations`);
+    lines.push(
+      `linked ${l.name}: ${l.path ?? `not found ${r.linkedIn ? `in ${r.linkedIn}` : 'where the loader looks'}`}${l.package ? ` from ${l.package}` : ''}${l.license ? `, ${l.license}` : ''}${l.licenseFiles && l.licenseFiles !== '*' ? ` (copyright paragraph Files: ${l.licenseFiles})` : ''}`,
+    );
+  if (noneLine) lines.push(noneLine);
+  lines.push(`${r.modules.length} modules${none ? ' (the binary records none)' : ''}, ${r.violations} policy violations`);
   return `${lines.join('\n')}\n`;
 }

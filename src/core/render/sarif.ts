@@ -5,8 +5,11 @@ import { plain } from './rules.js';
 /** SARIF has three levels; goready's five map onto them. */
 export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { fatal: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
-/** One SARIF 2.1.0 log of one run by goready: its rules as `tool.driver.rules`, then the results, serialised. */
-export function sarifLog(rules: readonly Rule[], version: string, results: unknown[]): string {
+/**
+ * One SARIF 2.1.0 log of one run by goready: its rules as `tool.driver.rules`, then the results,
+ * serialised; `run` adds properties of the run (originalUriBaseIds).
+ */
+export function sarifLog(rules: readonly Rule[], version: string, results: unknown[], run: Record<string, unknown> = {}): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -28,6 +31,7 @@ export function sarifLog(rules: readonly Rule[], version: string, results: unkno
             })),
           },
         },
+        ...run,
         results,
       },
     ],

@@ -1,5 +1,5 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
-import type { SbomModel, SbomModule } from '../analyses/sbom.js';
+import { type SbomModel, type SbomModule, stdlibModule } from '../analyses/sbom.js';
 
 const TOOL = 'goready';
 
@@ -18,8 +18,8 @@ function addLicense(c: CDX.Models.Component, expr: string | null): void {
 }
 
 function component(type: CDX.Enums.ComponentType, m: SbomModule): CDX.Models.Component {
-  const c = new CDX.Models.Component(type, m.path, { version: m.version, bomRef: m.purl });
-  c.purl = m.purl;
+  const c = new CDX.Models.Component(type, m.path, { version: m.version, bomRef: m.purl || `file:${m.path}` });
+  if (m.purl) c.purl = m.purl;
   if (m.sha256) c.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], m.sha256);
   if (m.h1) c.properties.add(new CDX.Models.Property(P('go:h1'), m.h1));
   if (m.replaces) {
@@ -42,12 +42,13 @@ export function toCycloneDX(s: SbomModel, toolVersion: string, timestamp: Date =
   main.properties.add(new CDX.Models.Property(P('crypto:boringcrypto'), String(s.crypto.boringcrypto)));
   if (s.crypto.gofips140) main.properties.add(new CDX.Models.Property(P('crypto:GOFIPS140'), s.crypto.gofips140));
   if (s.crypto.fips140Godebug) main.properties.add(new CDX.Models.Property(P('crypto:godebug-fips140'), s.crypto.fips140Godebug));
+  if (s.noModuleList) main.properties.add(new CDX.Models.Property(P('go:modules'), 'unknown: the build info records no module list'));
   bom.metadata.component = main;
   // The Go toolchain's standard library is compiled into every binary.
-  if (s.go.version) {
-    const v = s.go.version.replace(/^go/, 'v');
-    const std = new CDX.Models.Component(CDX.Enums.ComponentType.Library, 'stdlib', { version: v, bomRef: `pkg:golang/stdlib@${v}` });
-    std.purl = `pkg:golang/stdlib@${encodeURIComponent(v)}`;
+  const stdlib = stdlibModule(s);
+  if (stdlib) {
+    const std = new CDX.Models.Component(CDX.Enums.ComponentType.Library, stdlib.path, { version: stdlib.version, bomRef: stdlib.purl });
+    std.purl = stdlib.purl;
     std.licenses.add(new CDX.Models.SpdxLicense('BSD-3-Clause', { acknowledgement: CDX.Enums.LicenseAcknowledgement.Declared }));
     for (const e of s.go.experiments) std.properties.add(new CDX.Models.Property(P('go:experiment'), e));
     bom.components.add(std);
@@ -93,7 +94,7 @@ export function toSPDX(s: SbomModel, toolVersion: string, timestamp: Date = new 
       licenseConcluded: m.licenseConcluded ?? 'NOASSERTION',
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: m.purl }],
+      ...(m.purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: m.purl }] } : {}),
     };
     if (primary) p.primaryPackagePurpose = 'APPLICATION';
     if (m.sha256) p.checksums = [{ algorithm: 'SHA256', checksumValue: m.sha256 }];
@@ -110,11 +111,19 @@ export function toSPDX(s: SbomModel, toolVersion: string, timestamp: Date = new 
     ...packages[0],
     comment: [
       ...(packages[0]?.comment ? [packages[0].comment as string] : []),
+      ...(s.noModuleList ? ['dependencies unknown: the build info records no module list'] : []),
       `built with ${s.go.version ?? 'an unknown Go version'}${s.go.experiments.length ? ` X:${s.go.experiments.join(',')}` : ''}`,
       `build settings: ${s.settings.map((x) => `${x.key}=${x.value}`).join(' ')}`,
       `crypto: boringcrypto=${s.crypto.boringcrypto}${s.crypto.gofips140 ? ` GOFIPS140=${s.crypto.gofips140}` : ''}${s.crypto.fips140Godebug ? ` fips140=${s.crypto.fips140Godebug}` : ''}`,
     ].join('; '),
   };
+  const stdlib = stdlibModule(s);
+  if (stdlib) {
+    const std = pkg(stdlib, false);
+    std.licenseDeclared = 'BSD-3-Clause';
+    std.comment = `the Go standard library of ${s.go.version}${s.go.experiments.length ? ` X:${s.go.experiments.join(',')}` : ''}`;
+    packages.push(std);
+  }
   for (const d of s.deps) packages.push(pkg(d, false));
   for (const lib of s.linked) {
     const d = s.linkedDetails?.find((x) => x.name === lib);

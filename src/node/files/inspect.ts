@@ -80,7 +80,7 @@ export function defaultScanRoots(): string[] {
  * Inspects files and directories. Files named explicitly are always reported (a non-Go executable
  * is a valid answer); in directories only Go binaries and files with a diagnosis worth seeing are.
  */
-export async function* inspectPaths(paths: string[], opts: InspectOptions = {}): AsyncGenerator<{ report?: InspectReport; error?: string }> {
+export async function* inspectPaths(paths: string[], opts: InspectOptions = {}): AsyncGenerator<{ report?: InspectReport; error?: string; empty?: string }> {
   const seen = new Set<string>();
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
@@ -91,6 +91,7 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
       continue;
     }
     if (st.isDirectory()) {
+      let found = false;
       for (const f of walk(p)) {
         // Symlinks (node_modules/.bin, a merged /bin → /usr/bin) lead to the same file: report it once.
         let real: string;
@@ -103,13 +104,20 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
         if (seen.has(real)) continue;
         seen.add(real);
         try {
-          for (const r of await inspectFile(f, opts)) if (r.go.isGo || r.diagnosis.some((d) => d.startsWith('UPX'))) yield { report: r };
+          for (const r of await inspectFile(f, opts)) {
+            if (!r.go.isGo && !r.diagnosis.some((d) => d.startsWith('UPX'))) continue;
+            found = true;
+            yield { report: r };
+          }
         } catch (e) {
           // Scripts and data files with an execute bit are not binaries: skip them, as go version does.
           if (e instanceof UnsupportedError) continue;
+          found = true;
           yield { error: `${f}: ${errorText(e)}` };
         }
       }
+      // A directory that held no Go binary (the CLI says so for directories the user named).
+      if (!found) yield { empty: p };
     } else {
       try {
         for (const r of await inspectFile(p, opts)) yield { report: r };

@@ -5,43 +5,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dep5Paragraphs, dep5ToSpdx, libraryParagraph } from '../../core/analyses/license/dep5.js';
 import type { LinkedLibrary } from '../../core/facts/linked.js';
 import { usrMergedTwin } from '../../core/linux/dpkg.js';
 import { ownSearchPath, resolveSoname, searchPaths } from '../../core/linux/loader.js';
 import { RootFs } from '../files/root.js';
+import { spdxIds } from './spdx.js';
 
 export type { LinkedLibrary } from '../../core/facts/linked.js';
-
-/** DEP-5 short names (Debian's copyright-format spec) → SPDX ids. */
-const DEBIAN_SPDX: Record<string, string> = {
-  Expat: 'MIT',
-  'GPL-2': 'GPL-2.0-only',
-  'GPL-2+': 'GPL-2.0-or-later',
-  'GPL-3': 'GPL-3.0-only',
-  'GPL-3+': 'GPL-3.0-or-later',
-  'LGPL-2': 'LGPL-2.0-only',
-  'LGPL-2+': 'LGPL-2.0-or-later',
-  'LGPL-2.1': 'LGPL-2.1-only',
-  'LGPL-2.1+': 'LGPL-2.1-or-later',
-  'LGPL-3': 'LGPL-3.0-only',
-  'LGPL-3+': 'LGPL-3.0-or-later',
-  'BSD-2-clause': 'BSD-2-Clause',
-  'BSD-3-clause': 'BSD-3-Clause',
-  'BSD-4-clause': 'BSD-4-Clause',
-  'Apache-2.0': 'Apache-2.0',
-  ISC: 'ISC',
-  Zlib: 'Zlib',
-  'MPL-2.0': 'MPL-2.0',
-  'public-domain': 'LicenseRef-public-domain',
-};
-
-function spdxOf(debian: string): string {
-  return debian
-    .split(/\s+(and|or)\s+|\s*,\s*/i)
-    .filter((x) => x && !/^(and|or)$/i.test(x))
-    .map((x) => DEBIAN_SPDX[x] ?? DEBIAN_SPDX[x.replace(/~.*$/, '')] ?? `LicenseRef-Debian-${x.replace(/[^A-Za-z0-9.-]/g, '-')}`)
-    .join(/\bor\b/i.test(debian) ? ' OR ' : ' AND ');
-}
 
 /**
  * The first licence notice in a free-form copyright file (older packages such as libc6 are not
@@ -68,19 +39,22 @@ function firstNotice(text: string): string | null {
 }
 
 /**
- * The licence of a Debian package's upstream code, from its copyright file: the `Files: *`
- * paragraph of a DEP-5 file, else the first licence notice of a free-form one.
+ * The licence of a Debian package's upstream code, from its copyright file: in a DEP-5 file the
+ * paragraph covering the sources of `library` when the file names them (libdevmapper: `libdm/*`
+ * is LGPL-2.1 while `Files: *` is GPL-2.0), else the `Files: *` paragraph; in a free-form file
+ * (libc6's) the first licence notice. `files` says which paragraph was read.
  */
-export function debianPackageLicense(root: string, pkg: string): string | null {
+export function debianPackageLicense(root: string, pkg: string, library = ''): { license: string; files: string | null } | null {
   const f = join(root, 'usr/share/doc', pkg.replace(/:.*$/, ''), 'copyright');
   if (!existsSync(f)) return null;
   const text = readFileSync(f, 'utf8');
-  for (const para of text.split(/\n\s*\n/)) {
-    if (!/^Files:\s*\*\s*$/m.test(para)) continue;
-    const m = /^License:\s*(.+)$/m.exec(para);
-    if (m) return spdxOf((m[1] as string).trim());
+  const paras = dep5Paragraphs(text);
+  if (paras) {
+    const found = libraryParagraph(paras, library);
+    return found ? { license: dep5ToSpdx(found.paragraph.license, spdxIds()), files: found.paragraph.files.join(' ') } : null;
   }
-  return firstNotice(text);
+  const notice = firstNotice(text);
+  return notice ? { license: notice, files: null } : null;
 }
 
 /** path → package, from dpkg's file lists under the root (read once). */
@@ -116,6 +90,7 @@ export function linkedLibraries(linkage: { needed: string[]; runpath: string[]; 
       const candidates = [path, usrMergedTwin(path), real, usrMergedTwin(real)];
       pkg = candidates.map((p) => (p === null ? undefined : owners.get(p))).find((p) => p !== undefined) ?? null;
     }
-    return { name, path, package: pkg, license: pkg ? debianPackageLicense(root, pkg) : null };
+    const lic = pkg ? debianPackageLicense(root, pkg, name) : null;
+    return { name, path, package: pkg, license: lic?.license ?? null, ...(lic?.files ? { licenseFiles: lic.files } : {}) };
   });
 }

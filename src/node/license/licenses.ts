@@ -6,10 +6,11 @@ import { classify } from '../../core/analyses/license/classify.js';
 import type { LicenseFile, LicensePolicy, LicensesReport, ModuleLicense } from '../../core/analyses/license/report.js';
 import { InputError } from '../../core/errors.js';
 import type { InspectReport } from '../../core/facts/binary.js';
+import { asInputError } from '../errors.js';
 import { inspectFile } from '../files/inspect.js';
 import { linkedLibraries } from './clibs.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
-import { spdxIndex } from './spdx.js';
+import { policyExpression, spdxIndex } from './spdx.js';
 
 export type { LicenseFile, LicensePolicy, LicensesReport, ModuleLicense } from '../../core/analyses/license/report.js';
 
@@ -61,8 +62,15 @@ export async function licenses(
   policy: LicensePolicy = {},
   lookup: LookupOptions = {},
   hostRoot: string | null = null,
+  rootName: string | null = null,
 ): Promise<LicensesReport> {
-  if (statSync(target).isDirectory()) {
+  let isDir: boolean;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch (e) {
+    throw asInputError(target, e);
+  }
+  if (isDir) {
     const tree = modulesOfTree(target);
     const opts: LookupOptions = { ...lookup };
     opts.source ??= target;
@@ -72,7 +80,9 @@ export async function licenses(
   }
   const [r] = await inspectFile(target);
   if (!r) throw new InputError(target, 'no object in file');
-  return licensesOfBinary(r, policy, lookup, hostRoot);
+  const report = licensesOfBinary(r, policy, lookup, hostRoot);
+  if (report.linked && rootName) report.linkedIn = rootName;
+  return report;
 }
 
 /** The licences of a binary already inspected: its build info's modules, and with a host root its linked C libraries. */
@@ -84,6 +94,14 @@ export function licensesOfBinary(r: InspectReport, policy: LicensePolicy = {}, l
   for (const d of bi.deps)
     refs.push({ path: d.path, version: d.version, main: false, ...(d.replace ? { replace: { path: d.replace.path, version: d.replace.version } } : {}) });
   const report = licensesOfModules(r.path, refs, policy, lookup);
+  if (!bi.main && !bi.deps.length) {
+    const why = r.diagnosis.find((d) => d.startsWith(NO_MODULE_LIST));
+    report.noModuleList = {
+      reason: why ? why.slice(NO_MODULE_LIST.length) : 'the build info records no modules',
+      violation: policy.allowUnknown ? null : 'the licences of the dependencies are unknown: the binary carries no module list',
+    };
+    if (report.noModuleList.violation) report.violations++;
+  }
   if (hostRoot) report.linked = linkedLibraries(r.linkage, r.file.arch, hostRoot);
   return report;
 }
@@ -113,10 +131,19 @@ function licensesOfModules(target: string, refs: (ModuleRef & { main: boolean })
   return { target, modules, violations: modules.filter((m) => m.violation).length };
 }
 
+/** The diagnosis line inspect gives a binary whose build info has no modules. */
+const NO_MODULE_LIST = 'no module list in the build info: ';
+
 /** Policy from a JSON config file: {"allow": "...", "deny": "...", "allowUnknown": false}. */
 export function readPolicy(file: string): LicensePolicy {
   const j = JSON.parse(readFileSync(file, 'utf8')) as LicensePolicy;
   if (typeof j !== 'object' || j === null) throw new InputError(file, 'not a licence policy object');
   for (const k of Object.keys(j)) if (!['allow', 'deny', 'allowUnknown'].includes(k)) throw new InputError(file, `unknown key ${k}`);
+  for (const k of ['allow', 'deny'] as const) {
+    if (j[k] === undefined) continue;
+    if (typeof j[k] !== 'string') throw new InputError(file, `"${k}" must be an SPDX expression string`);
+    j[k] = policyExpression(j[k], `${file}: "${k}"`);
+  }
+  if (j.allowUnknown !== undefined && typeof j.allowUnknown !== 'boolean') throw new InputError(file, '"allowUnknown" must be true or false');
   return j;
 }

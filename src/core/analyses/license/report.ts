@@ -27,6 +27,15 @@ export interface LicensesReport {
   modules: ModuleLicense[];
   /** With a host root: the C libraries the binary links, their Debian packages and licences. */
   linked?: LinkedLibrary[];
+  /** Where the linked libraries were looked for: "this host", "image app.tar", "root DIR". */
+  linkedIn?: string;
+  /**
+   * Set when the binary's build info records no modules (GOPATH builds such as Debian's, Bazel/Blaze
+   * builds, Go < 1.18 outside module mode): its dependencies, and so their licences, are unknown. A
+   * violation unless unknowns are allowed.
+   */
+  noModuleList?: { reason: string; violation: string | null };
+  /** Modules with a violation, and the missing module list when it is one. */
   violations: number;
 }
 

@@ -1,6 +1,6 @@
 import type { BuildInfoData } from '../../go/modinfo.js';
 import { type PclnFunction, type PclnLocation, readPclntab } from '../../go/pclntab.js';
-import { packageOf } from '../../go/pkgname.js';
+import { type GeneratedPrefix, generatedPrefixOf, packageOf } from '../../go/pkgname.js';
 import { Bytes, latin1OrUtf8 } from '../../io/bytes.js';
 import type { ElfFile } from '../../object/elf.js';
 import type { ObjectFile, Section, Sym } from '../../object/types.js';
@@ -26,9 +26,9 @@ function sectionBucket(s: Section): string | null {
 }
 
 /** The package of a data symbol; generated symbols (type:, go:itab., go:string.) belong to <compiler>. */
-function dataPackage(name: string): string {
+function dataPackage(name: string, prefix: GeneratedPrefix): string {
   // $f64.… / $i64.… are the compiler's pooled constants.
-  return (name.startsWith('$') ? '' : packageOf(name)) || '<compiler>';
+  return (name.startsWith('$') ? '' : packageOf(name, prefix)) || '<compiler>';
 }
 
 /** Longest module path that is the package or a parent of it; std for dotless first elements. */
@@ -69,9 +69,11 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
   const pclnSections: { offset: number; size: number }[] = [];
   const loc = opts.pclntab;
   let fns: PclnFunction[] = [];
+  let prefix: GeneratedPrefix = 'dot';
   if (loc) {
     const tab = await readPclntab(obj, loc, { list: true });
     fns = tab.functions;
+    prefix = generatedPrefixOf(tab.format);
     if (loc.locatedBy !== 'section') pclnSections.push({ offset: loc.offset, size: Math.min(loc.size, fileSize - loc.offset) });
   }
   // Code: each function owns its bytes up to the next function's entry (alignment padding included).
@@ -83,7 +85,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
     const off = obj.vaToOffset(f.entry);
     if (off === null) continue;
     const span = next && next.entry > f.entry ? next.entry - f.entry : f.size;
-    claims.push({ start: off, end: off + span, pkg: packageOf(f.name) || '<compiler>', code: true, fn: f.name });
+    claims.push({ start: off, end: off + span, pkg: packageOf(f.name, prefix) || '<compiler>', code: true, fn: f.name });
   }
   // Table claims for a pclntab that has no section of its own (PE, external-link PIE).
   for (const p of pclnSections) claims.push({ start: p.offset, end: p.offset + p.size, pkg: '<pclntab>', code: false });
@@ -104,7 +106,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
     }
     const off = obj.vaToOffset(s.value);
     if (off === null || size <= 0) continue;
-    claims.push({ start: off, end: off + size, pkg: dataPackage(s.name), code: false });
+    claims.push({ start: off, end: off + size, pkg: dataPackage(s.name, prefix), code: false });
   }
 
   // go:embed file contents have no symbols of their own (they sit inside the span of a marker such as
@@ -121,7 +123,7 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
       if (c.end > end) parts.push({ ...c, start: end });
       claims.splice(i, 1, ...parts);
     }
-    claims.push({ start, end, pkg: e.variable === '<embed>' ? '<embed>' : packageOf(e.variable) || '<compiler>', code: false });
+    claims.push({ start, end, pkg: e.variable === '<embed>' ? '<embed>' : packageOf(e.variable, prefix) || '<compiler>', code: false });
   }
   claims.sort((a, b) => a.start - b.start || b.end - a.end);
 

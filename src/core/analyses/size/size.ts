@@ -15,10 +15,11 @@ export async function size(src: ByteSource, opts: { path?: string; functions?: b
   if (!first) throw new UnsupportedError('no object in file');
   const obj = first.obj;
   const raw = await readBuildInfo(obj);
-  const buildInfo = raw?.modinfo ? parseModinfo(raw.modinfo) : null;
+  const buildInfo = raw ? parseModinfo(raw.modinfo) : null;
   const linkage = await obj.linkage();
   // Executable bytes outside Go functions are C code when cgo was on (or the binary links a libc).
-  const cgo = buildInfo?.settings.some((s) => s.key === 'CGO_ENABLED' && s.value === '1') ?? !linkage.static;
+  const setting = buildInfo?.settings.find((s) => s.key === 'CGO_ENABLED');
+  const cgo = setting ? setting.value === '1' : !linkage.static;
   const loc = await findPclntab(obj);
   const report = await attributeSizes(obj, { pclntab: loc, path: opts.path, buildInfo, cgo, functions: opts.functions });
   const files = loc ? await readFileTable(obj, loc) : [];
