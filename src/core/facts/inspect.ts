@@ -88,7 +88,6 @@ const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text']
 async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
   const diagnosis: Problems = [...obj.damage];
   const hasSymbols = (await attempt(diagnosis, 'symbol table', () => obj.hasSymbols())) ?? false;
-  const runtimeSyms = hasSymbols ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0 : false;
   const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
     static: true,
     interpreter: null,
@@ -99,6 +98,12 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   };
   const buildId = await attempt(diagnosis, 'Go build ID', () => readGoBuildId(obj));
   const upx = await isUpxPacked(obj);
+  // Runtime symbols only decide when nothing cheaper has: the symbol table of a large binary is
+  // megabytes, while Go's sections and build ID note are found in the headers.
+  const runtimeSyms =
+    hasSymbols && !hasGoSection(obj) && buildId === null
+      ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0
+      : false;
 
   // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
   // binary without sections would need, so directory walks over /usr/bin stay fast.

@@ -34,11 +34,6 @@ const MAX_SCAN_CANDIDATES = 256;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
-/** The first six bytes of every header (magic, then two zero bytes) in each byte order. */
-const MAGIC_NEEDLES: Record<Endian, Uint8Array[]> = {
-  little: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([m, 0xff, 0xff, 0xff, 0, 0])),
-  big: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([0xff, 0xff, 0xff, m, 0, 0])),
-};
 
 export interface PclnLocation {
   /** File offset of the pcHeader. */
@@ -195,23 +190,25 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
   for (const [from, to] of [...data, ...code]) {
     for (let pos = from; pos < to; pos += SCAN_CHUNK) {
       const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
-      // Find the magic natively (the table has the file's byte order), then check the whole header.
-      for (const needle of MAGIC_NEEDLES[obj.endian]) {
-        for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
-          const offset = pos + at;
-          if (offset % 4 !== 0 || at + 8 > chunk.length) continue;
-          if (!header8(chunk, at, obj.bits)) continue;
-          if (++candidates > MAX_SCAN_CANDIDATES) {
-            throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
-          }
-          const loc: PclnLocation = { offset, addr: addrOf(obj, offset), size: regionEnd(obj, offset) - offset, locatedBy: 'scan' };
-          if (await plausible(obj, loc)) {
-            try {
-              await readPclntab(obj, loc, { validateOnly: true });
-              return loc;
-            } catch (e) {
-              if (!(e instanceof FormatError)) throw e;
-            }
+      // The header is 4-aligned in the file: compare one word per 4 bytes against the magics (in
+      // the file's byte order), then check the whole header.
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const le = obj.endian === 'little';
+      const stop = Math.min(SCAN_CHUNK, chunk.length - 7);
+      for (let at = (4 - (pos % 4)) % 4; at < stop; at += 4) {
+        // Every magic is 0xfffffffX: one test rejects nearly every word.
+        if (view.getUint32(at, le) >>> 4 !== 0x0fffffff || !header8(chunk, at, obj.bits)) continue;
+        const offset = pos + at;
+        if (++candidates > MAX_SCAN_CANDIDATES) {
+          throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
+        }
+        const loc: PclnLocation = { offset, addr: addrOf(obj, offset), size: regionEnd(obj, offset) - offset, locatedBy: 'scan' };
+        if (await plausible(obj, loc)) {
+          try {
+            await readPclntab(obj, loc, { validateOnly: true });
+            return loc;
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
           }
         }
       }
@@ -226,11 +223,14 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
  * section. `.text` alone is wrong for cgo/external links, where C code comes first — hence the order.
  */
 async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number): Promise<number> {
+  const raw = b.word(8 + 2 * p, p);
+  // In a fixed-address file the header holds runtime.text as the linker resolved it: no need to
+  // read the symbol table (megabytes) for the same word.
+  if (raw && obj.kind === 'executable') return raw;
   const t = (await obj.lookupSymbols(['runtime.text'])).get('runtime.text');
   if (t) return t.value;
   const addr = loc.addr || addrOf(obj, loc.offset);
   const relocated = addr ? await obj.readPointer(addr + 8 + 2 * p) : null;
-  const raw = b.word(8 + 2 * p, p);
   const fromHeader = relocated || raw;
   if (fromHeader) return fromHeader;
   const md = await moduledataText(obj, addr, p);
@@ -243,11 +243,27 @@ async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number
  * moduledata starts with a pointer to the pcHeader and holds `text` 22 words in (Go 1.16+); find
  * the word in writable data that points at the table and check the slice after it points into it too.
  */
-async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
+function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
+  // Memoized: locating a table validates it before it is read, and both need text start.
+  let byAddr = moduledataMemo.get(obj);
+  if (!byAddr) moduledataMemo.set(obj, (byAddr = new Map()));
+  let found = byAddr.get(pclnAddr);
+  if (!found) byAddr.set(pclnAddr, (found = searchModuledata(obj, pclnAddr, p)));
+  return found;
+}
+
+const moduledataMemo = new WeakMap<ObjectFile, Map<number, Promise<number | null>>>();
+
+/** Sections that can hold runtime.firstmoduledata: the linker puts it in noptrdata (PE merges that into .data). */
+const MODULEDATA_SECTIONS = ['.noptrdata', '__noptrdata'];
+
+async function searchModuledata(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
   if (!pclnAddr) return null;
+  const writable = obj.sections.filter((x) => x.flags.write && x.fileSize > 0);
+  const noptr = writable.filter((x) => MODULEDATA_SECTIONS.includes(x.name));
   // A budget over all sections: crafted files can list the same bytes thousands of times.
   let budget = 128 << 20;
-  for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
+  for (const s of [...noptr, ...writable.filter((x) => !noptr.includes(x))]) {
     if (budget <= 0) break;
     const raw = await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20, budget));
     budget -= raw.length;
