@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { Bytes, type Endian, findWord, indexOf, StringTable } from '../io/bytes.js';
+import { Bytes, type Endian, findWord, StringTable } from '../io/bytes.js';
 import type { ObjectFile } from '../object/types.js';
 import { findSection } from '../object/types.js';
 
@@ -245,10 +245,10 @@ async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number
  */
 function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
   // Memoized: locating a table validates it before it is read, and both need text start.
-  let byAddr = moduledataMemo.get(obj);
-  if (!byAddr) moduledataMemo.set(obj, (byAddr = new Map()));
-  let found = byAddr.get(pclnAddr);
-  if (!found) byAddr.set(pclnAddr, (found = searchModuledata(obj, pclnAddr, p)));
+  const byAddr = moduledataMemo.get(obj) ?? new Map<number, Promise<number | null>>();
+  moduledataMemo.set(obj, byAddr);
+  const found = byAddr.get(pclnAddr) ?? searchModuledata(obj, pclnAddr, p);
+  byAddr.set(pclnAddr, found);
   return found;
 }
 
