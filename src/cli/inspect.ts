@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 import { type Damage, damageText } from '../core/errors.js';
-import type { InspectReport } from '../core/facts/binary.js';
 import { isMalformed } from '../core/facts/inspect.js';
-import { renderInspectText } from '../core/render/inspect-text.js';
+import { inspectTextPieces } from '../core/render/inspect-text.js';
+import { jsonPieces } from '../core/render/json.js';
 import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
 
@@ -37,22 +37,24 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
   let first = true;
   if (flags.format === 'json') await out.write('[');
   for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
-    if (item.error) {
+    if ('error' in item) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;
       continue;
     }
-    const r = item.report as InspectReport;
+    const r = item.report;
     if (isMalformed(r)) {
       process.stderr.write(`goready: ${r.path}: ${damageText(r.damage[0] as Damage)}\n`);
       bad = true;
     }
-    if (flags.format === 'json') {
-      await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);
-    } else if (flags.format === 'jsonl') {
-      await out.write(`${JSON.stringify(r)}\n`);
+    // Written in pieces as the functions are decoded: a listing of 50,000 functions is never one
+    // string, nor an array of objects.
+    if (flags.format === 'json' || flags.format === 'jsonl') {
+      if (flags.format === 'json') await out.write(first ? '\n' : ',\n');
+      for (const piece of jsonPieces(r, 'functions', item.functions?.all())) await out.write(piece);
+      if (flags.format === 'jsonl') await out.write('\n');
     } else {
-      await out.write(renderInspectText(r, { functions: flags.functions }));
+      for (const piece of inspectTextPieces(r, item.functions?.all())) await out.write(piece);
     }
     first = false;
   }

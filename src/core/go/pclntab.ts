@@ -34,6 +34,7 @@ const MAX_SCAN_CANDIDATES = 256;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
+const HOST_LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export interface PclnLocation {
   /** File offset of the pcHeader. */
@@ -94,7 +95,8 @@ function header8(b: Uint8Array, off: number, bits?: number): Omit<Header, 'nfunc
  * scan of the loaded non-executable data for a header that parses. Every candidate is validated.
  */
 export async function findPclntab(obj: ObjectFile): Promise<PclnLocation | null> {
-  const sec = findSection(obj, '.gopclntab', '__gopclntab');
+  // PIEs linked internally keep the table in relro data, named after it (.data.rel.ro.gopclntab).
+  const sec = findSection(obj, '.gopclntab', '__gopclntab', '.data.rel.ro.gopclntab');
   if (sec && sec.fileSize >= 16) {
     const loc: PclnLocation = { offset: sec.offset, addr: sec.addr, size: sec.fileSize, locatedBy: 'section' };
     if (await plausible(obj, loc)) return loc;
@@ -187,17 +189,24 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
   const data = merged(loaded.filter((s) => !s.x).map(range));
   const code = minus(merged(loaded.filter((s) => s.x).map(range)), data);
   let candidates = 0;
+  // The magics as a 32-bit word of this machine reads them from the file's bytes: a quick filter.
+  const swapped = (obj.endian === 'little') !== HOST_LITTLE;
+  const magicMask = swapped ? 0x0b000000 : 0x0b;
+  const magicTarget = swapped ? 0xfbffffff | 0 : 0xfffffffb | 0;
   for (const [from, to] of [...data, ...code]) {
-    for (let pos = from; pos < to; pos += SCAN_CHUNK) {
-      const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
-      // The header is 4-aligned in the file: compare one word per 4 bytes against the magics (in
-      // the file's byte order), then check the whole header.
-      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const le = obj.endian === 'little';
-      const stop = Math.min(SCAN_CHUNK, chunk.length - 7);
-      for (let at = (4 - (pos % 4)) % 4; at < stop; at += 4) {
-        // Every magic is 0xfffffffX: one test rejects nearly every word.
-        if (view.getUint32(at, le) >>> 4 !== 0x0fffffff || !header8(chunk, at, obj.bits)) continue;
+    // Chunks start 4-aligned in the file, so each is one array of 32-bit words.
+    for (let pos = from - (from % 4); pos < to; pos += SCAN_CHUNK) {
+      const read = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
+      // A view into a larger buffer may start unaligned (BytesSource): copy it then.
+      const chunk = read.byteOffset % 4 ? read.slice() : read;
+      const words = new Int32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength >> 2);
+      // Header starts at offsets in [max(pos, from), pos + SCAN_CHUNK) with 8 bytes to check.
+      const stop = Math.min(words.length, Math.ceil(Math.min(SCAN_CHUNK, chunk.length - 7) / 4));
+      for (let w = pos < from ? 1 : 0; w < stop; w++) {
+        // Every magic is 0xfffffff0/1/a/b: one OR and compare rejects nearly every word.
+        if (((words[w] as number) | magicMask) !== magicTarget) continue;
+        const at = w << 2;
+        if (!header8(chunk, at, obj.bits)) continue;
         const offset = pos + at;
         if (++candidates > MAX_SCAN_CANDIDATES) {
           throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
@@ -364,6 +373,18 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
   return { format: h8.format, endian: h8.endian, ptrSize: p, quantum: h8.quantum, functionCount: nfunc, textStart: textStartAt, functions: [] };
 }
 
+/**
+ * A validated function table whose entries are decoded on demand, in address order: a listing
+ * written out as it is decoded never holds every function as an object at once.
+ */
+export interface PclnListing extends Omit<Pclntab, 'functions'> {
+  /**
+   * Every function, decoded one by one; with `packageOf`, each record carries its package too
+   * (name, entry, size, package, file: one object per function instead of two).
+   */
+  functions(packageOf?: (name: string) => string): Generator<PclnFunction & { package?: string }>;
+}
+
 /** With a listing, the whole table is read in one read (every part of it is needed) and decoded. */
 export async function readPclntab(
   obj: ObjectFile,
@@ -371,6 +392,16 @@ export async function readPclntab(
   opts: { list?: boolean; files?: boolean; validateOnly?: boolean } = {},
 ): Promise<Pclntab> {
   if (!opts.list && !opts.validateOnly) return readSummary(obj, loc);
+  const { functions, ...tab } = await openListing(obj, loc, { files: opts.files, validateOnly: opts.validateOnly });
+  return { ...tab, functions: opts.validateOnly ? [] : [...functions()] };
+}
+
+/**
+ * Reads the whole table and checks every record a listing will decode (order, bounds, the total
+ * of names and file names) before anything is decoded, so damage is known before output starts.
+ * With `validateOnly`, only the header, the functab bounds and the first records are checked.
+ */
+export async function openListing(obj: ObjectFile, loc: PclnLocation, opts: { files?: boolean; validateOnly?: boolean } = {}): Promise<PclnListing> {
   const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
   obj.budget.take(size, 'pclntab', loc.offset);
   const data = await obj.source.read(loc.offset, size);
@@ -402,9 +433,7 @@ export async function readPclntab(
   const funcBase = h.format === 'go1.2' ? 0 : L.functab;
   const nameBase = h.format === 'go1.2' ? 0 : L.funcnametab;
 
-  // Without a listing, the header, the functab bounds and the first records are checked.
-  const list = !!opts.list && !opts.validateOnly;
-  const functions: PclnFunction[] = new Array(list ? nfunc : 0);
+  const list = !opts.validateOnly;
   // Names live in funcnametab, which ends where cutab starts (1.16+); go1.2 mixes them into the table.
   const namesEnd = h.format !== 'go1.2' && L.cutab > L.funcnametab ? L.cutab : data.length;
   const names = new StringTable(data.subarray(nameBase, namesEnd), 'pclntab funcnametab', loc.offset + nameBase);
@@ -412,21 +441,29 @@ export async function readPclntab(
   // Many functions share a file: each file name is decoded once, and all of them together within
   // a few times the file table (a crafted table could point every function at its own long run).
   const fileNames = new Map<number, string>();
+  const fileLengths = new Map<number, number>();
   let fileBytes = NAME_BYTES_FACTOR * Math.max(0, (h.format === 'go1.2' ? data.length : L.pctab) - L.filetab) + (1 << 20);
   const fileName = (at: number): string => {
     let s = fileNames.get(at);
     if (s === undefined) {
       s = b.cstring(at);
-      fileBytes -= s.length;
-      if (fileBytes < 0) throw new FormatError('pclntab filetab', loc.offset + at, `file names total more than ${NAME_BYTES_FACTOR}× the file table`);
       fileNames.set(at, s);
     }
     return s;
   };
+  const nameAtOf = (i: number): { fo: number; nameAt: number } => {
+    const fo = funcBase + funcoffAt(i);
+    if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
+    const nameOff = b.i32(fo + L.nameOff);
+    const nameAt = nameBase + nameOff;
+    if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
+    return { fo, nameAt };
+  };
+
   let prev = entryAt(0);
   const limit = list ? nfunc : Math.min(nfunc, 16);
   for (let i = 0; i < limit; i++) {
-    const entry = i === 0 ? prev : prev;
+    const entry = prev;
     const next = entryAt(i + 1);
     if (next < entry)
       throw new FormatError(
@@ -434,32 +471,44 @@ export async function readPclntab(
         loc.offset + L.functab + i * L.ftabEntry,
         `entries out of order (0x${next.toString(16)} after 0x${entry.toString(16)})`,
       );
-    const fo = funcBase + funcoffAt(i);
-    if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
-    const nameOff = b.i32(fo + L.nameOff);
-    const nameAt = nameBase + nameOff;
-    if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
+    const { fo, nameAt } = nameAtOf(i);
     if (list) {
-      const name = names.at(nameAt - nameBase);
-      nameBytes -= name.length;
+      nameBytes -= names.lengthAt(nameAt - nameBase);
       if (nameBytes < 0)
         throw new FormatError(
           'pclntab funcnametab',
           loc.offset + nameAt,
           `function names total more than ${NAME_BYTES_FACTOR}× the name table: records share names`,
         );
-      const f: PclnFunction = { name, entry, size: codeSize(b, h, L, fo, next - entry) };
       if (opts.files) {
         const at = fileOf(b, h, L, fo);
-        if (at !== null) f.file = fileName(at);
+        if (at !== null && !fileLengths.has(at)) {
+          const end = data.indexOf(0, at);
+          fileLengths.set(at, (end < 0 ? data.length : end) - at);
+          fileBytes -= fileLengths.get(at) as number;
+          if (fileBytes < 0) throw new FormatError('pclntab filetab', loc.offset + at, `file names total more than ${NAME_BYTES_FACTOR}× the file table`);
+        }
       }
-      functions[i] = f;
     }
     prev = next;
   }
   if (!list && nfunc > limit) {
     const last = entryAt(nfunc);
     if (last < prev) throw new FormatError('pclntab functab', loc.offset + L.functab + nfunc * L.ftabEntry, 'end PC before the last entry');
+  }
+  function* functions(packageOf?: (name: string) => string): Generator<PclnFunction & { package?: string }> {
+    for (let i = 0; i < (list ? nfunc : 0); i++) {
+      const entry = entryAt(i);
+      const { fo, nameAt } = nameAtOf(i);
+      const name = names.at(nameAt - nameBase);
+      const size = codeSize(b, h, L, fo, entryAt(i + 1) - entry);
+      const f: PclnFunction & { package?: string } = packageOf ? { name, entry, size, package: packageOf(name) } : { name, entry, size };
+      if (opts.files) {
+        const at = fileOf(b, h, L, fo);
+        if (at !== null) f.file = fileName(at);
+      }
+      yield f;
+    }
   }
   return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
 }
