@@ -378,6 +378,12 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
  * written out as it is decoded never holds every function as an object at once.
  */
 export interface PclnListing extends Omit<Pclntab, 'functions'> {
+  /** Entry PC of function `i` (0 ≤ i < functionCount). */
+  entry(i: number): number;
+  /** Name of function `i`. */
+  name(i: number): string;
+  /** Code size of function `i`, from its pc-value table. */
+  size(i: number): number;
   /**
    * Every function, decoded one by one; with `packageOf`, each record carries its package too
    * (name, entry, size, package, file: one object per function instead of two).
@@ -510,7 +516,20 @@ export async function openListing(obj: ObjectFile, loc: PclnLocation, opts: { fi
       yield f;
     }
   }
-  return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
+  const name = (i: number) => names.at(nameAtOf(i).nameAt - nameBase);
+  const sizeOf = (i: number) => codeSize(b, h, L, nameAtOf(i).fo, entryAt(i + 1) - entryAt(i));
+  return {
+    format: h.format,
+    endian: h.endian,
+    ptrSize: p,
+    quantum: h.quantum,
+    functionCount: nfunc,
+    textStart: base,
+    functions,
+    entry: entryAt,
+    name,
+    size: sizeOf,
+  };
 }
 
 /** Reads a uvarint at `i`; returns [value, next offset], or null when it runs off the table or overflows. */
