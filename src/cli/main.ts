@@ -14,6 +14,7 @@ import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as size from './size.js';
 import * as trace from './trace.js';
+import * as targets from './targets.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
 // commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
@@ -29,6 +30,7 @@ const COMMANDS: Register[] = [
   lint.register,
   atomics.register,
   trace.register,
+  targets.register,
 ];
 
 function fail(msg: string): never {

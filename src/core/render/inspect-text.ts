@@ -1,3 +1,4 @@
+import { targetsOf } from '../analyses/targets.js';
 import type { FunctionFacts, InspectReport } from '../facts/binary.js';
 import { formatModinfo } from '../go/modinfo.js';
 
@@ -55,6 +56,7 @@ export function* inspectTextPieces(r: InspectReport, functions?: Iterable<Functi
     for (const v of vn.versions) lines.push(`\tversion\t${vn.file}\t${v.name}${v.symbols.length ? `\t${v.symbols.join(' ')}` : ''}`);
   }
   if (l.minGlibc) lines.push(`\tglibc\t>= ${l.minGlibc}`);
+  if (f.format === 'elf') lines.push(`\truns on\t${targetsOf(r).summary}`);
   for (const d of r.diagnosis) lines.push(`\tdiagnosis\t${d}`);
   yield `${lines.join('\n')}\n`;
   if (!functions) return;
