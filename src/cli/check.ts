@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
-import { assertRuleIds } from '../core/checks/rules.js';
-import { type FindingsFormat, renderFindings } from '../core/render/findings.js';
+import type { FindingsFormat } from '../core/render/findings.js';
 import type { CheckConfig } from '../node/config.js';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
@@ -77,6 +76,7 @@ export function register(program: Command, cli: Cli): void {
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
+      const { assertRuleIds } = await import('../core/checks/rules.js');
       try {
         assertRuleIds(skipped, '--skip');
       } catch (e) {
@@ -109,6 +109,7 @@ export function register(program: Command, cli: Cli): void {
       } catch (e) {
         cli.fail(errorText(e));
       }
+      const { renderFindings } = await import('../core/render/findings.js');
       emit(renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION }), flags.out);
       cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
     });

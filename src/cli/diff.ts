@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
 import type { HostDiff } from '../core/analyses/host-diff.js';
-import { renderHostDiffMarkdown, renderHostDiffText } from '../core/render/host-diff.js';
 import { errorText } from '../node/errors.js';
 import { type Cli, emit } from './command.js';
 
@@ -22,6 +21,7 @@ export function register(program: Command, cli: Cli): void {
       } catch (e) {
         cli.fail(errorText(e));
       }
+      const { renderHostDiffMarkdown, renderHostDiffText } = await import('../core/render/host-diff.js');
       emit(
         flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : flags.format === 'markdown' ? renderHostDiffMarkdown(d) : renderHostDiffText(d),
         flags.out,

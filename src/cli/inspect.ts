@@ -1,9 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type Damage, damageText } from '../core/errors.js';
-import { isMalformed } from '../core/facts/inspect.js';
-import { inspectTextPieces } from '../core/render/inspect-text.js';
-import { jsonPieces } from '../core/render/json.js';
-import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
+import type { Damage } from '../core/errors.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
 
 interface InspectFlags {
@@ -31,6 +27,14 @@ export function register(program: Command, cli: Cli): void {
 }
 
 async function runInspect(paths: string[], flags: InspectFlags): Promise<number> {
+  // Loaded here, not at start-up: --help, --version and the other commands do not compile the readers.
+  const [{ damageText }, { isMalformed }, { inspectTextPieces }, { jsonPieces }, { defaultScanRoots, inspectPaths }] = await Promise.all([
+    import('../core/errors.js'),
+    import('../core/facts/inspect.js'),
+    import('../core/render/inspect-text.js'),
+    import('../core/render/json.js'),
+    import('../node/files/inspect.js'),
+  ]);
   const roots = paths.length ? paths : defaultScanRoots();
   const out = outputStream(flags.out);
   let bad = false;
