@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { Damage } from '../core/errors.js';
-import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, examples, outputStream } from './command.js';
 
 interface InspectFlags {
   format: 'text' | 'json' | 'jsonl';
@@ -13,6 +13,13 @@ interface InspectFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('inspect')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready inspect ./server', 'build info, pclntab, linkage and the runs-on line'],
+        ['goready inspect --functions --format json -o functions.json ./server', 'every function with entry and size'],
+      ]),
+    )
     .description(
       'Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)',
     )
@@ -22,11 +29,11 @@ export function register(program: Command, cli: Cli): void {
     .option('--files', "with --functions, add each function's source file")
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (paths: string[], flags: InspectFlags) => {
-      cli.setExitCode(await runInspect(paths, flags));
+      cli.setExitCode(await runInspect(paths, flags, cli));
     });
 }
 
-async function runInspect(paths: string[], flags: InspectFlags): Promise<number> {
+async function runInspect(paths: string[], flags: InspectFlags, cli: Cli): Promise<number> {
   // Loaded here, not at start-up: --help, --version and the other commands do not compile the readers.
   const [{ damageText }, { isMalformed }, { inspectTextPieces }, { jsonPieces }, { defaultScanRoots, inspectPaths }] = await Promise.all([
     import('../core/errors.js'),
@@ -40,7 +47,8 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
   let bad = false;
   let first = true;
   if (flags.format === 'json') await out.write('[');
-  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
+  const shown = cli.progress('inspect');
+  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files }, (f) => shown.step(f))) {
     if ('error' in item) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;
@@ -62,6 +70,7 @@ async function runInspect(paths: string[], flags: InspectFlags): Promise<number>
     }
     first = false;
   }
+  shown.end();
   if (flags.format === 'json') await out.write(first ? ']\n' : '\n]\n');
   await out.end();
   return bad ? EXIT_BAD_INPUT : EXIT_OK;

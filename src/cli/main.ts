@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import * as atomics from './atomics.js';
 import * as check from './check.js';
 import { type Cli, EXIT_BAD_INPUT, type Register } from './command.js';
+import * as completion from './completion.js';
 import * as diff from './diff.js';
 import * as host from './host.js';
 import * as inspect from './inspect.js';
 import * as licenses from './licenses.js';
 import * as lint from './lint.js';
+import { progress } from './progress.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as size from './size.js';
@@ -31,6 +33,7 @@ const COMMANDS: Register[] = [
   atomics.register,
   trace.register,
   targets.register,
+  completion.register,
 ];
 
 function fail(msg: string): never {
@@ -43,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     .name('goready')
     .description('What is in a Go binary, and will it run well where it is going.')
     .version(VERSION)
+    .addOption(new Option('--color <when>', 'colour in text reports (NO_COLOR=1 turns auto off)').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'no progress or notes on stderr; errors still print')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -52,6 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     setExitCode: (c) => {
       code = c;
     },
+    color: (out) => {
+      const when = program.opts().color as string;
+      if (when !== 'auto') return when === 'always';
+      return !process.env.NO_COLOR && !out && !!process.stdout.isTTY;
+    },
+    quiet: () => !!program.opts().quiet,
+    progress: (label) => progress(label, !program.opts().quiet && !!process.stderr.isTTY),
   };
   for (const register of COMMANDS) register(program, cli);
 
@@ -66,6 +78,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code;
 }
+
+// A reader that stops early (goready inspect --functions … | head) closes the pipe: stop quietly,
+// as cat and go tool nm do, instead of a stack trace from the unhandled write error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  fail(errorText(e));
+});
 
 main(process.argv).then(
   (code) => {

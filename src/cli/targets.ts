@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { TargetsReport } from '../core/analyses/targets.js';
-import { type Cli, EXIT_BAD_INPUT, EXIT_OK, emit } from './command.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, emit, examples } from './command.js';
 
 interface TargetsFlags {
   format: 'text' | 'json';
@@ -11,6 +11,13 @@ interface TargetsFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('targets')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready targets ./server', 'the runs-on line and the platform table'],
+        ['goready targets --format json bin/', 'what every Go binary under bin/ needs'],
+      ]),
+    )
     .description('Where each binary runs: the OS, arch, CPU level, kernel and glibc it needs, and a verdict on common distributions and CPUs')
     .argument('<binaries...>', 'binaries or directories (Go binaries found in them)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -20,16 +27,17 @@ export function register(program: Command, cli: Cli): void {
       "\nExamples:\n  goready targets ./server                 runs-on line and the platform table\n  goready targets --format json bin/ | jq '.[].requires'",
     )
     .action(async (paths: string[], flags: TargetsFlags) => {
-      cli.setExitCode(await runTargets(paths, flags));
+      cli.setExitCode(await runTargets(paths, flags, cli));
     });
 }
 
-async function runTargets(paths: string[], flags: TargetsFlags): Promise<number> {
+async function runTargets(paths: string[], flags: TargetsFlags, cli: Cli): Promise<number> {
   const { inspectPaths } = await import('../node/files/inspect.js');
   const { targetsOf } = await import('../core/analyses/targets.js');
   const reports: TargetsReport[] = [];
   let bad = false;
-  for await (const item of inspectPaths(paths)) {
+  const shown = cli.progress('targets');
+  for await (const item of inspectPaths(paths, {}, (f) => shown.step(f))) {
     if ('error' in item) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;
@@ -37,10 +45,11 @@ async function runTargets(paths: string[], flags: TargetsFlags): Promise<number>
     }
     reports.push(targetsOf(item.report));
   }
+  shown.end();
   if (flags.format === 'json') emit(`${JSON.stringify(reports, null, 2)}\n`, flags.out);
   else {
     const { renderTargetsText } = await import('../core/render/targets.js');
-    emit(renderTargetsText(reports), flags.out);
+    emit(renderTargetsText(reports, { color: cli.color(flags.out) }), flags.out);
   }
   return bad ? EXIT_BAD_INPUT : EXIT_OK;
 }

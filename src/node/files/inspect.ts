@@ -96,7 +96,12 @@ export function defaultScanRoots(): string[] {
  * Inspects files and directories. Files named explicitly are always reported (a non-Go executable
  * is a valid answer); in directories only Go binaries and files with a diagnosis worth seeing are.
  */
-export async function* inspectPaths(paths: string[], opts: InspectOptions = {}): AsyncGenerator<Inspected | { error: string }> {
+export async function* inspectPaths(
+  paths: string[],
+  opts: InspectOptions = {},
+  /** Called with each file before it is read (progress). */
+  onFile?: (path: string) => void,
+): AsyncGenerator<Inspected | { error: string }> {
   const seen = new Set<string>();
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
@@ -118,6 +123,7 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
         }
         if (seen.has(real)) continue;
         seen.add(real);
+        onFile?.(f);
         try {
           for (const x of await listFile(f, opts)) if (x.report.go.isGo || x.report.diagnosis.some((d) => d.startsWith('UPX'))) yield x;
         } catch (e) {
@@ -127,6 +133,7 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
         }
       }
     } else {
+      onFile?.(p);
       try {
         yield* await listFile(p, opts);
       } catch (e) {
