@@ -64,13 +64,16 @@ describe('--color, NO_COLOR', () => {
   });
 });
 
+/** ESC [ as a regular expression. */
+const ESC_RE = '\\u001b\\[';
+
 describe('progress on stderr', () => {
   const dir = `${CORPUS}/go`;
   // GOREADY_PROGRESS_DELAY_MS=0 draws from the first file (the default waits a second).
   const now = { GOREADY_PROGRESS_DELAY_MS: '0' };
   it('on a terminal: a line redrawn per file, cleared at the end', () => {
     const shown = onTerminal(['inspect', dir, '--format', 'json', '-o', '/dev/null'], now);
-    expect(shown).toMatch(/\r\x1b\[Kinspect: \d+ · [\d.]+ s · /);
+    expect(shown).toMatch(new RegExp(`\r${ESC_RE}Kinspect: \\d+ · [\\d.]+ s · `));
     expect(shown.endsWith('\r\x1b[K')).toBe(true);
   });
   it('never in a pipe, nor with --quiet', () => {
