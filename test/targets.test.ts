@@ -3,6 +3,7 @@
  * build settings, readelf for the machine, the interpreter and the GLIBC_* versions needed), and
  * the verdict on the shipped platform table following from those facts.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DISTROS, PLATFORM_CPUS } from '../src/core/linux/platforms.js';
 import { goready } from './helpers/cli.js';
@@ -26,7 +27,7 @@ const targets = (file: string): Targets => {
 /** The build settings go version -m prints. */
 const settings = (file: string): Map<string, string> =>
   new Map(
-    run(GO, ['version', '-m', file])
+    run(GO, ['version', '-m', file], { allowFail: true })
       .split('\n')
       .map((l) => /^\tbuild\t([^=]+)=(.*)$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -111,6 +112,17 @@ describe('goready targets', () => {
     const text = goready(['targets', e.file]);
     expect(text.code).toBe(0);
     expect(text.stdout.split('\n')[1]).toBe(`runs on: ${t.summary}`);
+  });
+
+  it('without build info (esbuild strips it) GOAMD64 is unknown: the CPU rows say so, and the summary does not call them binding', () => {
+    const file = join(import.meta.dirname, '..', 'node_modules', '@esbuild', 'linux-x64', 'bin', 'esbuild');
+    expect(settings(file).has('GOAMD64'), 'go version -m prints no build settings').toBe(false);
+    const t = targets(file);
+    expect(t.requires.goamd64).toBeUndefined();
+    const cpus = t.platforms.filter((p) => p.kind === 'cpu');
+    expect(cpus.length).toBeGreaterThan(0);
+    expect(cpus.every((p) => p.runs === null && p.why === 'GOAMD64 unknown (no build info)')).toBe(true);
+    expect(t.summary).toMatch(/^every listed platform \(linux\/amd64, static, Linux ≥ [\d.]+\); amd64 CPU: GOAMD64 unknown \(no build info\)$/);
   });
 
   it('a missing file: exit 2, one line naming it', () => {

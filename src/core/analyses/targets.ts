@@ -149,7 +149,7 @@ export function targetsOf(r: InspectReport): TargetsReport {
 
 interface Constraint {
   label: string;
-  rows: { name: string; family: string; runs: boolean | null }[];
+  rows: { name: string; family: string; runs: boolean | null; why?: string }[];
 }
 
 /**
@@ -178,10 +178,14 @@ export function summaryOf(req: Requirements, cpus: PlatformVerdict[]): string {
         : `${req.arch} CPU`;
   if (cpus.length) constraints.push({ label: cpu, rows: cpus });
   if (req.kernel) constraints.push(distro(`Linux ≥ ${req.kernel}`, (d) => atLeast(d.kernel, req.kernel)));
-  const binding = constraints.filter((c) => c.rows.some((p) => p.runs !== true)).map((c) => `${c.label}: ${ranges(c.rows) || 'none listed'}`);
-  const free = constraints.filter((c) => c.rows.every((p) => p.runs === true)).map((c) => c.label);
-  if (!binding.length) return `every listed platform (${free.join(', ')})`;
-  return [...binding, ...(free.length ? [`all listed: ${free.join(', ')}`] : [])].join('; ');
+  // A constraint no row can be judged on (no build settings) is said as unknown, not as binding.
+  const unknown = constraints.filter((c) => c.rows.every((p) => p.runs === null));
+  const judged = constraints.filter((c) => !unknown.includes(c));
+  const binding = judged.filter((c) => c.rows.some((p) => p.runs !== true)).map((c) => `${c.label}: ${ranges(c.rows) || 'none listed'}`);
+  const free = judged.filter((c) => c.rows.every((p) => p.runs === true)).map((c) => c.label);
+  const tail = unknown.map((c) => `${c.label}: ${c.rows[0]?.why ?? 'unknown'}`);
+  if (!binding.length) return [`every listed platform (${free.join(', ')})`, ...tail].join('; ');
+  return [...binding, ...(free.length ? [`all listed: ${free.join(', ')}`] : []), ...tail].join('; ');
 }
 
 /** "Debian 12+, Ubuntu 22.04+": per family, the first that runs when all later ones do too, else the names. */
