@@ -3,7 +3,9 @@
  * build settings, readelf for the machine, the interpreter and the GLIBC_* versions needed), and
  * the verdict on the shipped platform table following from those facts.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { DISTROS, PLATFORM_CPUS } from '../src/core/linux/platforms.js';
 import { goready } from './helpers/cli.js';
@@ -16,12 +18,16 @@ interface Targets {
   platforms: { name: string; kind: string; runs: boolean | null; why: string; source: string }[];
 }
 
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validate = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'schema', 'targets-report.schema.json'), 'utf8')));
+
 const targets = (file: string): Targets => {
   const r = goready(['targets', '--format', 'json', file]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  const [t] = JSON.parse(r.stdout) as Targets[];
-  return t as Targets;
+  const reports = JSON.parse(r.stdout) as Targets[];
+  expect(validate(reports), ajv.errorsText(validate.errors)).toBe(true);
+  return reports[0] as Targets;
 };
 
 /** The build settings go version -m prints. */
