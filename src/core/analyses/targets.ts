@@ -20,7 +20,7 @@ export interface Requirements {
   lse?: boolean;
   /** Oldest Linux kernel the Go release supports; null when the Go version is unknown. */
   kernel: string | null;
-  /** Oldest glibc that has every symbol version it needs; null when it does not use glibc. */
+  /** Oldest glibc that has every symbol version it needs; null when it does not use glibc or names no version. */
   glibc: string | null;
   /** The C library it loads: glibc, musl, or none (static). */
   libc: 'glibc' | 'musl' | 'none' | 'unknown';
@@ -66,7 +66,7 @@ export function requirementsOf(r: InspectReport): Requirements {
   }
   const libc = binaryLibc(r);
   req.libc = r.linkage.static ? 'none' : (libc ?? 'unknown');
-  if (libc === 'glibc') req.glibc = r.linkage.minGlibc ?? '0';
+  if (libc === 'glibc') req.glibc = r.linkage.minGlibc;
   return req;
 }
 
@@ -91,7 +91,7 @@ function distroVerdict(req: Requirements, d: Distro): PlatformVerdict {
     if (d.libc.family !== 'glibc') return { ...base, runs: false, why: `needs glibc; ${d.name} has ${d.libc.family}` };
     if (compareVersions(numericVersion(d.libc.version) ?? [], numericVersion(req.glibc) ?? []) < 0)
       return { ...base, runs: false, why: `glibc ${d.libc.version} < ${req.glibc}` };
-    return { ...base, runs: true, why: `glibc ${d.libc.version} ≥ ${req.glibc}` };
+    return { ...base, runs: true, why: req.glibc ? `glibc ${d.libc.version} ≥ ${req.glibc}` : `glibc ${d.libc.version}` };
   }
   if (req.libc === 'musl') {
     if (d.libc.family !== 'musl') return { ...base, runs: false, why: `needs musl; ${d.name} has ${d.libc.family}` };
@@ -165,7 +165,8 @@ export function summaryOf(req: Requirements, cpus: PlatformVerdict[]): string {
   });
   const atLeast = (have: string, want: string | null) => compareVersions(numericVersion(have) ?? [], numericVersion(want) ?? []) >= 0;
   const constraints: Constraint[] = [distro(`linux/${req.arch}`, (d) => hasArch(req, d))];
-  if (req.libc === 'glibc') constraints.push(distro(`needs glibc ≥ ${req.glibc}`, (d) => d.libc.family === 'glibc' && atLeast(d.libc.version, req.glibc)));
+  if (req.libc === 'glibc')
+    constraints.push(distro(req.glibc ? `needs glibc ≥ ${req.glibc}` : 'needs glibc', (d) => d.libc.family === 'glibc' && atLeast(d.libc.version, req.glibc)));
   else if (req.libc === 'musl') constraints.push(distro('needs musl', (d) => d.libc.family === 'musl'));
   else if (req.libc === 'none') constraints.push(distro('static', () => true));
   else constraints.push(distro('an unknown loader', () => null));

@@ -15,7 +15,7 @@ export function renderTargetsText(reports: TargetsReport[], opts: { color?: bool
       q.goarm ? `GOARM=${q.goarm}` : '',
       q.goarm64 ? `GOARM64=${q.goarm64}${q.lse ? ' (LSE)' : ''}` : '',
       q.kernel ? `Linux ≥ ${q.kernel}` : 'kernel minimum unknown (no Go version)',
-      q.libc === 'glibc' ? `glibc ≥ ${q.glibc}` : q.libc === 'none' ? 'static' : q.libc === 'musl' ? 'musl' : 'unknown loader',
+      q.libc === 'glibc' ? (q.glibc ? `glibc ≥ ${q.glibc}` : 'glibc') : q.libc === 'none' ? 'static' : q.libc === 'musl' ? 'musl' : 'unknown loader',
     ].filter(Boolean);
     out.push(`${t.path}: ${needs.join(', ')}`);
     out.push(`runs on: ${t.summary}`);
