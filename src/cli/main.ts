@@ -19,7 +19,7 @@ import * as trace from './trace.js';
 import * as targets from './targets.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
-// commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
+// commander and these command files (scripts/bundle-cli.mjs bundles them; test/cli.test.ts checks).
 const COMMANDS: Register[] = [
   inspect.register,
   size.register,
