@@ -54,6 +54,15 @@ const CASES: [string[], string[]][] = [
     ['goready', 'completion', ''],
     ['bash', 'zsh', 'fish'],
   ],
+  [
+    ['goready', 'trace', ''],
+    ['http', 'tcp'],
+  ],
+  [['goready', 'trace', 'http', '--for'], ['--format']],
+  [
+    ['goready', 'trace', 'tcp', '--format', ''],
+    ['text', 'json', 'jsonl'],
+  ],
 ];
 
 describe('goready completion', () => {

@@ -8,11 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { CLI, goready } from './helpers/cli.js';
 import { CORPUS, entry } from './helpers/corpus.js';
 
-const COMMANDS = goready(['--help'])
-  .stdout.split('\nCommands:\n')[1]
-  ?.split('\n')
-  .map((l) => /^ {2}([a-z]+)/.exec(l)?.[1])
-  .filter((c): c is string => !!c && c !== 'help') as string[];
+/** The commands a --help lists (after "Commands:"). */
+const commandsIn = (help: string): string[] =>
+  (help.split('\nCommands:\n')[1] ?? '')
+    .split('\n')
+    .map((l) => /^ {2}([a-z]+)/.exec(l)?.[1])
+    .filter((c): c is string => !!c && c !== 'help');
+
+/** Every verb: a command, or each subcommand of one that has them (trace http, trace tcp). */
+const COMMANDS = commandsIn(goready(['--help']).stdout).flatMap((c) => {
+  const subs = commandsIn(goready([c, '--help']).stdout);
+  return subs.length ? subs.map((s) => `${c} ${s}`) : [c];
+});
 
 /** Runs the CLI with stdout and stderr on a pseudo-terminal; returns what the terminal showed. */
 function onTerminal(args: string[], env: Record<string, string> = {}): string {
@@ -27,7 +34,7 @@ describe('every verb', () => {
   it('has -f/--format and -o/--out, and two examples in --help whose flags it has', () => {
     expect(COMMANDS.length).toBeGreaterThanOrEqual(12);
     for (const c of COMMANDS) {
-      const help = goready([c, '--help']).stdout;
+      const help = goready([...c.split(' '), '--help']).stdout;
       if (c !== 'completion') expect(help, c).toMatch(/^ {2}-f, --format <format>/m);
       expect(help, c).toMatch(/^ {2}-o, --out <file>/m);
       const ex = (help.split('\nExamples:\n')[1] ?? '').split('\n').filter((l) => l.trim());

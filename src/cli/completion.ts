@@ -37,14 +37,20 @@ function tree(program: Command): { globals: Opt[]; commands: Cmd[] } {
   const help: Opt = { long: '--help', short: '-h', takesValue: false, choices: [], description: 'display help' };
   return {
     globals: [...optsOf(program), help],
-    commands: program.commands.map((c) => ({
-      name: c.name(),
-      description: c.description().split('\n')[0] ?? '',
-      options: [...optsOf(c), help],
-      args: c.registeredArguments[0]?.argChoices ?? [],
-    })),
+    commands: program.commands
+      .flatMap((c) => [c, ...c.commands.filter((s) => s.name() !== 'help')])
+      .map((c) => ({
+        name: c.parent && c.parent !== program ? `${c.parent.name()} ${c.name()}` : c.name(),
+        description: c.description().split('\n')[0] ?? '',
+        options: [...optsOf(c), help],
+        // A command with subcommands (trace) completes their names; else the first argument's choices.
+        args: c.commands.length ? c.commands.map((s) => s.name()).filter((n) => n !== 'help') : (c.registeredArguments[0]?.argChoices ?? []),
+      })),
   };
 }
+
+/** Commands that have subcommands (trace): the word after them is a subcommand. */
+const parents = (t: { commands: Cmd[] }) => [...new Set(t.commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string))];
 
 const flagsOf = (opts: Opt[]) => opts.flatMap((o) => [o.short, o.long].filter((x): x is string => !!x));
 
@@ -64,7 +70,7 @@ export function bashScript(program: Command): string {
     `    case "\${COMP_WORDS[i]}" in`,
     `      ${valued(t.globals).join('|') || '--'}) ((i++)) ;;`,
     '      -*) ;;',
-    `      *) cmd="\${COMP_WORDS[i]}"; break ;;`,
+    `      *) [ -n "$cmd" ] && { cmd="$cmd \${COMP_WORDS[i]}"; break; }; cmd="\${COMP_WORDS[i]}"; case "$cmd" in ${parents(t).join('|') || '--'}) ;; *) break ;; esac ;;`,
     '    esac',
     '  done',
     '  local words',
@@ -78,12 +84,12 @@ export function bashScript(program: Command): string {
   lines.push('  esac');
   lines.push('  if [ -n "$words" ]; then COMPREPLY=($(compgen -W "$words" -- "$cur")); return; fi');
   lines.push('  case "$cmd" in');
-  lines.push(`    "") words=${sq([...t.commands.map((c) => c.name), ...flagsOf(t.globals)].join(' '))} ;;`);
-  for (const c of t.commands) lines.push(`    ${c.name}) words=${sq(flagsOf(c.options).join(' '))} ;;`);
+  lines.push(`    "") words=${sq([...t.commands.filter((c) => !c.name.includes(' ')).map((c) => c.name), ...flagsOf(t.globals)].join(' '))} ;;`);
+  for (const c of t.commands) lines.push(`    ${JSON.stringify(c.name)}) words=${sq(flagsOf(c.options).join(' '))} ;;`);
   lines.push('  esac');
   lines.push('  if [ -z "$cmd" ] || [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$words" -- "$cur")); return; fi');
   for (const c of t.commands.filter((c) => c.args.length))
-    lines.push(`  if [ "$cmd" = ${c.name} ]; then COMPREPLY=($(compgen -W ${sq(c.args.join(' '))} -- "$cur")); return; fi`);
+    lines.push(`  if [ "$cmd" = ${JSON.stringify(c.name)} ]; then COMPREPLY=($(compgen -W ${sq(c.args.join(' '))} -- "$cur")); return; fi`);
   lines.push('  COMPREPLY=($(compgen -f -- "$cur"))');
   lines.push('}');
   lines.push('complete -o filenames -o bashdefault -F _goready goready');
@@ -115,6 +121,16 @@ export function fishScript(program: Command): string {
     ...(valued.length ? [`            case ${valued.join(' ')}`, '                set -e words[1]'] : []),
     "            case '-*'",
     "            case '*'",
+    '                # A command with subcommands names both words.',
+    '                switch $words[1]',
+    ...(parents(t).length
+      ? [
+          `                    case ${parents(t).join(' ')}`,
+          '                        set -q words[2]; and echo $words[1] $words[2]; or echo $words[1]',
+          '                        return 0',
+        ]
+      : []),
+    '                end',
     '                echo $words[1]',
     '                return 0',
     '        end',
@@ -135,8 +151,8 @@ export function fishScript(program: Command): string {
   const none = `-n ${sq('not __goready_command')}`;
   for (const o of t.globals) lines.push(opt(none, o));
   for (const c of t.commands) {
-    lines.push(`complete -c goready ${none} -a ${c.name} -d ${sq(c.description)}`);
-    const cond = `-n ${sq(`test "$(__goready_command)" = ${c.name}`)}`;
+    if (!c.name.includes(' ')) lines.push(`complete -c goready ${none} -a ${c.name} -d ${sq(c.description)}`);
+    const cond = `-n ${sq(`test "$(__goready_command)" = "${c.name}"`)}`;
     lines.push(c.args.length ? `complete -c goready ${cond} -x -a ${sq(c.args.join(' '))}` : `complete -c goready ${cond} -F`);
     for (const o of c.options) lines.push(opt(cond, o));
   }

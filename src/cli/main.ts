@@ -15,8 +15,8 @@ import { progress } from './progress.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as size from './size.js';
-import * as trace from './trace.js';
 import * as targets from './targets.js';
+import * as trace from './trace.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
 // commander and these command files (scripts/bundle-cli.mjs bundles them; test/cli.test.ts checks).
