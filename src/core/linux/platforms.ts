@@ -26,7 +26,15 @@ const RHEL_ARCHES = ['amd64', 'arm64', 'ppc64le', 's390x'];
 const AMAZON = ['amd64', 'arm64'];
 
 export const DISTROS: readonly Distro[] = [
-  { name: 'Debian 10', family: 'Debian', kernel: '4.19', libc: { family: 'glibc', version: '2.28' }, arches: DEBIAN_OLD, source: DEBIAN('buster') },
+  // buster is the last release with big-endian mips.
+  {
+    name: 'Debian 10',
+    family: 'Debian',
+    kernel: '4.19',
+    libc: { family: 'glibc', version: '2.28' },
+    arches: [...DEBIAN_OLD, 'mips'],
+    source: DEBIAN('buster'),
+  },
   { name: 'Debian 11', family: 'Debian', kernel: '5.10', libc: { family: 'glibc', version: '2.31' }, arches: DEBIAN_OLD, source: DEBIAN('bullseye') },
   { name: 'Debian 12', family: 'Debian', kernel: '6.1', libc: { family: 'glibc', version: '2.36' }, arches: DEBIAN_OLD, source: DEBIAN('bookworm') },
   {
