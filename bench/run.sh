@@ -8,6 +8,8 @@ GO="${GOREADY_GO:-/usr/lib/go-1.19/bin/go}"
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)"; exit 2; }
 [ -f "$CORPUS/manifest.json" ] || { echo "bench: corpus missing: npm run corpus"; exit 2; }
 GR="node $PWD/dist/cli/main.js"
+# GOREADY_BEFORE=DIR (an older build's dist/) adds it to each timing, to report before and after.
+BEFORE="${GOREADY_BEFORE:+node $GOREADY_BEFORE/cli/main.js}"
 LARGEST=$(node -e '
   const m = require(process.argv[1] + "/manifest.json"); const fs = require("fs");
   const c = m.filter((e) => e.isGo && !e.stripped && e.goos === "linux").map((e) => ({ p: process.argv[1] + "/" + e.path, s: fs.statSync(process.argv[1] + "/" + e.path).size }));
@@ -15,22 +17,36 @@ LARGEST=$(node -e '
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ratio() { # name, json from hyperfine: prints goready mean / peer mean
+ratio() { # name, json from hyperfine: prints goready mean / peer mean (and the older build's, third)
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
-    const [g, p] = r; const x = g.mean / p.mean;
-    console.log(`${process.argv[2]}: goready ${(g.mean * 1000).toFixed(1)} ms, peer ${(p.mean * 1000).toFixed(1)} ms, ratio ${x.toFixed(2)}x (goal <= ${process.argv[3]}x)`);' "$1" "$2" "$3"
+    const [g, p, b] = r; const x = g.mean / p.mean;
+    const before = b ? `; before ${(b.mean * 1000).toFixed(1)} ms, ratio ${(b.mean / p.mean).toFixed(2)}x` : "";
+    console.log(`${process.argv[2]}: goready ${(g.mean * 1000).toFixed(1)} ms, peer ${(p.mean * 1000).toFixed(1)} ms, ratio ${x.toFixed(2)}x (goal <= ${process.argv[3]}x)${before}`);
+    // CPU time moves less than wall time on a shared machine.
+    const cpu = (r) => r.user + r.system;
+    const cb = b ? `; before ${(cpu(b) * 1000).toFixed(0)} ms, ratio ${(cpu(b) / cpu(p)).toFixed(2)}x` : "";
+    console.log(`   CPU (user+sys): goready ${(cpu(g) * 1000).toFixed(0)} ms, peer ${(cpu(p) * 1000).toFixed(0)} ms, ratio ${(cpu(g) / cpu(p)).toFixed(2)}x${cb}`);' "$1" "$2" "$3"
 }
+# The older build's command, as hyperfine's third, when GOREADY_BEFORE is set.
+before() { if [ -n "$BEFORE" ]; then printf '%s\n' "$BEFORE $*"; fi; }
+
+echo "== start-up: goready --version vs node -e 0 (Node's own start)"
+mapfile -t B < <(before --version)
+hyperfine -N --warmup 3 --runs 20 --export-json "$TMP/start.json" "$GR --version" "node -e 0" "${B[@]}" >/dev/null
+ratio "$TMP/start.json" "goready --version" 1.5
 
 DIRS="$CORPUS/go $CORPUS/npm $CORPUS/misc"
 echo "== inspect over the whole corpus ($(find $DIRS -type f | wc -l) files) vs go version -m"
+mapfile -t B < <(before inspect $DIRS --format json -o /dev/null)
 hyperfine -N --warmup 2 --runs 10 --export-json "$TMP/dir.json" \
-  "$GR inspect $DIRS --format json -o /dev/null" "$GO version -m $DIRS" >/dev/null
+  "$GR inspect $DIRS --format json -o /dev/null" "$GO version -m $DIRS" "${B[@]}" >/dev/null
 ratio "$TMP/dir.json" "inspect DIR" 1.0
 
 echo "== inspect --functions --format json vs go tool nm -size -sort size on $(basename "$LARGEST") ($(stat -c %s "$LARGEST") bytes)"
+mapfile -t B < <(before inspect --functions --format json -o /dev/null "$LARGEST")
 hyperfine -N --warmup 1 --runs 10 --export-json "$TMP/nm.json" \
-  "$GR inspect --functions --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" >/dev/null
+  "$GR inspect --functions --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" "${B[@]}" >/dev/null
 ratio "$TMP/nm.json" "inspect --functions" 1.0
 
 echo "== peak RSS on $(basename "$LARGEST")"
@@ -42,8 +58,9 @@ print(f"peak RSS: {kb / 1024:.1f} MB (goal <= 100 MB)")
 PY
 
 echo "== size --format json vs go tool nm -size -sort size on $(basename "$LARGEST")"
+mapfile -t B < <(before size --format json -o /dev/null "$LARGEST")
 hyperfine -N --warmup 1 --runs 10 --export-json "$TMP/size.json" \
-  "$GR size --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" >/dev/null
+  "$GR size --format json -o /dev/null $LARGEST" "$GO tool nm -size -sort size $LARGEST" "${B[@]}" >/dev/null
 ratio "$TMP/size.json" "size --format json" 1.0
 python3 - "$LARGEST" <<'PY'
 import resource, subprocess, sys
@@ -73,9 +90,6 @@ echo "   $(basename "$(dirname "$(dirname "$ARM64")")")/$(basename "$ARM64"), $(
 hyperfine -N --output=null --warmup 1 --runs 10 --export-json "$TMP/atomics.json" \
   "$GR atomics --format json $ARM64" "aarch64-linux-gnu-objdump -d $ARM64" >/dev/null
 ratio "$TMP/atomics.json" "atomics --format json" 0.1
-node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
-  const [g, p] = r; console.log(`   CPU time (user+sys): goready ${((g.user + g.system) * 1000).toFixed(0)} ms, objdump ${((p.user + p.system) * 1000).toFixed(0)} ms, ratio ${((g.user + g.system) / (p.user + p.system)).toFixed(2)}x`);' "$TMP/atomics.json"
 
 echo "== lint on Go's src/net/http vs gofmt -l (Go's own parser over the same files)"
 GOSRC=""

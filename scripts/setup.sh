@@ -28,6 +28,8 @@ PKGS="$PKGS curl"
 # Real Go module sources whose Debian copyright files carry licence texts labelled by Debian.
 PKGS="$PKGS golang-github-stretchr-testify-dev golang-github-pkg-errors-dev golang-gopkg-yaml.v3-dev golang-github-google-uuid-dev"
 PKGS="$PKGS golang-github-spf13-cobra-dev golang-github-davecgh-go-spew-dev golang-github-hashicorp-golang-lru-dev"
+# The shells goready completion writes scripts for (test/completion.test.ts runs each).
+PKGS="$PKGS zsh fish"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { goready } from './helpers/cli.js';
+import { CLI, goready } from './helpers/cli.js';
 import { CORPUS, corpus, entry, GO, run } from './helpers/corpus.js';
 import { assertReportValid } from './helpers/schema.js';
 
@@ -163,6 +164,49 @@ describe('size, licenses and sbom: bad input is one line and exit 2', () => {
 });
 
 describe('start-up', () => {
+  it('the bin is one bundle: what every command loads at start holds none of the heavy modules', () => {
+    // esbuild's metafile (scripts/bundle-cli.mjs): outputs, the sources each holds and what each imports.
+    const meta = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'dist', 'cli-chunks', 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] }>;
+    };
+    const startup = new Set<string>();
+    const visit = (out: string) => {
+      if (startup.has(out)) return;
+      startup.add(out);
+      for (const i of meta.outputs[out]?.imports ?? []) if (i.kind === 'import-statement' && meta.outputs[i.path]) visit(i.path);
+    };
+    visit('dist/cli/main.js');
+    const loaded = [...startup].flatMap((o) => Object.keys(meta.outputs[o]?.inputs ?? {}));
+    expect(loaded).toContain('src/cli/inspect.ts');
+    // Not even the binary readers: --help and --version compile commander and the command files only.
+    for (const heavy of [
+      'src/core/facts/inspect.ts',
+      'src/core/object/elf.ts',
+      'src/core/go/pclntab.ts',
+      'src/core/checks/rules.ts',
+      'src/core/analyses/targets.ts',
+      'src/node/sbom.ts',
+      'src/node/image/open.ts',
+      'src/node/host/collect.ts',
+      'src/node/license/licenses.ts',
+      'src/core/analyses/size/size.ts',
+    ]) {
+      expect(loaded, heavy).not.toContain(heavy);
+    }
+    // And at run time: --version reads only the bundle's own files (commander is bundled in).
+    const loader = join(tmp, 'loader.mjs');
+    writeFileSync(loader, "export async function load(u, c, next) { if (u.startsWith('file:')) process.stderr.write('M ' + u + '\\n'); return next(u, c); }\n");
+    const hook = join(tmp, 'hook.mjs');
+    writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${loader}`)});\n`);
+    const r = spawnSync(process.execPath, ['--import', hook, CLI, '--version'], { encoding: 'utf8' });
+    const files = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('M '))
+      .map((l) => l.slice(2));
+    expect(files.length).toBe(startup.size);
+    expect(files.filter((f) => !/\/dist\/cli(-chunks)?\//.test(f) && !f.endsWith('hook.mjs'))).toEqual([]);
+  });
+
   it('the CLI loads SBOM, licence, image and snapshot code only in the commands that use them', () => {
     // Static value imports of these from the CLI modules would load them for every command
     // (about 110 ms of the start-up measured when they did); they are imported in the actions.

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { failureText } from '../node/errors.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 interface AtomicsFlags {
   host?: string;
@@ -17,6 +17,13 @@ interface AtomicsFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('atomics')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready atomics ./server --cpu graviton2', 'which atomics it uses, judged on a Graviton 2'],
+        ['goready atomics ./server --by package --format json', 'counts by package'],
+      ]),
+    )
     .description(
       'Which atomic instructions a Go binary uses (arm64: LSE vs LL/SC, guarded or not; amd64/386: LOCK, XCHG, MFENCE; arm: LDREX/STREX) and the verdict for a CPU',
     )

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
-import { assertRuleIds } from '../core/checks/rules.js';
-import { type FindingsFormat, renderFindings } from '../core/render/findings.js';
+import type { FindingsFormat } from '../core/render/findings.js';
 import type { CheckConfig } from '../node/config.js';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
-import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 type Format = FindingsFormat;
 
@@ -41,6 +40,13 @@ function parseEnv(list: string[]): Record<string, string> {
 export function register(program: Command, cli: Cli): void {
   program
     .command('check')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready check ./server --host local', 'against this machine'],
+        ['goready check --image app.tar --fail-on high --format sarif -o goready.sarif', 'every Go binary in an image, for CI'],
+      ]),
+    )
     .description(
       'Will this Go binary start and run well there? Findings (ID, severity, evidence, fix) for the binary against a host snapshot or a container image: libc symbol versions, loader and libraries, CPU level, kernel, cgroup CPU/memory vs GOMAXPROCS/GOMEMLIMIT, listen backlog, limits, clocksource, THP',
     )
@@ -77,6 +83,7 @@ export function register(program: Command, cli: Cli): void {
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean);
+      const { assertRuleIds } = await import('../core/checks/rules.js');
       try {
         assertRuleIds(skipped, '--skip');
       } catch (e) {
@@ -103,6 +110,7 @@ export function register(program: Command, cli: Cli): void {
 
       const { checkFiles } = await import('../node/check.js');
       let findings: Finding[];
+      const shown = cli.progress(flags.image ? `check ${flags.image}` : 'check');
       try {
         findings = await checkFiles({
           binaries,
@@ -115,12 +123,12 @@ export function register(program: Command, cli: Cli): void {
           skip,
         });
       } catch (e) {
+        shown.end();
         cli.fail(errorText(e));
       }
-      emit(
-        renderFindings(findings, format, { color: !flags.out && !!process.stdout.isTTY, version: VERSION, ...(flags.image ? { image: flags.image } : {}) }),
-        flags.out,
-      );
+      shown.end();
+      const { renderFindings } = await import('../core/render/findings.js');
+      emit(renderFindings(findings, format, { color: cli.color(flags.out), version: VERSION, ...(flags.image ? { image: flags.image } : {}) }), flags.out);
       cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
     });
 }

@@ -7,6 +7,7 @@ import { createWriteStream, openSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { errorText } from '../node/errors.js';
+import type { Progress } from './progress.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (or a budget exceeded), 2 bad input or usage. */
 export const EXIT_OK = 0;
@@ -28,6 +29,12 @@ export interface Cli {
   fail(msg: string): never;
   /** The exit code once the command has finished. */
   setExitCode(code: number): void;
+  /** ANSI colour in a report: --color always|never, else (auto) not with NO_COLOR, --out FILE or a stdout that is no terminal. */
+  color(out: string | undefined): boolean;
+  /** --quiet: no progress and no notes on stderr (errors still print). */
+  quiet(): boolean;
+  /** Progress of long work on stderr: drawn only on a terminal, without --quiet, after a second. */
+  progress(label: string): Progress;
 }
 
 export type Register = (program: Command, cli: Cli) => void;
@@ -78,6 +85,12 @@ export function outputStream(out: string | undefined): { write(s: string): Promi
           })
         : Promise.resolve(),
   };
+}
+
+/** The `--help` footer: command lines, each with what it does, aligned. */
+export function examples(lines: [string, string][]): string {
+  const width = Math.max(...lines.map(([c]) => c.length));
+  return `\nExamples:\n${lines.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`).join('\n')}\n`;
 }
 
 /** A repeatable flag's values, in order. */

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { type Cli, collect, emit } from './command.js';
+import { type Command, Option } from 'commander';
+import { type Cli, collect, emit, examples } from './command.js';
 
 interface HostFlags {
   out?: string;
@@ -20,9 +20,18 @@ interface HostFlags {
 export function register(program: Command, _cli: Cli): void {
   program
     .command('host')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready host -o host.json', 'snapshot this machine'],
+        ['goready host --ssh admin@db1 -o db1.json', 'snapshot another over ssh with the sh collector'],
+      ]),
+    )
     .description(
       'Snapshot this Linux host (or one reached by ssh) as JSON (schema/host-snapshot.schema.json): kernel, distro, libc and its symbol versions, libraries, CPU level, limits, cgroup, seccomp, sysctls, TCP counters and listeners, container hints',
     )
+    // A snapshot is JSON (schema/host-snapshot.schema.json); the flag is here as on every command.
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json']).default('json'))
     .option('-o, --out <file>', 'write the snapshot (or with --script, the script) to FILE')
     .option('--unit <name>', 'add the limits systemd gives this unit (systemctl show NAME)')
     .option('--script', 'print the POSIX sh collector instead, for hosts without Node: goready host --script | ssh HOST sh -s -- [--unit NAME] > host.json')

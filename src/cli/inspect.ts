@@ -1,11 +1,6 @@
 import { type Command, Option } from 'commander';
-import { type Damage, damageText } from '../core/errors.js';
-import type { InspectReport } from '../core/facts/binary.js';
-import { isMalformed } from '../core/facts/inspect.js';
-import { renderInspectText } from '../core/render/inspect-text.js';
-import { errorText } from '../node/errors.js';
-import { defaultScanRoots, inspectPaths } from '../node/files/inspect.js';
-import { type Cli, EXIT_BAD_INPUT, EXIT_OK, outputStream } from './command.js';
+import type { Damage } from '../core/errors.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, examples, outputStream } from './command.js';
 
 interface InspectFlags {
   format: 'text' | 'json' | 'jsonl';
@@ -20,6 +15,13 @@ interface InspectFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('inspect')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready inspect ./server', 'build info, pclntab, linkage and the runs-on line'],
+        ['goready inspect --functions --format json -o functions.json ./server', 'every function with entry and size'],
+      ]),
+    )
     .description(
       'Report format, Go version, build info, pclntab, linkage and diagnosis for Go binaries (default: the Go binaries on $PATH and in ./node_modules)',
     )
@@ -34,8 +36,12 @@ export function register(program: Command, cli: Cli): void {
       if (flags.files && !flags.functions) cli.fail('--files adds a source file to each function: give --functions too');
       if (flags.tokenFile && !flags.push) cli.fail('--token-file goes with --push');
       if (flags.push) {
-        const { pushReports } = await import('../node/fleet/push.js');
-        const { clientToken } = await import('../node/fleet/token.js');
+        const [{ pushReports }, { clientToken }, { defaultScanRoots }, { errorText }] = await Promise.all([
+          import('../node/fleet/push.js'),
+          import('../node/fleet/token.js'),
+          import('../node/files/inspect.js'),
+          import('../node/errors.js'),
+        ]);
         let bad = false;
         try {
           const token = clientToken(flags.tokenFile);
@@ -50,42 +56,54 @@ export function register(program: Command, cli: Cli): void {
         cli.setExitCode(bad ? EXIT_BAD_INPUT : EXIT_OK);
         return;
       }
-      cli.setExitCode(await runInspect(paths, flags));
+      cli.setExitCode(await runInspect(paths, flags, cli));
     });
 }
 
-async function runInspect(paths: string[], flags: InspectFlags): Promise<number> {
+async function runInspect(paths: string[], flags: InspectFlags, cli: Cli): Promise<number> {
+  // Loaded here, not at start-up: --help, --version and the other commands do not compile the readers.
+  const [{ damageText }, { isMalformed }, { inspectTextPieces }, { jsonPieces }, { defaultScanRoots, inspectPaths }] = await Promise.all([
+    import('../core/errors.js'),
+    import('../core/facts/inspect.js'),
+    import('../core/render/inspect-text.js'),
+    import('../core/render/json.js'),
+    import('../node/files/inspect.js'),
+  ]);
   const roots = paths.length ? paths : defaultScanRoots();
   const out = outputStream(flags.out);
   let bad = false;
   let first = true;
   if (flags.format === 'json') await out.write('[');
-  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files })) {
-    if (item.empty) {
+  const shown = cli.progress('inspect');
+  for await (const item of inspectPaths(roots, { functions: !!flags.functions, files: !!flags.files }, (f) => shown.step(f))) {
+    if ('empty' in item) {
       // go version -m DIR prints nothing for it; a directory the user named deserves a word (the
       // default scan of $PATH stays quiet about directories without Go).
       if (paths.length) process.stderr.write(`goready: ${item.empty}: no Go binaries found\n`);
       continue;
     }
-    if (item.error) {
+    if ('error' in item) {
       process.stderr.write(`goready: ${item.error}\n`);
       bad = true;
       continue;
     }
-    const r = item.report as InspectReport;
+    const r = item.report;
     if (isMalformed(r)) {
       process.stderr.write(`goready: ${r.path}: ${damageText(r.damage[0] as Damage)}\n`);
       bad = true;
     }
-    if (flags.format === 'json') {
-      await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);
-    } else if (flags.format === 'jsonl') {
-      await out.write(`${JSON.stringify(r)}\n`);
+    // Written in pieces as the functions are decoded: a listing of 50,000 functions is never one
+    // string, nor an array of objects.
+    if (flags.format === 'json' || flags.format === 'jsonl') {
+      if (flags.format === 'json') await out.write(first ? '\n' : ',\n');
+      for (const piece of jsonPieces(r, 'functions', item.functions?.all())) await out.write(piece);
+      if (flags.format === 'jsonl') await out.write('\n');
     } else {
-      await out.write(renderInspectText(r, { functions: flags.functions }));
+      for (const piece of inspectTextPieces(r, item.functions?.all())) await out.write(piece);
     }
     first = false;
   }
+  shown.end();
   if (flags.format === 'json') await out.write(first ? ']\n' : '\n]\n');
   await out.end();
   return bad ? EXIT_BAD_INPUT : EXIT_OK;

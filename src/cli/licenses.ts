@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { LicensePolicy, LicensesReport } from '../core/analyses/license/report.js';
 import { errorText } from '../node/errors.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, withRoot } from './command.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples, withRoot } from './command.js';
 
 interface LicenseFlags {
   format: 'text' | 'json' | 'markdown';
@@ -20,6 +20,13 @@ interface LicenseFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('licenses')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready licenses ./server', 'the licence of every module built in'],
+        ["goready licenses ./server --deny 'GPL-3.0-only OR AGPL-3.0-only' --format markdown", 'exit 1 on a denied licence'],
+      ]),
+    )
     .description("Each module's licence, found offline (vendor/, --source, module cache) and classified against the SPDX list")
     .argument('<target>', 'a Go binary (modules from its build info) or a source tree (go.mod, vendor/modules.txt)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
@@ -36,6 +43,7 @@ export function register(program: Command, cli: Cli): void {
       const { policyExpression } = await import('../node/license/spdx.js');
       const { renderLicenses } = await import('../core/render/licenses.js');
       let r: LicensesReport;
+      const shown = cli.progress(`licenses ${target}`);
       try {
         const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
         if (flags.allow !== undefined) policy.allow = policyExpression(flags.allow, '--allow');
@@ -50,8 +58,10 @@ export function register(program: Command, cli: Cli): void {
               : null;
         r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root, rootName));
       } catch (e) {
+        shown.end();
         cli.fail(errorText(e));
       }
+      shown.end();
       emit(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderLicenses(r, flags.format), flags.out);
       cli.setExitCode(r.violations ? EXIT_FINDINGS : EXIT_OK);
     });

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 interface LintFlags {
   format: 'text' | 'json' | 'sarif';
@@ -17,6 +17,13 @@ const GOARCH32 = ['386', 'arm', 'mips', 'mipsle'];
 export function register(program: Command, cli: Cli): void {
   program
     .command('lint')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready lint ./cmd ./internal', 'Go sources: 64-bit atomics alignment on 32-bit GOARCHes'],
+        ['goready lint --goarch arm,386 --format sarif -o lint.sarif .', 'for CI'],
+      ]),
+    )
     .description('Find atomic-access bugs in Go source: misaligned 64-bit atomics on 32-bit platforms, mixed atomic and plain access, false sharing')
     .argument('[paths...]', 'directories (walked like ./...) or .go files', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
@@ -39,7 +46,7 @@ export function register(program: Command, cli: Cli): void {
       const skip = new Set(flags.skip?.split(',').map((s) => s.trim()) ?? []);
       assertRuleIds(skip, '--skip');
       const facts = await lintFacts(paths);
-      for (const s of facts.skipped) process.stderr.write(`goready: ${s.file}: skipped: ${s.reason}\n`);
+      if (!cli.quiet()) for (const s of facts.skipped) process.stderr.write(`goready: ${s.file}: skipped: ${s.reason}\n`);
       const findings = atomicFindings(facts, { goarches, tests: !!flags.tests }, skip);
       const text =
         flags.format === 'json'

@@ -1,23 +1,26 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import * as atomics from './atomics.js';
 import * as check from './check.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, isBrokenPipe, type Register } from './command.js';
+import * as completion from './completion.js';
 import * as diff from './diff.js';
 import * as host from './host.js';
 import * as inspect from './inspect.js';
 import * as licenses from './licenses.js';
 import * as lint from './lint.js';
+import { progress } from './progress.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
 import * as serve from './serve.js';
 import * as size from './size.js';
+import * as targets from './targets.js';
 import * as trace from './trace.js';
 
 // Each command loads what it needs when it runs (await import), so start-up stays the cost of
-// commander and the inspect core: SBOM, licence, image and snapshot code is not loaded for inspect.
+// commander and these command files (scripts/bundle-cli.mjs bundles them; test/cli.test.ts checks).
 const COMMANDS: Register[] = [
   inspect.register,
   size.register,
@@ -31,6 +34,8 @@ const COMMANDS: Register[] = [
   atomics.register,
   trace.register,
   serve.register,
+  targets.register,
+  completion.register,
 ];
 
 // `goready … | head`: once the reader has gone, stop quietly, as a Unix tool ended by SIGPIPE does.
@@ -49,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     .name('goready')
     .description('What is in a Go binary, and will it run well where it is going.')
     .version(VERSION)
+    .addOption(new Option('--color <when>', 'colour in text reports (NO_COLOR=1 turns auto off)').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'no progress or notes on stderr; errors still print')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -58,6 +65,13 @@ export async function main(argv: string[]): Promise<number> {
     setExitCode: (c) => {
       code = c;
     },
+    color: (out) => {
+      const when = program.opts().color as string;
+      if (when !== 'auto') return when === 'always';
+      return !process.env.NO_COLOR && !out && !!process.stdout.isTTY;
+    },
+    quiet: () => !!program.opts().quiet,
+    progress: (label) => progress(label, !program.opts().quiet && !!process.stderr.isTTY),
   };
   for (const register of COMMANDS) register(program, cli);
 

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { errorText } from '../node/errors.js';
-import { type Cli, emit } from './command.js';
+import { type Cli, emit, examples } from './command.js';
 
 interface RulesFlags {
   format: 'text' | 'json' | 'markdown';
@@ -12,6 +12,13 @@ interface RulesFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('rules')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready rules --command check', 'the rules check reports'],
+        ['goready rules GR-LIBC-001', 'one rule in full'],
+      ]),
+    )
     .description('List every finding rule: ID, severity, the command that reports it, title; with IDs, each in full (when it fires, fix, references)')
     .argument('[ids...]', 'rule IDs to show in full')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))

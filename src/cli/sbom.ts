@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { failureText } from '../node/errors.js';
-import { type Cli, emit, withRoot } from './command.js';
+import { type Cli, emit, examples, withRoot } from './command.js';
 
 interface SbomFlags {
   format: 'cyclonedx' | 'spdx';
@@ -15,6 +15,13 @@ interface SbomFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('sbom')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready sbom ./server -o server.cdx.json', 'CycloneDX SBOM of the modules'],
+        ['goready sbom ./server --format spdx --image app.tar', 'SPDX, C libraries looked up in the image'],
+      ]),
+    )
     .description('A CycloneDX 1.6 or SPDX 2.3 SBOM of a Go binary: modules with purls, hashes, replacements, licences, toolchain, build settings')
     .argument('<binary>', 'the Go binary')
     .addOption(new Option('-f, --format <format>', 'SBOM format').choices(['cyclonedx', 'spdx']).default('cyclonedx'))
@@ -25,6 +32,7 @@ export function register(program: Command, cli: Cli): void {
     .option('-o, --out <file>', 'write the SBOM to FILE')
     .action(async (binary: string, flags: SbomFlags) => {
       let text: string;
+      const shown = cli.progress(`sbom ${binary}`);
       try {
         const { sbom } = await import('../node/sbom.js');
         text = await withRoot(flags, (root) =>
@@ -36,8 +44,10 @@ export function register(program: Command, cli: Cli): void {
           }),
         );
       } catch (e) {
+        shown.end();
         cli.fail(failureText(binary, e));
       }
+      shown.end();
       emit(text, flags.out);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { errorText } from '../node/errors.js';
-import type { Cli } from './command.js';
+import { type Cli, examples } from './command.js';
 
 interface ServeFlags {
   listen: string;
@@ -21,6 +21,13 @@ export function register(program: Command, cli: Cli): void {
     .option('--listen <host:port>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1:7070')
     .option('--db <dir|url>', 'a PGlite data directory (default ~/.local/share/goready/db) or a postgres:// URL')
     .option('--token-file <file>', 'the bearer token writes need; created (random, mode 600) and printed once when missing (default ~/.config/goready/token)')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready serve', 'the page and the fleet on 127.0.0.1:7070, data in PGlite'],
+        ['goready serve --listen 0.0.0.0:7070 --db postgres://goready@db/goready', 'for a fleet: every host pushes here, stored in Postgres'],
+      ]),
+    )
     .action(async (flags: ServeFlags) => {
       const { serve, defaultDbDir } = await import('../server/serve.js');
       const { defaultTokenFile } = await import('../node/fleet/token.js');

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import type { SizeReport } from '../core/analyses/size/model.js';
 import type { SizeView } from '../core/render/size-text.js';
 import { errorText } from '../node/errors.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 interface SizeFlags {
   format: 'text' | 'json' | 'markdown' | 'html';
@@ -19,6 +19,13 @@ interface SizeFlags {
 export function register(program: Command, cli: Cli): void {
   program
     .command('size')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready size ./server --by module --top 10', 'the ten largest modules'],
+        ['goready size ./server --vs ./server.old --max-growth 5', 'exit 1 when it grew by more than 5%'],
+      ]),
+    )
     .description('Attribute every byte of a Go binary to a package, module or section')
     .argument('<binary>', 'the binary')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))

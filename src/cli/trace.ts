@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { HttpRequestRecord } from '../core/analyses/trace/http-types.js';
-import { type Cli, EXIT_BAD_INPUT, EXIT_OK, interruptible, outputStream } from './command.js';
+import { type Cli, EXIT_BAD_INPUT, EXIT_OK, examples, interruptible, outputStream } from './command.js';
 
 interface HttpFlags {
   pid?: string;
@@ -42,6 +42,13 @@ export function register(program: Command, cli: Cli): void {
 
   trace
     .command('http')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready trace http --pid 4242 --routes', 'live table per route until Ctrl-C'],
+        ['goready trace http --binary /usr/local/bin/api --duration 30 --format jsonl -o requests.jsonl', 'every request for 30 s'],
+      ]),
+    )
     .description(
       'Per request of a Go net/http server: accept wait, read, handler and write times, goroutine ID, method, path and status (uprobes on the function entries, TCP tracepoints; stripped binaries too)',
     )
@@ -64,6 +71,13 @@ export function register(program: Command, cli: Cli): void {
 
   trace
     .command('tcp')
+    .addHelpText(
+      'after',
+      examples([
+        ['goready trace tcp --port 8080 --duration 60', 'a minute of the listener on 8080'],
+        ['goready trace tcp --pid 4242 --format json -o tcp.json', "the process's connections, as one JSON report"],
+      ]),
+    )
     .description(
       "TCP health of a process's connections or a port: states and lifetimes, retransmits, resets, drops with the kernel's reason, accept-queue overflows and Recv-Q of the listeners",
     )

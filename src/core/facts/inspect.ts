@@ -3,7 +3,7 @@ import { readGoBuildId } from '../go/buildid.js';
 import { readBuildInfo } from '../go/buildinfo.js';
 import { cryptoFacts } from '../go/crypto.js';
 import { type BuildInfoData, ModinfoError, parseModinfo } from '../go/modinfo.js';
-import { findPclntab, readPclntab } from '../go/pclntab.js';
+import { findPclntab, openListing, type PclnListing, type Pclntab, readPclntab } from '../go/pclntab.js';
 import { generatedPrefixOf, packageOf } from '../go/pkgname.js';
 import { findGoVersion, splitGoVersion } from '../go/version.js';
 import { latin1OrUtf8 } from '../io/bytes.js';
@@ -34,11 +34,32 @@ export function isMalformed(r: InspectReport): boolean {
  * are unreadable; damage further in is reported in `damage` (and as lines of `diagnosis`).
  */
 export async function inspect(src: ByteSource, opts: InspectOptions = {}): Promise<InspectReport[]> {
+  const out: InspectReport[] = [];
+  for (const { report, functions } of await inspectListing(src, opts)) {
+    if (functions) report.functions = [...functions.all()];
+    out.push(report);
+  }
+  return out;
+}
+
+/** The functions of an inspected binary, validated, decoded as they are read. */
+export interface FunctionListing {
+  readonly count: number;
+  /** Every function in address order; the listing's table stays in memory, its entries do not. */
+  all(): Generator<FunctionFacts>;
+}
+
+/**
+ * As `inspect`, but with `functions` each report comes with a listing instead of its `functions`
+ * array, so a caller that writes them out (the CLI) never holds them all as objects; the table was
+ * validated whole, so damage is in the report before the first function is written.
+ */
+export async function inspectListing(src: ByteSource, opts: InspectOptions = {}): Promise<{ report: InspectReport; functions: FunctionListing | null }[]> {
   const objs = await openObject(src).catch((e: unknown) => {
     // As in attempt(): an engine limit reached on crafted headers says what was being read.
     throw e instanceof RangeError ? new Error(`reading the headers: ${e.message}`) : e;
   });
-  const out: InspectReport[] = [];
+  const out: { report: InspectReport; functions: FunctionListing | null }[] = [];
   for (const { obj, fat } of objs) out.push(await inspectObject(obj, opts, fat ? { index: fat.index, count: fat.count } : null));
   return out;
 }
@@ -85,10 +106,13 @@ function hasGoSection(obj: ObjectFile): boolean {
 
 const RUNTIME_SYMBOLS = ['runtime.main', 'runtime.buildVersion', 'runtime.text'];
 
-async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: { index: number; count: number } | null): Promise<InspectReport> {
+async function inspectObject(
+  obj: ObjectFile,
+  opts: InspectOptions,
+  universal: { index: number; count: number } | null,
+): Promise<{ report: InspectReport; functions: FunctionListing | null }> {
   const diagnosis: Problems = [...obj.damage];
   const hasSymbols = (await attempt(diagnosis, 'symbol table', () => obj.hasSymbols())) ?? false;
-  const runtimeSyms = hasSymbols ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0 : false;
   const linkage: Linkage = (await attempt(diagnosis, 'dynamic section', () => obj.linkage())) ?? {
     static: true,
     interpreter: null,
@@ -99,6 +123,12 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   };
   const buildId = await attempt(diagnosis, 'Go build ID', () => readGoBuildId(obj));
   const upx = await isUpxPacked(obj);
+  // Runtime symbols only decide when nothing cheaper has: the symbol table of a large binary is
+  // megabytes, while Go's sections and build ID note are found in the headers.
+  const runtimeSyms =
+    hasSymbols && !hasGoSection(obj) && buildId === null
+      ? ((await attempt(diagnosis, 'symbol table', () => obj.lookupSymbols(RUNTIME_SYMBOLS)))?.size ?? 0) > 0
+      : false;
 
   // A file with section headers and none of Go's markers is not Go: skip the scans that a Go
   // binary without sections would need, so directory walks over /usr/bin stay fast.
@@ -121,11 +151,13 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
   }
 
   let pclntab: PclntabFacts | null = null;
-  let functions: FunctionFacts[] | undefined;
+  let functions: FunctionListing | null = null;
   if (mayScan || raw) {
     const loc = await attempt(diagnosis, 'pclntab', () => findPclntab(obj));
     if (loc) {
-      const tab = await attempt(diagnosis, 'pclntab', () => readPclntab(obj, loc, { list: !!opts.functions, files: !!(opts.functions && opts.files) }));
+      const tab = await attempt<Pclntab | PclnListing>(diagnosis, 'pclntab', () =>
+        opts.functions ? openListing(obj, loc, { files: !!opts.files }) : readPclntab(obj, loc),
+      );
       if (tab) {
         pclntab = {
           format: tab.format,
@@ -136,13 +168,13 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
           ptrSize: tab.ptrSize,
           quantum: tab.quantum,
         };
-        if (opts.functions) {
+        if (typeof tab.functions === 'function') {
+          const listed = tab.functions;
           const prefix = generatedPrefixOf(tab.format);
-          functions = tab.functions.map((f) => {
-            const o: FunctionFacts = { name: f.name, entry: f.entry, size: f.size, package: packageOf(f.name, prefix) };
-            if (f.file !== undefined) o.file = f.file;
-            return o;
-          });
+          functions = {
+            count: tab.functionCount,
+            all: () => listed((name) => packageOf(name, prefix)) as Generator<FunctionFacts>,
+          };
         }
       }
     }
@@ -193,8 +225,7 @@ async function inspectObject(obj: ObjectFile, opts: InspectOptions, universal: {
     diagnosis: diagnosis.map((d) => (typeof d === 'string' ? d : damageText(d))),
     damage,
   };
-  if (functions) report.functions = functions;
-  return report;
+  return { report, functions };
 }
 
 /**

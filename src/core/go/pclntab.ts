@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { Bytes, type Endian, findWord, indexOf, StringTable } from '../io/bytes.js';
+import { Bytes, type Endian, findWord, StringTable } from '../io/bytes.js';
 import type { ObjectFile } from '../object/types.js';
 import { findSection } from '../object/types.js';
 
@@ -34,11 +34,7 @@ const MAX_SCAN_CANDIDATES = 256;
 /** Upper bound on one table read when its end is not recorded (stripped, no section headers). */
 const MAX_TABLE = 512 << 20;
 const SCAN_CHUNK = 4 << 20;
-/** The first six bytes of every header (magic, then two zero bytes) in each byte order. */
-const MAGIC_NEEDLES: Record<Endian, Uint8Array[]> = {
-  little: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([m, 0xff, 0xff, 0xff, 0, 0])),
-  big: [0xfb, 0xfa, 0xf0, 0xf1].map((m) => new Uint8Array([0xff, 0xff, 0xff, m, 0, 0])),
-};
+const HOST_LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export interface PclnLocation {
   /** File offset of the pcHeader. */
@@ -99,7 +95,8 @@ function header8(b: Uint8Array, off: number, bits?: number): Omit<Header, 'nfunc
  * scan of the loaded non-executable data for a header that parses. Every candidate is validated.
  */
 export async function findPclntab(obj: ObjectFile): Promise<PclnLocation | null> {
-  const sec = findSection(obj, '.gopclntab', '__gopclntab');
+  // PIEs linked internally keep the table in relro data, named after it (.data.rel.ro.gopclntab).
+  const sec = findSection(obj, '.gopclntab', '__gopclntab', '.data.rel.ro.gopclntab');
   if (sec && sec.fileSize >= 16) {
     const loc: PclnLocation = { offset: sec.offset, addr: sec.addr, size: sec.fileSize, locatedBy: 'section' };
     if (await plausible(obj, loc)) return loc;
@@ -192,26 +189,35 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
   const data = merged(loaded.filter((s) => !s.x).map(range));
   const code = minus(merged(loaded.filter((s) => s.x).map(range)), data);
   let candidates = 0;
+  // The magics as a 32-bit word of this machine reads them from the file's bytes: a quick filter.
+  const swapped = (obj.endian === 'little') !== HOST_LITTLE;
+  const magicMask = swapped ? 0x0b000000 : 0x0b;
+  const magicTarget = swapped ? 0xfbffffff | 0 : 0xfffffffb | 0;
   for (const [from, to] of [...data, ...code]) {
-    for (let pos = from; pos < to; pos += SCAN_CHUNK) {
-      const chunk = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
-      // Find the magic natively (the table has the file's byte order), then check the whole header.
-      for (const needle of MAGIC_NEEDLES[obj.endian]) {
-        for (let at = indexOf(chunk, needle); at >= 0 && at < SCAN_CHUNK; at = indexOf(chunk, needle, at + 1)) {
-          const offset = pos + at;
-          if (offset % 4 !== 0 || at + 8 > chunk.length) continue;
-          if (!header8(chunk, at, obj.bits)) continue;
-          if (++candidates > MAX_SCAN_CANDIDATES) {
-            throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
-          }
-          const loc: PclnLocation = { offset, addr: addrOf(obj, offset), size: regionEnd(obj, offset) - offset, locatedBy: 'scan' };
-          if (await plausible(obj, loc)) {
-            try {
-              await readPclntab(obj, loc, { validateOnly: true });
-              return loc;
-            } catch (e) {
-              if (!(e instanceof FormatError)) throw e;
-            }
+    // Chunks start 4-aligned in the file, so each is one array of 32-bit words.
+    for (let pos = from - (from % 4); pos < to; pos += SCAN_CHUNK) {
+      const read = await obj.source.read(pos, Math.min(SCAN_CHUNK + 8, to - pos));
+      // A view into a larger buffer may start unaligned (BytesSource): copy it then.
+      const chunk = read.byteOffset % 4 ? read.slice() : read;
+      const words = new Int32Array(chunk.buffer, chunk.byteOffset, chunk.byteLength >> 2);
+      // Header starts at offsets in [max(pos, from), pos + SCAN_CHUNK) with 8 bytes to check.
+      const stop = Math.min(words.length, Math.ceil(Math.min(SCAN_CHUNK, chunk.length - 7) / 4));
+      for (let w = pos < from ? 1 : 0; w < stop; w++) {
+        // Every magic is 0xfffffff0/1/a/b: one OR and compare rejects nearly every word.
+        if (((words[w] as number) | magicMask) !== magicTarget) continue;
+        const at = w << 2;
+        if (!header8(chunk, at, obj.bits)) continue;
+        const offset = pos + at;
+        if (++candidates > MAX_SCAN_CANDIDATES) {
+          throw new FormatError('pclntab scan', offset, `more than ${MAX_SCAN_CANDIDATES} pclntab headers that do not validate`);
+        }
+        const loc: PclnLocation = { offset, addr: addrOf(obj, offset), size: regionEnd(obj, offset) - offset, locatedBy: 'scan' };
+        if (await plausible(obj, loc)) {
+          try {
+            await readPclntab(obj, loc, { validateOnly: true });
+            return loc;
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
           }
         }
       }
@@ -226,11 +232,14 @@ async function scan(obj: ObjectFile): Promise<PclnLocation | null> {
  * section. `.text` alone is wrong for cgo/external links, where C code comes first — hence the order.
  */
 async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number): Promise<number> {
+  const raw = b.word(8 + 2 * p, p);
+  // In a fixed-address file the header holds runtime.text as the linker resolved it: no need to
+  // read the symbol table (megabytes) for the same word.
+  if (raw && obj.kind === 'executable') return raw;
   const t = (await obj.lookupSymbols(['runtime.text'])).get('runtime.text');
   if (t) return t.value;
   const addr = loc.addr || addrOf(obj, loc.offset);
   const relocated = addr ? await obj.readPointer(addr + 8 + 2 * p) : null;
-  const raw = b.word(8 + 2 * p, p);
   const fromHeader = relocated || raw;
   if (fromHeader) return fromHeader;
   const md = await moduledataText(obj, addr, p);
@@ -243,11 +252,27 @@ async function textStart(obj: ObjectFile, loc: PclnLocation, b: Bytes, p: number
  * moduledata starts with a pointer to the pcHeader and holds `text` 22 words in (Go 1.16+); find
  * the word in writable data that points at the table and check the slice after it points into it too.
  */
-async function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
+function moduledataText(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
+  // Memoized: locating a table validates it before it is read, and both need text start.
+  const byAddr = moduledataMemo.get(obj) ?? new Map<number, Promise<number | null>>();
+  moduledataMemo.set(obj, byAddr);
+  const found = byAddr.get(pclnAddr) ?? searchModuledata(obj, pclnAddr, p);
+  byAddr.set(pclnAddr, found);
+  return found;
+}
+
+const moduledataMemo = new WeakMap<ObjectFile, Map<number, Promise<number | null>>>();
+
+/** Sections that can hold runtime.firstmoduledata: the linker puts it in noptrdata (PE merges that into .data). */
+const MODULEDATA_SECTIONS = ['.noptrdata', '__noptrdata'];
+
+async function searchModuledata(obj: ObjectFile, pclnAddr: number, p: number): Promise<number | null> {
   if (!pclnAddr) return null;
+  const writable = obj.sections.filter((x) => x.flags.write && x.fileSize > 0);
+  const noptr = writable.filter((x) => MODULEDATA_SECTIONS.includes(x.name));
   // A budget over all sections: crafted files can list the same bytes thousands of times.
   let budget = 128 << 20;
-  for (const s of obj.sections.length ? obj.sections.filter((x) => x.flags.write && x.fileSize > 0) : []) {
+  for (const s of [...noptr, ...writable.filter((x) => !noptr.includes(x))]) {
     if (budget <= 0) break;
     const raw = await obj.source.read(s.offset, Math.min(s.fileSize, 64 << 20, budget));
     budget -= raw.length;
@@ -348,6 +373,24 @@ async function readSummary(obj: ObjectFile, loc: PclnLocation): Promise<Pclntab>
   return { format: h8.format, endian: h8.endian, ptrSize: p, quantum: h8.quantum, functionCount: nfunc, textStart: textStartAt, functions: [] };
 }
 
+/**
+ * A validated function table whose entries are decoded on demand, in address order: a listing
+ * written out as it is decoded never holds every function as an object at once.
+ */
+export interface PclnListing extends Omit<Pclntab, 'functions'> {
+  /** Entry PC of function `i` (0 ≤ i < functionCount). */
+  entry(i: number): number;
+  /** Name of function `i`. */
+  name(i: number): string;
+  /** Code size of function `i`, from its pc-value table. */
+  size(i: number): number;
+  /**
+   * Every function, decoded one by one; with `packageOf`, each record carries its package too
+   * (name, entry, size, package, file: one object per function instead of two).
+   */
+  functions(packageOf?: (name: string) => string): Generator<PclnFunction & { package?: string }>;
+}
+
 /** With a listing, the whole table is read in one read (every part of it is needed) and decoded. */
 export async function readPclntab(
   obj: ObjectFile,
@@ -355,6 +398,16 @@ export async function readPclntab(
   opts: { list?: boolean; files?: boolean; validateOnly?: boolean } = {},
 ): Promise<Pclntab> {
   if (!opts.list && !opts.validateOnly) return readSummary(obj, loc);
+  const { functions, ...tab } = await openListing(obj, loc, { files: opts.files, validateOnly: opts.validateOnly });
+  return { ...tab, functions: opts.validateOnly ? [] : [...functions()] };
+}
+
+/**
+ * Reads the whole table and checks every record a listing will decode (order, bounds, the total
+ * of names and file names) before anything is decoded, so damage is known before output starts.
+ * With `validateOnly`, only the header, the functab bounds and the first records are checked.
+ */
+export async function openListing(obj: ObjectFile, loc: PclnLocation, opts: { files?: boolean; validateOnly?: boolean } = {}): Promise<PclnListing> {
   const size = Math.min(loc.size, MAX_TABLE, obj.source.size - loc.offset);
   obj.budget.take(size, 'pclntab', loc.offset);
   const data = await obj.source.read(loc.offset, size);
@@ -386,9 +439,7 @@ export async function readPclntab(
   const funcBase = h.format === 'go1.2' ? 0 : L.functab;
   const nameBase = h.format === 'go1.2' ? 0 : L.funcnametab;
 
-  // Without a listing, the header, the functab bounds and the first records are checked.
-  const list = !!opts.list && !opts.validateOnly;
-  const functions: PclnFunction[] = new Array(list ? nfunc : 0);
+  const list = !opts.validateOnly;
   // Names live in funcnametab, which ends where cutab starts (1.16+); go1.2 mixes them into the table.
   const namesEnd = h.format !== 'go1.2' && L.cutab > L.funcnametab ? L.cutab : data.length;
   const names = new StringTable(data.subarray(nameBase, namesEnd), 'pclntab funcnametab', loc.offset + nameBase);
@@ -396,21 +447,29 @@ export async function readPclntab(
   // Many functions share a file: each file name is decoded once, and all of them together within
   // a few times the file table (a crafted table could point every function at its own long run).
   const fileNames = new Map<number, string>();
+  const fileLengths = new Map<number, number>();
   let fileBytes = NAME_BYTES_FACTOR * Math.max(0, (h.format === 'go1.2' ? data.length : L.pctab) - L.filetab) + (1 << 20);
   const fileName = (at: number): string => {
     let s = fileNames.get(at);
     if (s === undefined) {
       s = b.cstring(at);
-      fileBytes -= s.length;
-      if (fileBytes < 0) throw new FormatError('pclntab filetab', loc.offset + at, `file names total more than ${NAME_BYTES_FACTOR}× the file table`);
       fileNames.set(at, s);
     }
     return s;
   };
+  const nameAtOf = (i: number): { fo: number; nameAt: number } => {
+    const fo = funcBase + funcoffAt(i);
+    if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
+    const nameOff = b.i32(fo + L.nameOff);
+    const nameAt = nameBase + nameOff;
+    if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
+    return { fo, nameAt };
+  };
+
   let prev = entryAt(0);
   const limit = list ? nfunc : Math.min(nfunc, 16);
   for (let i = 0; i < limit; i++) {
-    const entry = i === 0 ? prev : prev;
+    const entry = prev;
     const next = entryAt(i + 1);
     if (next < entry)
       throw new FormatError(
@@ -418,26 +477,24 @@ export async function readPclntab(
         loc.offset + L.functab + i * L.ftabEntry,
         `entries out of order (0x${next.toString(16)} after 0x${entry.toString(16)})`,
       );
-    const fo = funcBase + funcoffAt(i);
-    if (fo + L.pcfileOff + 4 > data.length) throw new FormatError('pclntab _func', loc.offset + fo, 'record past the table end');
-    const nameOff = b.i32(fo + L.nameOff);
-    const nameAt = nameBase + nameOff;
-    if (nameOff < 0 || nameAt >= data.length) throw new FormatError('pclntab _func', loc.offset + fo, `name offset ${nameOff} out of range`);
+    const { fo, nameAt } = nameAtOf(i);
     if (list) {
-      const name = names.at(nameAt - nameBase);
-      nameBytes -= name.length;
+      nameBytes -= names.lengthAt(nameAt - nameBase);
       if (nameBytes < 0)
         throw new FormatError(
           'pclntab funcnametab',
           loc.offset + nameAt,
           `function names total more than ${NAME_BYTES_FACTOR}× the name table: records share names`,
         );
-      const f: PclnFunction = { name, entry, size: codeSize(b, h, L, fo, next - entry) };
       if (opts.files) {
         const at = fileOf(b, h, L, fo);
-        if (at !== null) f.file = fileName(at);
+        if (at !== null && !fileLengths.has(at)) {
+          const end = data.indexOf(0, at);
+          fileLengths.set(at, (end < 0 ? data.length : end) - at);
+          fileBytes -= fileLengths.get(at) as number;
+          if (fileBytes < 0) throw new FormatError('pclntab filetab', loc.offset + at, `file names total more than ${NAME_BYTES_FACTOR}× the file table`);
+        }
       }
-      functions[i] = f;
     }
     prev = next;
   }
@@ -445,7 +502,34 @@ export async function readPclntab(
     const last = entryAt(nfunc);
     if (last < prev) throw new FormatError('pclntab functab', loc.offset + L.functab + nfunc * L.ftabEntry, 'end PC before the last entry');
   }
-  return { format: h.format, endian: h.endian, ptrSize: p, quantum: h.quantum, functionCount: nfunc, textStart: base, functions };
+  function* functions(packageOf?: (name: string) => string): Generator<PclnFunction & { package?: string }> {
+    for (let i = 0; i < (list ? nfunc : 0); i++) {
+      const entry = entryAt(i);
+      const { fo, nameAt } = nameAtOf(i);
+      const name = names.at(nameAt - nameBase);
+      const size = codeSize(b, h, L, fo, entryAt(i + 1) - entry);
+      const f: PclnFunction & { package?: string } = packageOf ? { name, entry, size, package: packageOf(name) } : { name, entry, size };
+      if (opts.files) {
+        const at = fileOf(b, h, L, fo);
+        if (at !== null) f.file = fileName(at);
+      }
+      yield f;
+    }
+  }
+  const name = (i: number) => names.at(nameAtOf(i).nameAt - nameBase);
+  const sizeOf = (i: number) => codeSize(b, h, L, nameAtOf(i).fo, entryAt(i + 1) - entryAt(i));
+  return {
+    format: h.format,
+    endian: h.endian,
+    ptrSize: p,
+    quantum: h.quantum,
+    functionCount: nfunc,
+    textStart: base,
+    functions,
+    entry: entryAt,
+    name,
+    size: sizeOf,
+  };
 }
 
 /** Reads a uvarint at `i`; returns [value, next offset], or null when it runs off the table or overflows. */

@@ -142,6 +142,13 @@ export class StringTable {
     return this.text;
   }
 
+  /** The byte length of the string at `off`, without decoding it. */
+  lengthAt(off: number): number {
+    if (!(off >= 0 && off < this.data.length)) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
+    const end = this.data.indexOf(0, off);
+    return (end < 0 ? this.data.length : end) - off;
+  }
+
   at(off: number): string {
     if (!(off >= 0 && off < this.data.length)) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
     const t = this.decoded();

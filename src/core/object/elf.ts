@@ -1,5 +1,6 @@
 import { type Damage, FormatError, hex } from '../errors.js';
 import { ascii, Bytes, type Endian, indexOf, StringTable } from '../io/bytes.js';
+import { PagedTable } from '../io/paged.js';
 import { type ByteSource, ReadBudget, readExact } from '../io/source.js';
 import type { Kind, Linkage, ObjectFile, Section, Segment, SegmentType, Sym, VersionNeed } from './types.js';
 import { readWord, segmentVaToOffset } from './types.js';
@@ -333,21 +334,23 @@ export class ElfFile implements ObjectFile {
     const runpath: string[] = [];
     const strOff = dyn.find((d) => d.tag === DT_STRTAB)?.val;
     const strSize = dyn.find((d) => d.tag === DT_STRSZ)?.val;
-    let dynstr: Bytes | null = null;
+    // Paged: a binary that exports every Go symbol (plugins, -rdynamic) has megabytes of .dynstr
+    // and .dynsym, of which linkage needs a few dozen names.
+    let dynstr: PagedTable | null = null;
     const dynstrSec = this.sections.find((s) => s.name === '.dynstr' && s.type === SHT_STRTAB);
-    if (dynstrSec) dynstr = await this.table(dynstrSec.offset, dynstrSec.fileSize, 'ELF .dynstr section');
+    if (dynstrSec) dynstr = this.paged(dynstrSec.offset, dynstrSec.fileSize, 'ELF .dynstr section');
     else if (strOff !== undefined && strSize !== undefined) {
       const off = this.vaToOffset(strOff);
-      if (off !== null) dynstr = await this.table(off, strSize, 'ELF dynamic string table');
+      if (off !== null) dynstr = this.paged(off, strSize, 'ELF dynamic string table');
     }
     const str = (o: number) => {
       if (!dynstr) throw new FormatError('ELF dynamic section', 0, 'no dynamic string table');
       return dynstr.cstring(o);
     };
     for (const d of dyn) {
-      if (d.tag === DT_NEEDED) needed.push(str(d.val));
-      else if (d.tag === DT_RPATH) rpath.push(...str(d.val).split(':'));
-      else if (d.tag === DT_RUNPATH) runpath.push(...str(d.val).split(':'));
+      if (d.tag === DT_NEEDED) needed.push(await str(d.val));
+      else if (d.tag === DT_RPATH) rpath.push(...(await str(d.val)).split(':'));
+      else if (d.tag === DT_RUNPATH) runpath.push(...(await str(d.val)).split(':'));
     }
     const versionNeeds = dynstr ? await this.versionNeeds(dyn, dynstr) : [];
     return {
@@ -360,8 +363,13 @@ export class ElfFile implements ObjectFile {
     };
   }
 
+  private paged(off: number, size: number, what: string): PagedTable {
+    if (size > MAX_TABLE_BYTES) throw new FormatError(what, off, `implausible size ${size}`);
+    return new PagedTable(this.source, off, size, what, this.budget);
+  }
+
   /** .gnu.version_r joined with .gnu.version and .dynsym: which dynamic symbols need each version. */
-  private async versionNeeds(dyn: DynEntry[], dynstr: Bytes): Promise<VersionNeed[]> {
+  private async versionNeeds(dyn: DynEntry[], dynstr: PagedTable): Promise<VersionNeed[]> {
     const vnSec = this.sections.find((s) => s.type === SHT_GNU_VERNEED);
     let vnOff: number | null = null;
     let vnCount = 0;
@@ -398,11 +406,11 @@ export class ElfFile implements ObjectFile {
     for (let i = 0; i < vnCount; i++) {
       const vn = record(off, 'entry');
       const cnt = block.u16(vn + 2);
-      const need: VersionNeed = { file: dynstr.cstring(block.u32(vn + 4)), versions: [] };
+      const need: VersionNeed = { file: await dynstr.cstring(block.u32(vn + 4)), versions: [] };
       let auxOff = vn + block.u32(vn + 8);
       for (let j = 0; j < cnt; j++) {
         const aux = record(auxOff, 'aux entry');
-        const v = { name: dynstr.cstring(block.u32(aux + 8)), symbols: [] as string[] };
+        const v = { name: await dynstr.cstring(block.u32(aux + 8)), symbols: [] as string[] };
         need.versions.push(v);
         byIndex.set(block.u16(aux + 6) & 0x7fff, { need, v });
         const next = block.u32(aux + 12);
@@ -437,14 +445,17 @@ export class ElfFile implements ObjectFile {
     }
     if (vsOff === null || dsOff === null) return needs;
     const n = Math.floor(dsSize / ent);
-    const [syms, vers] = await Promise.all([this.table(dsOff, n * ent, 'ELF .dynsym section'), this.table(vsOff, n * 2, 'ELF .gnu.version section')]);
+    // The version of every symbol is read (2 bytes each); only the symbols that need a version are
+    // then read from .dynsym and named, page by page.
+    const syms = this.paged(dsOff, n * ent, 'ELF .dynsym section');
+    const vers = await this.table(vsOff, n * 2, 'ELF .gnu.version section');
     for (let i = 1; i < n; i++) {
       const idx = vers.u16(i * 2) & 0x7fff;
       if (idx < 2) continue;
       const hit = byIndex.get(idx);
       if (!hit) continue;
-      const s = readSym(syms, i * ent, this.bits);
-      hit.v.symbols.push(dynstr.cstring(s.name));
+      const s = readSym(new Bytes(await syms.bytes(i * ent, ent), this.endian, syms.what, syms.offset + i * ent), 0, this.bits);
+      hit.v.symbols.push(await dynstr.cstring(s.name));
     }
     return needs;
   }

@@ -177,6 +177,19 @@ export class MachOFile extends DecodedSymbols implements ObjectFile {
     return this.segments.find((s) => s.offset === 0 && s.fileSize > 0)?.vaddr ?? 0;
   }
 
+  /** True at the first defined symbol, without decoding names (the table can be megabytes). */
+  override async hasSymbols(): Promise<boolean> {
+    const t = this.symtab;
+    if (!t || t.nsyms === 0) return false;
+    const ent = this.bits === 64 ? 16 : 12;
+    const b = new Bytes(await readExact(this.source, t.symoff, t.nsyms * ent, 'Mach-O symbol table'), this.endian, 'Mach-O symbol table', t.symoff);
+    for (let i = 0; i < t.nsyms; i++) {
+      const type = b.u8(i * ent + 4);
+      if (!(type & N_STAB) && ((type & N_TYPE) === N_SECT || (type & N_TYPE) === N_ABS)) return true;
+    }
+    return false;
+  }
+
   protected async readSymbols(): Promise<Sym[]> {
     const t = this.symtab;
     if (!t || t.nsyms === 0) return [];

@@ -94,6 +94,19 @@ export class PeFile extends DecodedSymbols implements ObjectFile {
     return readWord(this, addr);
   }
 
+  /** True at the first defined symbol record, without decoding names (the table can be megabytes). */
+  override async hasSymbols(): Promise<boolean> {
+    const { offset, count } = this.symtab;
+    if (offset === 0 || count === 0) return false;
+    const what = 'PE COFF symbol table';
+    const b = new Bytes(await readExact(this.source, offset, count * COFF_SYMBOL_SIZE, what), 'little', what, offset);
+    for (let i = 0; i < count; i += 1 + b.u8(i * COFF_SYMBOL_SIZE + 17)) {
+      const sect = b.view.getInt16(i * COFF_SYMBOL_SIZE + 12, true);
+      if (sect !== IMAGE_SYM_UNDEFINED && sect >= IMAGE_SYM_ABSOLUTE && sect <= this.sections.length) return true;
+    }
+    return false;
+  }
+
   protected async readSymbols(): Promise<Sym[]> {
     const { offset, count } = this.symtab;
     if (offset === 0 || count === 0) return [];

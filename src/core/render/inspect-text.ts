@@ -1,4 +1,5 @@
-import type { InspectReport } from '../facts/binary.js';
+import { targetsOf } from '../analyses/targets.js';
+import type { FunctionFacts, InspectReport } from '../facts/binary.js';
 import { formatModinfo } from '../go/modinfo.js';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -8,6 +9,14 @@ const hex = (n: number) => `0x${n.toString(16)}`;
  * extra facts as more tab-separated lines, so `grep` and `cut -f` work on both.
  */
 export function renderInspectText(r: InspectReport, opts: { functions?: boolean } = {}): string {
+  return [...inspectTextPieces(r, opts.functions ? r.functions : undefined)].join('');
+}
+
+/** Lines of function entries written per piece. */
+const BATCH = 1024;
+
+/** renderInspectText in pieces: the facts, then a line per function (from any iterable), a batch at a time. */
+export function* inspectTextPieces(r: InspectReport, functions?: Iterable<FunctionFacts>): Generator<string> {
   const lines: string[] = [];
   const name = r.file.universal ? `${r.path} [${r.file.arch}]` : r.path;
   const upx = r.diagnosis.some((d) => d.startsWith('UPX-packed'));
@@ -49,9 +58,18 @@ export function renderInspectText(r: InspectReport, opts: { functions?: boolean 
     for (const v of vn.versions) lines.push(`\tversion\t${vn.file}\t${v.name}${v.symbols.length ? `\t${v.symbols.join(' ')}` : ''}`);
   }
   if (l.minGlibc) lines.push(`\tglibc\t>= ${l.minGlibc}`);
+  if (f.format === 'elf') lines.push(`\truns on\t${targetsOf(r).summary}`);
   for (const d of r.diagnosis) lines.push(`\tdiagnosis\t${d}`);
-  if (opts.functions && r.functions) {
-    for (const fn of r.functions) lines.push(`\tfunc\t${hex(fn.entry)}\t${fn.size}\t${fn.package || '-'}\t${fn.name}${fn.file ? `\t${fn.file}` : ''}`);
+  yield `${lines.join('\n')}\n`;
+  if (!functions) return;
+  let piece = '';
+  let n = 0;
+  for (const fn of functions) {
+    piece += `\tfunc\t${hex(fn.entry)}\t${fn.size}\t${fn.package || '-'}\t${fn.name}${fn.file ? `\t${fn.file}` : ''}\n`;
+    if (++n % BATCH === 0) {
+      yield piece;
+      piece = '';
+    }
   }
-  return `${lines.join('\n')}\n`;
+  if (piece) yield piece;
 }

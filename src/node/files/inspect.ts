@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { UnsupportedError } from '../../core/errors.js';
 import type { InspectReport } from '../../core/facts/binary.js';
-import { type InspectOptions, inspect } from '../../core/facts/inspect.js';
+import { type FunctionListing, type InspectOptions, inspect, inspectListing } from '../../core/facts/inspect.js';
 import { errorText } from '../errors.js';
 import { FileSource } from './source.js';
 
@@ -19,6 +19,22 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
   try {
     return await inspect(src, { ...opts, path: opts.path ?? path });
   } finally {
+    src.close();
+  }
+}
+
+/** One inspected binary: with `functions`, their listing instead of a `functions` array (see inspectListing). */
+export interface Inspected {
+  report: InspectReport;
+  functions: FunctionListing | null;
+}
+
+async function listFile(path: string, opts: InspectOptions): Promise<Inspected[]> {
+  const src = new FileSource(path);
+  try {
+    return await inspectListing(src, { ...opts, path: opts.path ?? path });
+  } finally {
+    // The listings decode from tables already read: the file is no longer needed.
     src.close();
   }
 }
@@ -80,7 +96,12 @@ export function defaultScanRoots(): string[] {
  * Inspects files and directories. Files named explicitly are always reported (a non-Go executable
  * is a valid answer); in directories only Go binaries and files with a diagnosis worth seeing are.
  */
-export async function* inspectPaths(paths: string[], opts: InspectOptions = {}): AsyncGenerator<{ report?: InspectReport; error?: string; empty?: string }> {
+export async function* inspectPaths(
+  paths: string[],
+  opts: InspectOptions = {},
+  /** Called with each file before it is read (progress). */
+  onFile?: (path: string) => void,
+): AsyncGenerator<Inspected | { error: string } | { empty: string }> {
   const seen = new Set<string>();
   for (const p of paths) {
     let st: ReturnType<typeof statSync>;
@@ -103,11 +124,12 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
         }
         if (seen.has(real)) continue;
         seen.add(real);
+        onFile?.(f);
         try {
-          for (const r of await inspectFile(f, opts)) {
-            if (!r.go.isGo && !r.diagnosis.some((d) => d.startsWith('UPX'))) continue;
+          for (const x of await listFile(f, opts)) {
+            if (!x.report.go.isGo && !x.report.diagnosis.some((d) => d.startsWith('UPX'))) continue;
             found = true;
-            yield { report: r };
+            yield x;
           }
         } catch (e) {
           // Scripts and data files with an execute bit are not binaries: skip them, as go version does.
@@ -119,8 +141,9 @@ export async function* inspectPaths(paths: string[], opts: InspectOptions = {}):
       // A directory that held no Go binary (the CLI says so for directories the user named).
       if (!found) yield { empty: p };
     } else {
+      onFile?.(p);
       try {
-        for (const r of await inspectFile(p, opts)) yield { report: r };
+        yield* await listFile(p, opts);
       } catch (e) {
         yield { error: `${p}: ${errorText(e)}` };
       }

@@ -81,8 +81,12 @@ export async function* pushReports(
   const done = new Set<string>();
   // The walk finds the Go binaries (as inspect does); binaryFacts reads each for the checks, as check does.
   for await (const item of inspectPaths(paths)) {
-    if (item.error || !item.report) {
-      yield { path: '', error: item.error ?? 'no report' };
+    if ('empty' in item) {
+      yield { path: item.empty, error: `${item.empty}: no Go binaries found` };
+      continue;
+    }
+    if ('error' in item) {
+      yield { path: '', error: item.error };
       continue;
     }
     const file = item.report.path;

@@ -1,5 +1,5 @@
 import type { BuildInfoData } from '../../go/modinfo.js';
-import { type PclnFunction, type PclnLocation, readPclntab } from '../../go/pclntab.js';
+import { openListing, type PclnListing, type PclnLocation } from '../../go/pclntab.js';
 import { type GeneratedPrefix, generatedPrefixOf, packageOf } from '../../go/pkgname.js';
 import { Bytes, latin1OrUtf8 } from '../../io/bytes.js';
 import type { ElfFile } from '../../object/elf.js';
@@ -68,24 +68,12 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
   const claims: Claim[] = [];
   const pclnSections: { offset: number; size: number }[] = [];
   const loc = opts.pclntab;
-  let fns: PclnFunction[] = [];
   let prefix: GeneratedPrefix = 'dot';
   if (loc) {
-    const tab = await readPclntab(obj, loc, { list: true });
-    fns = tab.functions;
+    const tab = await openListing(obj, loc);
     prefix = generatedPrefixOf(tab.format);
+    codeClaims(obj, tab, !!opts.functions, prefix, claims);
     if (loc.locatedBy !== 'section') pclnSections.push({ offset: loc.offset, size: Math.min(loc.size, fileSize - loc.offset) });
-  }
-  // Code: each function owns its bytes up to the next function's entry (alignment padding included).
-  const execEnd = new Map<number, number>();
-  for (const s of obj.sections) if (s.flags.exec && s.fileSize > 0 && s.addr) execEnd.set(s.addr, s.addr + s.fileSize);
-  for (let i = 0; i < fns.length; i++) {
-    const f = fns[i] as PclnFunction;
-    const next = fns[i + 1];
-    const off = obj.vaToOffset(f.entry);
-    if (off === null) continue;
-    const span = next && next.entry > f.entry ? next.entry - f.entry : f.size;
-    claims.push({ start: off, end: off + span, pkg: packageOf(f.name, prefix) || '<compiler>', code: true, fn: f.name });
   }
   // Table claims for a pclntab that has no section of its own (PE, external-link PIE).
   for (const p of pclnSections) claims.push({ start: p.offset, end: p.offset + p.size, pkg: '<pclntab>', code: false });
@@ -234,6 +222,43 @@ export async function attributeSizes(obj: ObjectFile, opts: SizeOptions): Promis
   };
   if (opts.functions) report.functions = [...fnBytes].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.bytes - a.bytes);
   return report;
+}
+
+/**
+ * Code: each function owns its bytes up to the next function's entry (alignment padding included;
+ * the last one its code size). Without per-function figures, a run of functions of one package
+ * in one section is one claim: the same bytes for the package, a fraction of the claims to sort.
+ */
+function codeClaims(obj: ObjectFile, tab: PclnListing, perFunction: boolean, prefix: GeneratedPrefix, claims: Claim[]): void {
+  const n = tab.functionCount;
+  let run: Claim | null = null;
+  let runSectionEnd = 0;
+  for (let i = 0; i < n; i++) {
+    const entry = tab.entry(i);
+    const off = obj.vaToOffset(entry);
+    if (off === null) {
+      run = null;
+      continue;
+    }
+    const next = i + 1 < n ? tab.entry(i + 1) : entry;
+    const name = tab.name(i);
+    const span = next > entry ? next - entry : tab.size(i);
+    const pkg = packageOf(name, prefix) || '<compiler>';
+    if (!perFunction && run && run.pkg === pkg && run.end === off && off < runSectionEnd) {
+      run.end = off + span;
+      continue;
+    }
+    run = { start: off, end: off + span, pkg, code: true };
+    if (perFunction) run.fn = name;
+    runSectionEnd = sectionEndOf(obj, off);
+    claims.push(run);
+  }
+}
+
+/** End (file offset) of the section holding a file offset; the file's end when none does. */
+function sectionEndOf(obj: ObjectFile, off: number): number {
+  for (const s of obj.sections) if (s.fileSize > 0 && off >= s.offset && off < s.offset + s.fileSize) return s.offset + s.fileSize;
+  return obj.source.size;
 }
 
 /**
