@@ -345,7 +345,7 @@ export class Fleet {
       .map((binary) => {
         const fa = pairs.find((p) => p.binary === binary && p.host_id === ra.id)?.findings ?? [];
         const fb = pairs.find((p) => p.binary === binary && p.host_id === rb.id)?.findings ?? [];
-        return { binary, changes: diffHosts(ra.body, rb.body, { a, b }, { binary, a: fa, b: fb }).findings };
+        return { binary, changes: diffHosts(ra.body, rb.body, { a, b }, { binary, a: fa, b: fb, named: { a, b } }).findings };
       })
       .filter((x) => x.changes.length);
     return { a, b, findings, groups: diffHosts(ra.body, rb.body, { a, b }).groups };
