@@ -132,6 +132,8 @@ export interface FlagRange {
 /** The flag symbols Go's runtime and assembly test before an LSE instruction. */
 export const LSE_FLAG_SYMBOLS = ['runtime.arm64HasATOMICS', 'internal/cpu.ARM64'];
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const KINDS: AtomicKind[] = ['lse', 'llsc', 'ldar', 'stlr', 'dmb', 'lock', 'xchg', 'mfence'];
 
 /** A function's record; its package is filled in by the caller, only for functions that have atomics. */
@@ -156,11 +158,13 @@ export function hasAtomics(r: FunctionAtomics): boolean {
  */
 export function arm64Atomics(f: PclnFunction, bytes: Uint8Array, flags: readonly FlagRange[]): FunctionAtomics | null {
   let r: FunctionAtomics | null = null;
-  // Read in place: copying every function's words (arm64Words) doubles the census's garbage.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Read in place: copying every function's words (arm64Words) doubles the census's garbage; a
+  // Uint32Array over aligned code on a little-endian host reads a word several times faster than a DataView.
   const n = bytes.byteLength >>> 2;
+  const words = LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n) : null;
+  const view = words ? null : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < n; i++) {
-    const w = view.getUint32(i * 4, true);
+    const w = words ? (words[i] as number) : (view as DataView).getUint32(i * 4, true);
     // Every atomic class has bits 27:24 = 1000 (0x08…) or 1000 with bit 29 (0x38…), or is the DMB word: one test skips the rest.
     if ((w & 0x1f000000) !== 0x08000000 && (w & 0x3f000000) !== 0x38000000 && (w & 0xfffff0ff) >>> 0 !== 0xd50330bf) continue;
     for (const c of ATOMIC_CLASSES) {
