@@ -50,6 +50,12 @@ export interface PclnFunction {
   name: string;
   entry: number;
   size: number;
+  /**
+   * `_func.args`: bytes of arguments and results the function has in its caller's frame (stack
+   * arguments, and the spill slots of register arguments). Machine-code analyses use it to know
+   * which caller stack slots a call may overwrite.
+   */
+  args?: number;
   file?: string;
 }
 
@@ -297,8 +303,9 @@ interface Layout {
   filetab: number;
   pctab: number;
   functab: number;
-  /** Offset of name/pcsp/pcfile/cuOffset within a _func record. */
+  /** Offset of name/args/pcsp/pcfile/cuOffset within a _func record. */
   nameOff: number;
+  argsOff: number;
   pcspOff: number;
   pcfileOff: number;
   cuOff: number;
@@ -318,6 +325,7 @@ function layout(h: Header, b: Bytes): Layout {
         pctab: 0,
         functab: 8 + p,
         nameOff: p,
+        argsOff: p + 4,
         pcspOff: p + 12,
         pcfileOff: p + 16,
         cuOff: -1,
@@ -331,13 +339,26 @@ function layout(h: Header, b: Bytes): Layout {
         pctab: w(5),
         functab: w(6),
         nameOff: p,
+        argsOff: p + 4,
         pcspOff: p + 12,
         pcfileOff: p + 16,
         cuOff: p + 28,
         ftabEntry: 2 * p,
       };
     default:
-      return { funcnametab: w(3), cutab: w(4), filetab: w(5), pctab: w(6), functab: w(7), nameOff: 4, pcspOff: 16, pcfileOff: 20, cuOff: 32, ftabEntry: 8 };
+      return {
+        funcnametab: w(3),
+        cutab: w(4),
+        filetab: w(5),
+        pctab: w(6),
+        functab: w(7),
+        nameOff: 4,
+        argsOff: 8,
+        pcspOff: 16,
+        pcfileOff: 20,
+        cuOff: 32,
+        ftabEntry: 8,
+      };
   }
 }
 
@@ -508,7 +529,8 @@ export async function openListing(obj: ObjectFile, loc: PclnLocation, opts: { fi
       const { fo, nameAt } = nameAtOf(i);
       const name = names.at(nameAt - nameBase);
       const size = codeSize(b, h, L, fo, entryAt(i + 1) - entry);
-      const f: PclnFunction & { package?: string } = packageOf ? { name, entry, size, package: packageOf(name) } : { name, entry, size };
+      const args = b.i32(fo + L.argsOff);
+      const f: PclnFunction & { package?: string } = packageOf ? { name, entry, size, args, package: packageOf(name) } : { name, entry, size, args };
       if (opts.files) {
         const at = fileOf(b, h, L, fo);
         if (at !== null) f.file = fileName(at);

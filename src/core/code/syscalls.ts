@@ -1,0 +1,336 @@
+import type { PclnFunction } from '../go/pclntab.js';
+import type { ObjectFile, Section } from '../object/types.js';
+import { readVA } from '../object/types.js';
+import type { X86Decoder } from './amd64.js';
+import { arm64Words, decodeArm64 } from './arm64.js';
+import { type ProgramFacts, runDataflow, type Semantics } from './dataflow.js';
+import { CodeReader, functionCode } from './functions.js';
+import type { Instruction } from './instruction.js';
+import { Arm64Semantics } from './semantics-arm64.js';
+import { X86Semantics } from './semantics-x86.js';
+import type { State, Val } from './values.js';
+
+/**
+ * Static syscall extraction: which system call numbers a Go binary's machine code can pass to the
+ * kernel, and where.
+ *
+ * 1. One pass over every function's bytes finds the functions holding a kernel entry (amd64
+ *    `0F 05` SYSCALL, arm64 SVC #0) and every direct call or tail jump between functions.
+ * 2. Each function with a kernel entry is decoded and run through a constant-propagation data flow
+ *    (registers and entry-relative stack slots, joined over the control-flow graph). The trap
+ *    register (rax, x8) at the SYSCALL/SVC is a set of constants (sites), the value of an argument
+ *    at entry (the function is a wrapper: syscall.Syscall, internal/runtime/syscall.Syscall6,
+ *    golang.org/x/sys/unix.Syscall.abi0 …), a global (its initial value in the file), or unknown.
+ * 3. Callers of wrappers are analysed the same way, evaluating the wrapper's trap location at the
+ *    call — a register for Go's register ABI, a stack slot for ABI0 assembly and Go before 1.17 —
+ *    so pass-through wrappers are found, not listed, until no new wrapper appears.
+ * Nothing depends on the Go version or on symbol names beyond the pclntab's function names, which
+ * stripped binaries keep.
+ */
+export type SiteKind = 'asm' | 'wrapper' | 'global';
+
+export interface SyscallSite {
+  function: string;
+  pc: number;
+  /** asm: the constant is loaded right at a SYSCALL/SVC; wrapper: passed to a syscall wrapper; global: read from an initialised global. */
+  kind: SiteKind;
+  /** The wrapper called (for kind wrapper, and global sites at a call). */
+  via?: string;
+  /** The global the trap was read from (its symbol, or its address in a stripped binary). */
+  global?: string;
+}
+
+export interface UnresolvedSite {
+  function: string;
+  pc: number;
+  why: string;
+}
+
+export interface SyscallWrapper {
+  function: string;
+  /** Entry address (a Go function and its ABI0 wrapper share one name in the pclntab). */
+  entry: number;
+  /** Where callers pass the trap: a register (`rax`, `x0`) or `stack+N` (N bytes above the return address slot at entry). */
+  trap: string[];
+  /** Functions seen calling it directly. */
+  callers: number;
+}
+
+export interface StaticSyscalls {
+  arch: string;
+  /** Syscall number → the sites that pass it. */
+  numbers: Map<number, SyscallSite[]>;
+  unresolved: UnresolvedSite[];
+  wrappers: SyscallWrapper[];
+  stats: { functions: number; analysed: number; instructions: number; skipped: number };
+}
+
+export interface ExtractOptions {
+  /** An x86 decoder (required for amd64 and 386). */
+  x86?: X86Decoder;
+}
+
+const SUPPORTED = new Set(['amd64', 'arm64']);
+
+/** The architectures extraction supports. */
+export function extractionSupported(arch: string): boolean {
+  return SUPPORTED.has(arch);
+}
+
+interface ArchSpec {
+  sem: Semantics;
+  trapReg: string;
+  /** Entry-relative offset of the callee's SP at a call, relative to the caller's SP (-8: CALL pushes a return address). */
+  callShift: number;
+  decode(bytes: Uint8Array, addr: number): Instruction[];
+  scan(bytes: Uint8Array, addr: number, onCall: (target: number) => void): boolean;
+}
+
+function amd64Spec(x86: X86Decoder | undefined): ArchSpec {
+  if (!x86) throw new Error('amd64 extraction needs an x86 decoder');
+  return {
+    sem: new X86Semantics(64),
+    trapReg: 'rax',
+    callShift: -8,
+    decode: (b, a) => x86.decode(b, a),
+    scan(bytes, addr, onCall) {
+      let kernel = false;
+      const n = bytes.length;
+      for (let i = 0; i < n; i++) {
+        const c = bytes[i] as number;
+        if (c === 0x0f) {
+          if (bytes[i + 1] === 0x05) kernel = true;
+        } else if ((c === 0xe8 || c === 0xe9) && i + 5 <= n) {
+          const rel = (bytes[i + 1] as number) | ((bytes[i + 2] as number) << 8) | ((bytes[i + 3] as number) << 16) | ((bytes[i + 4] as number) << 24);
+          onCall(addr + i + 5 + rel);
+        }
+      }
+      return kernel;
+    },
+  };
+}
+
+function arm64Spec(): ArchSpec {
+  return {
+    sem: new Arm64Semantics(),
+    trapReg: 'x8',
+    callShift: 0,
+    decode: (b, a) => decodeArm64(b, a),
+    scan(bytes, addr, onCall) {
+      let kernel = false;
+      const words = arm64Words(bytes);
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i] as number;
+        if ((w & 0xffe0001f) >>> 0 === 0xd4000001) kernel = true;
+        else if ((w & 0x7c000000) >>> 0 === 0x14000000) onCall(addr + i * 4 + ((w << 6) >> 6) * 4);
+      }
+      return kernel;
+    },
+  };
+}
+
+/** runtime.morestack* never returns to its caller: the function restarts from its entry. */
+const RESTARTS = new Set(['runtime.morestack', 'runtime.morestack_noctxt', 'runtime.morestackc']);
+
+/** Why a trap is known at run time only, for the functions whose reason is worth a sentence. */
+const KNOWN_INDIRECT: Record<string, string> = {
+  'runtime.runPerThreadSyscall':
+    'replays on every thread the syscall that syscall.AllThreadsSyscall (setuid, setgid, setgroups … on Linux) just made; its traps are those of the AllThreadsSyscall callers',
+};
+
+function locName(loc: string): string {
+  return loc.startsWith('r:') ? loc.slice(2) : `stack+${loc.slice(2)}`;
+}
+
+export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnFunction[], arch: string, opts: ExtractOptions = {}): Promise<StaticSyscalls> {
+  if (!extractionSupported(arch)) throw new Error(`syscall extraction for ${arch} is not supported yet (amd64 and arm64 are)`);
+  const spec = arch === 'amd64' ? amd64Spec(opts.x86) : arm64Spec();
+  const byEntry = new Map<number, number>();
+  functions.forEach((f, i) => {
+    if (!byEntry.has(f.entry)) byEntry.set(f.entry, i);
+  });
+  const restartEntries = new Set(functions.filter((f) => RESTARTS.has(f.name.replace(/\.abi0$/, ''))).map((f) => f.entry));
+  const facts: ProgramFacts = {
+    calleeArgs: (t) => {
+      const i = byEntry.get(t);
+      const a = i === undefined ? undefined : functions[i]?.args;
+      return a === undefined || a < 0 ? null : a;
+    },
+    restarts: (t) => restartEntries.has(t),
+  };
+
+  // Pass 1: kernel entries and the direct call graph (callee → callers), from the raw bytes.
+  const callers = new Map<number, Set<number>>();
+  const queue: number[] = [];
+  const skipped = { count: 0 };
+  for await (const f of functionCode(obj, functions, { skipped })) {
+    const kernel = spec.scan(f.bytes, f.entry, (target) => {
+      const callee = byEntry.get(target);
+      if (callee === undefined || callee === f.index) return;
+      const set = callers.get(callee) ?? new Set<number>();
+      callers.set(callee, set);
+      set.add(f.index);
+    });
+    if (kernel) queue.push(f.index);
+  }
+
+  const wrappers = new Map<number, Set<string>>(); // function index → trap locations
+  const numbers = new Map<number, Map<string, SyscallSite>>();
+  const unresolved = new Map<string, UnresolvedSite>();
+  const queued = new Set(queue);
+  let analysed = 0;
+  let instructions = 0;
+  const addSite = (nr: number, site: SyscallSite) => {
+    const m = numbers.get(nr) ?? new Map<string, SyscallSite>();
+    numbers.set(nr, m);
+    m.set(`${site.pc}`, site);
+  };
+
+  const globalName = await globalNamer(obj);
+  const reader = new CodeReader(obj);
+
+  while (queue.length) {
+    const fi = queue.shift() as number;
+    queued.delete(fi);
+    const fn = functions[fi] as PclnFunction;
+    const bytes = await reader.read(fn.entry, fn.size);
+    if (!bytes) continue;
+    const code = spec.decode(bytes, fn.entry);
+    analysed++;
+    instructions += code.length;
+    const end = fn.entry + fn.size;
+    const newLocs = new Set<string>();
+
+    const classify = async (v: Val, pc: number, kind: SiteKind, via: string | undefined) => {
+      for (const atom of v) {
+        if (atom.startsWith('c:')) {
+          const nr = Number(BigInt(atom.slice(2)));
+          const site: SyscallSite = { function: fn.name, pc, kind };
+          if (via) site.via = via;
+          addSite(nr, site);
+        } else if (atom.startsWith('a:')) {
+          newLocs.add(atom.slice(2));
+        } else if (atom.startsWith('g:')) {
+          const [, addrS, bytesS] = atom.split(':');
+          const addr = Number(addrS);
+          const size = Number(bytesS);
+          const g = await staticValue(obj, addr, size);
+          const name = globalName(addr);
+          if (g === null) {
+            unresolved.set(`${pc}:${atom}`, {
+              function: fn.name,
+              pc,
+              why: KNOWN_INDIRECT[fn.name] ?? `trap read from ${name}, which is set at run time (no initial value in the file)`,
+            });
+          } else {
+            const site: SyscallSite = { function: fn.name, pc, kind: 'global', global: name };
+            if (via) site.via = via;
+            addSite(g, site);
+          }
+        } else {
+          const why =
+            KNOWN_INDIRECT[fn.name] ??
+            (atom === 'u' ? 'trap computed at run time (not a constant, an argument or an initialised global)' : `trap is a frame address (${atom})`);
+          unresolved.set(`${pc}`, { function: fn.name, pc, why });
+        }
+      }
+    };
+
+    const pending: Promise<void>[] = [];
+    runDataflow(code, spec.sem, facts, (ins, before) => {
+      if (ins.flow === 'syscall') {
+        pending.push(classify(before.reg(spec.trapReg), ins.addr, 'asm', undefined));
+        return;
+      }
+      const outside = ins.target !== undefined && (ins.target < fn.entry || ins.target >= end);
+      if (!outside || (ins.flow !== 'call' && ins.flow !== 'jump' && ins.flow !== 'branch')) return;
+      const callee = byEntry.get(ins.target as number);
+      if (callee === undefined) return;
+      const locs = wrappers.get(callee);
+      if (!locs) return;
+      const shift = ins.flow === 'call' ? spec.callShift : 0;
+      for (const loc of locs) pending.push(classify(valueAt(before, loc, shift), ins.addr, 'wrapper', (functions[callee] as PclnFunction).name));
+    });
+    await Promise.all(pending);
+
+    // A function that passes its own argument on as the trap is a wrapper: analyse its callers.
+    const locs = wrappers.get(fi) ?? new Set<string>();
+    let grew = false;
+    for (const l of newLocs) {
+      wrappers.set(fi, locs);
+      if (!locs.has(l)) {
+        locs.add(l);
+        grew = true;
+      }
+    }
+    if (grew) {
+      for (const c of callers.get(fi) ?? []) {
+        if (!queued.has(c)) {
+          queued.add(c);
+          queue.push(c);
+        }
+      }
+    }
+  }
+
+  const out = new Map<number, SyscallSite[]>();
+  for (const nr of [...numbers.keys()].sort((a, b) => a - b))
+    out.set(
+      nr,
+      [...(numbers.get(nr) as Map<string, SyscallSite>).values()].sort((a, b) => a.pc - b.pc),
+    );
+  return {
+    arch,
+    numbers: out,
+    unresolved: [...unresolved.values()].sort((a, b) => a.pc - b.pc),
+    wrappers: [...wrappers.entries()]
+      .map(([i, l]) => ({
+        function: (functions[i] as PclnFunction).name,
+        entry: (functions[i] as PclnFunction).entry,
+        trap: [...l].map(locName).sort(),
+        callers: callers.get(i)?.size ?? 0,
+      }))
+      .sort((a, b) => a.function.localeCompare(b.function) || a.entry - b.entry),
+    stats: { functions: functions.length, analysed, instructions, skipped: skipped.count },
+  };
+}
+
+/** The value of a wrapper's trap location at a call: a register, or the caller's stack slot that becomes the callee's entry SP+N. */
+function valueAt(s: State, loc: string, shift: number): Val {
+  if (loc.startsWith('r:')) return s.reg(loc.slice(2));
+  if (s.sp === null) return ['u'];
+  const off = Number(loc.slice(2));
+  return s.load(s.sp + shift + off, 8);
+}
+
+/** The initial value of an N-byte global, or null when the file holds none (.bss) or the address is outside it. */
+async function staticValue(obj: ObjectFile, addr: number, size: number): Promise<number | null> {
+  const sec = obj.sections.find((s: Section) => addr >= s.addr && addr + size <= s.addr + s.size && s.addr !== 0);
+  if (sec && sec.fileSize === 0) return null;
+  if (size !== 4 && size !== 8) return null;
+  const b = await readVA(obj, addr, size);
+  if (!b) return null;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = obj.endian === 'little';
+  return size === 8 ? Number(v.getBigUint64(0, le)) : v.getUint32(0, le);
+}
+
+/** Names addresses by the symbol covering them (unstripped binaries), else by the address. */
+async function globalNamer(obj: ObjectFile): Promise<(addr: number) => string> {
+  const syms = (await obj.hasSymbols()) ? (await obj.symbols()).filter((s) => s.kind !== 'func' && s.value > 0).sort((a, b) => a.value - b.value) : [];
+  return (addr) => {
+    let lo = 0;
+    let hi = syms.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((syms[mid]?.value ?? 0) <= addr) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const s = best >= 0 ? syms[best] : undefined;
+    if (s && (addr < s.value + Math.max(s.size, 1) || s.size === 0)) return addr === s.value ? s.name : `${s.name}+${addr - s.value}`;
+    return `0x${addr.toString(16)}`;
+  };
+}
