@@ -16,8 +16,14 @@
 # toolchains at least that new. Arguments after -- are split on spaces, except that -ldflags=...
 # keeps the rest of the line's words up to the next word starting with -.
 #
-# Cached per binary: a binary is rebuilt only when its program's files, its variant line or its
-# toolchain's version change. GOREADY_TOOLCHAINS="1.19 1.27" limits the toolchains.
+# A program that needs a module beyond the standard library lists it in a file `vendor-from-debian`
+# (`MODULE VERSION` a line, e.g. `golang.org/x/sys v0.3.0`): the module's source is taken from
+# Debian's packaged Go sources under /usr/share/gocode/src (golang-golang-x-sys-dev …) into a
+# vendor/ directory of a temporary copy of the program, which is built with -mod=vendor. Nothing is
+# downloaded and nothing is vendored in the repository.
+#
+# Cached per binary: a binary is rebuilt only when its program's files, its variant line, its
+# vendored sources or its toolchain's version change. GOREADY_TOOLCHAINS="1.19 1.27" limits the toolchains.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,6 +59,31 @@ for prog_dir in "$SRC"/*/; do
   prog=$(basename "$prog_dir")
   [ -f "$prog_dir/variants" ] || die "$prog_dir has no variants file"
   prog_hash=$(cd "$prog_dir" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  build_dir="$prog_dir"
+  mod_flag=()
+  if [ -f "$prog_dir/vendor-from-debian" ]; then
+    build_dir="$OUT/.cache/src-$prog"
+    rm -rf "$build_dir"
+    mkdir -p "$build_dir"
+    cp -r "$prog_dir/." "$build_dir/"
+    mkdir -p "$build_dir/vendor"
+    : >"$build_dir/vendor/modules.txt"
+    while read -r mod ver _; do
+      case "$mod" in '' | '#'*) continue ;; esac
+      src="/usr/share/gocode/src/$mod"
+      [ -f "$src/go.mod" ] || die "$prog/vendor-from-debian: $src/go.mod is missing (bash scripts/setup.sh installs Debian's Go module sources)"
+      mkdir -p "$build_dir/vendor/$(dirname "$mod")"
+      cp -rL "$src" "$build_dir/vendor/$mod"
+      gover_mod=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$src/go.mod" | head -1)
+      {
+        echo "# $mod $ver"
+        echo "## explicit${gover_mod:+; go $gover_mod}"
+        (cd "$build_dir/vendor" && find "$mod" -name '*.go' ! -name '*_test.go' -printf '%h\n' | grep -v /testdata | LC_ALL=C sort -u)
+      } >>"$build_dir/vendor/modules.txt"
+      prog_hash=$(printf '%s\n' "$prog_hash" "$(cd "$src" && find . -type f -name '*.go' -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum | cut -d' ' -f1)" | sha256sum | cut -d' ' -f1)
+    done <"$prog_dir/vendor-from-debian"
+    mod_flag=(-mod=vendor)
+  fi
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in '' | '#'*) continue ;; esac
     read -r -a words <<<"$line"
@@ -95,9 +126,9 @@ for prog_dir in "$SRC"/*/; do
         mkdir -p "$OUT/go$v"
         t=$(now_ms)
         (
-          cd "$prog_dir"
+          cd "$build_dir"
           env GOCACHE="$OUT/.cache/gocache-$v" GOPATH="$OUT/.cache/gopath-$v" "${envs[@]}" \
-            "$go" build -buildvcs=false ${flags[@]+"${flags[@]}"} -o "$out" .
+            "$go" build -buildvcs=false ${mod_flag[@]+"${mod_flag[@]}"} ${flags[@]+"${flags[@]}"} -o "$out" .
         ) || die "go$v build of $prog-$name failed"
         echo "$key" >"$stamp"
         built=$((built + 1))

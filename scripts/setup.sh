@@ -25,6 +25,8 @@ PKGS="$PKGS strace qemu-user binutils-aarch64-linux-gnu binutils-arm-linux-gnuea
 PKGS="$PKGS nftables"
 # goready serve's tests: curl pushes the sh collector's snapshot to the fleet server (postgresql above is its database).
 PKGS="$PKGS curl"
+# golang.org/x/sys sources for the seccomp fixture (its ABI0 syscall wrappers), vendored at build time.
+PKGS="$PKGS golang-golang-x-sys-dev"
 # Real Go module sources whose Debian copyright files carry licence texts labelled by Debian.
 PKGS="$PKGS golang-github-stretchr-testify-dev golang-github-pkg-errors-dev golang-gopkg-yaml.v3-dev golang-github-google-uuid-dev"
 PKGS="$PKGS golang-github-spf13-cobra-dev golang-github-davecgh-go-spew-dev golang-github-hashicorp-golang-lru-dev"
