@@ -14,6 +14,7 @@ import * as lint from './lint.js';
 import { progress } from './progress.js';
 import * as rules from './rules.js';
 import * as sbom from './sbom.js';
+import * as seccomp from './seccomp.js';
 import * as serve from './serve.js';
 import * as size from './size.js';
 import * as targets from './targets.js';
@@ -34,6 +35,7 @@ const COMMANDS: Register[] = [
   atomics.register,
   trace.register,
   serve.register,
+  seccomp.register,
   targets.register,
   completion.register,
 ];

@@ -20,8 +20,11 @@ export interface Hit {
   savingsBytes?: number;
 }
 
-/** A rule's check: a pure function of the facts; null when the rule does not fire. */
-export type Check<I> = (input: I) => Hit | null;
+/**
+ * A rule's check: a pure function of the facts; null when the rule does not fire. A rule that
+ * fires once per thing found (one finding per denied syscall, GR-SECCOMP-002) returns a list.
+ */
+export type Check<I> = (input: I) => Hit | readonly Hit[] | null;
 
 /** A check file's checks, by rule ID: an ID the table lacks (a typo) does not compile. */
 export type Checks<I> = Partial<Record<RuleId, Check<I>>>;

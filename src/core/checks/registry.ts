@@ -3,7 +3,7 @@ import type { SizeFacts } from '../facts/size.js';
 import type { CheckInput } from '../facts/target.js';
 import { buildChecks } from './build.js';
 import { cgroupChecks } from './cgroup.js';
-import { type Check, findingOf } from './check.js';
+import { type Check, findingOf, type Hit } from './check.js';
 import { clockChecks } from './clock.js';
 import { cpuChecks } from './cpu.js';
 import { cryptoChecks } from './crypto.js';
@@ -54,12 +54,14 @@ function run<I>(
     if (rule.command !== command || skip.has(rule.id) || !only(rule)) continue;
     const check = checks[rule.id];
     if (!check) throw new Error(`${rule.id}: no check in the registry`);
-    const hit = check(input);
-    if (!hit) continue;
-    const severity = hit.severity ?? rule.severity;
-    // A programming error, caught by the tests: the table must list every severity a check gives.
-    if (!severitiesOf(rule).includes(severity)) throw new Error(`${rule.id}: severity ${severity} is not among its rule's severities`);
-    out.push(findingOf(rule, hit, subject));
+    const got = check(input);
+    if (!got) continue;
+    for (const hit of Array.isArray(got) ? (got as readonly Hit[]) : [got as Hit]) {
+      const severity = hit.severity ?? rule.severity;
+      // A programming error, caught by the tests: the table must list every severity a check gives.
+      if (!severitiesOf(rule).includes(severity)) throw new Error(`${rule.id}: severity ${severity} is not among its rule's severities`);
+      out.push(findingOf(rule, hit, subject));
+    }
   }
   return out;
 }

@@ -228,6 +228,28 @@ export const RULES = [
     fix: 'The cgo runtime aborts with "runtime/cgo: pthread_create failed: Operation not permitted". Upgrade Docker to ≥ 20.10.10 (and libseccomp), or use an image with glibc < 2.34, or build with CGO_ENABLED=0. --security-opt seccomp=unconfined confirms the cause.',
     refs: ['https://github.com/moby/moby/issues/42680', 'https://github.com/docker-library/official-images/issues/16829'],
   },
+  {
+    id: 'GR-SECCOMP-002',
+    severity: 'high',
+    severities: ['high', 'fatal', 'medium', 'low'],
+    title: 'A seccomp profile denies a syscall the binary needs',
+    area: 'seccomp',
+    command: 'check',
+    summary:
+      'a seccomp profile (`--seccomp-profile`, `seccomp --profile`) denies a syscall the binary can make (a site in its code), every Go program needs, or its loader or container runtime calls; fatal when the runtime cannot survive it, low when Go falls back',
+    fix: 'Allow the syscall in the profile: goready seccomp BINARY --format oci writes one that allows exactly what the binary needs.',
+    refs: ['https://docs.docker.com/engine/security/seccomp/', 'https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#seccomp'],
+  },
+  {
+    id: 'GR-SECCOMP-003',
+    severity: 'info',
+    title: 'A seccomp profile allows syscalls nothing needs',
+    area: 'seccomp',
+    command: 'check',
+    summary: "the profile allows syscalls the binary, Go and the container runtime never make; compared with Docker's default profile",
+    fix: 'Use the profile goready writes (goready seccomp BINARY --format oci): it allows only what is needed.',
+    refs: ['https://github.com/moby/profiles/blob/main/seccomp/default.json'],
+  },
   // cgroup.ts: cgroup CPU and memory limits against the Go runtime's defaults.
   {
     id: 'GR-CGROUP-001',

@@ -1,6 +1,8 @@
 import type { AtomicsSummary } from '../code/atomics.js';
+import type { SeccompProfile } from '../linux/seccomp-profile.js';
 import type { InspectReport } from './binary.js';
 import type { HostSnapshot } from './host.js';
+import type { SeccompReport } from './seccomp.js';
 
 /**
  * What a check sees: the binary's report, a few facts derived from its function table, and
@@ -11,6 +13,15 @@ export interface CheckInput {
   /** Derived from the pclntab function names; null when they were not read. */
   code: CodeFacts | null;
   target: Target | null;
+  /** The binary's syscall set (goready seccomp) and a seccomp profile it will run under; absent unless asked for (check --seccomp-profile). */
+  seccomp?: SeccompInput | null;
+}
+
+export interface SeccompInput {
+  report: SeccompReport;
+  profile: SeccompProfile;
+  /** How the user named the profile: a file name, or docker-default. */
+  name: string;
 }
 
 export interface CodeFacts {

@@ -1,0 +1,52 @@
+import type { X86Decoder } from '../../code/amd64.js';
+import { goFunctions } from '../../code/functions.js';
+import { extractionSupported, extractSyscalls } from '../../code/syscalls.js';
+import { UnsupportedError } from '../../errors.js';
+import { inspect } from '../../facts/inspect.js';
+import type { SeccompReport } from '../../facts/seccomp.js';
+import type { ByteSource } from '../../io/source.js';
+import { openObject } from '../../object/open.js';
+import { buildSeccompReport } from './report.js';
+
+export interface SeccompOptions {
+  /** Name to report as `path`. */
+  path?: string;
+  /** runc (default), crun or none. */
+  runtime?: string;
+  /** Supplies the x86 decoder for amd64 binaries (Node: `() => new X86Decoder(loadIced())`); called only when needed. */
+  x86?: () => X86Decoder;
+}
+
+/** ELF OSABI bytes Go's linker writes for non-Linux ELF targets (cmd/link elf.go). */
+const OSABI: Record<number, string> = { 9: 'freebsd', 12: 'openbsd', 2: 'netbsd', 6: 'solaris' };
+
+/**
+ * The syscalls a Linux Go binary can make, found statically (see core/code/syscalls.ts), as a
+ * report with the evidence for each. Throws UnsupportedError with one line for what it cannot
+ * analyse: not ELF, not Linux, not Go, an architecture without extraction yet.
+ */
+export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {}): Promise<SeccompReport> {
+  const path = opts.path ?? '';
+  const objs = await openObject(src);
+  const first = objs[0];
+  if (!first || objs.length !== 1 || first.obj.format !== 'elf')
+    throw new UnsupportedError(
+      `seccomp is Linux's: this is a ${first ? `${first.obj.format === 'macho' ? 'Mach-O' : first.obj.format.toUpperCase()} binary` : 'file with no object'}, not a Linux ELF one`,
+    );
+  const { obj } = first;
+  const [facts] = await inspect(src, { path });
+  if (!facts) throw new UnsupportedError('no object to analyse');
+  const settings = new Map((facts.buildInfo?.settings ?? []).map((s) => [s.key, s.value]));
+  const goos = settings.get('GOOS') ?? OSABI[(await src.read(7, 1))[0] ?? 0] ?? 'linux';
+  if (goos !== 'linux') throw new UnsupportedError(`seccomp is Linux's: this is a ${goos} binary`);
+  if (!facts.go.isGo) throw new UnsupportedError('not a Go binary (no Go function table or build info)');
+  if (!extractionSupported(obj.arch)) throw new UnsupportedError(`syscall extraction for ${obj.arch} is not supported yet (amd64 and arm64 are)`);
+  const tab = await goFunctions(obj);
+  if (!tab || !tab.functions.length) throw new UnsupportedError('no Go function table (pclntab) to read the code from');
+  const x86 = obj.arch === 'amd64' ? opts.x86?.() : undefined;
+  if (obj.arch === 'amd64' && !x86) throw new Error('amd64 analysis needs an x86 decoder (opts.x86)');
+  const found = await extractSyscalls(obj, tab.functions, obj.arch, x86 ? { x86 } : {});
+  // cgo: recorded in the build settings, or visible as a dynamic loader or the runtime/cgo package's functions.
+  const cgo = settings.get('CGO_ENABLED') === '1' || !facts.linkage.static || tab.functions.some((f) => f.name.startsWith('runtime/cgo.'));
+  return buildSeccompReport({ path, goVersion: facts.go.version, cgo, found, runtime: opts.runtime ?? 'runc' });
+}

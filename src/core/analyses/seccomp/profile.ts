@@ -1,0 +1,29 @@
+import type { SeccompReport } from '../../facts/seccomp.js';
+import { SCMP_ARCH, type SeccompProfile, type SeccompRule } from '../../linux/seccomp-profile.js';
+
+/**
+ * The OCI/Docker seccomp profile for a report: deny by default with EPERM (errno 1, as Docker's
+ * default does), the binary's architecture with the compat architectures Docker's archMap lists
+ * for it, one allow rule for the binary and Go's needs, and one for the container runtime's own
+ * calls, each named in its comment.
+ */
+export function ociProfile(r: SeccompReport): SeccompProfile {
+  const arch = SCMP_ARCH[r.arch];
+  if (!arch) throw new Error(`no seccomp architecture for ${r.arch}`);
+  const own = r.syscalls.filter((s) => s.origin.includes('code') || s.origin.includes('go')).map((s) => s.name);
+  const runtime = r.syscalls.filter((s) => !s.origin.includes('code') && !s.origin.includes('go')).map((s) => s.name);
+  const rules: SeccompRule[] = [
+    {
+      names: own,
+      action: 'SCMP_ACT_ALLOW',
+      comment: `goready: the syscalls ${r.path || 'the binary'} (${r.goVersion ?? 'Go'}, ${r.arch}) can make, found statically, and what every Go program needs`,
+    },
+  ];
+  if (runtime.length)
+    rules.push({
+      names: runtime,
+      action: 'SCMP_ACT_ALLOW',
+      comment: `container runtime ${r.runtime}: calls these itself after loading the filter, before the program starts`,
+    });
+  return { defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: [arch.arch, ...arch.sub], syscalls: rules };
+}
