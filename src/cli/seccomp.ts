@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
-import { errorText } from '../node/files/inspect.js';
+import { errorText, failureText } from '../node/errors.js';
 import { renderFindings } from './check.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
 
@@ -49,29 +49,24 @@ export function register(program: Command, cli: Cli): void {
       const format = flags.format ?? 'text';
       const allowed = profileMode ? ['text', 'json', 'markdown', 'sarif'] : ['text', 'json', 'oci'];
       if (!allowed.includes(format)) cli.fail(`seccomp: --format ${format}: expected ${allowed.join(', ')}${profileMode ? ' with --profile' : ''}`);
-      const { seccompFile, loadProfile } = await import('../node/seccomp/analyse.js');
-      let loaded: ReturnType<typeof loadProfile> | null = null;
-      try {
-        if (flags.profile !== undefined) loaded = loadProfile(flags.profile);
-      } catch (e) {
-        cli.fail(errorText(e));
+      const { seccompFile, checkProfile } = await import('../node/seccomp/analyse.js');
+      if (flags.profile !== undefined) {
+        let findings: Awaited<ReturnType<typeof checkProfile>>;
+        try {
+          findings = await checkProfile(binary, flags.profile, flags.runtime);
+        } catch (e) {
+          cli.fail(failureText(binary, e));
+        }
+        emit(renderFindings(findings, format as 'text', !flags.out && !!process.stdout.isTTY), flags.out);
+        const failOn = flags.failOn ?? 'high';
+        cli.setExitCode(findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
+        return;
       }
       let report: Awaited<ReturnType<typeof seccompFile>>;
       try {
         report = await seccompFile(binary, { runtime: flags.runtime });
       } catch (e) {
-        cli.fail(`${binary}: ${errorText(e)}`);
-      }
-      if (loaded) {
-        const { seccompChecks } = await import('../core/checks/seccomp.js');
-        const { inspectFile } = await import('../node/files/inspect.js');
-        const [facts] = await inspectFile(binary);
-        if (!facts) cli.fail(`${binary}: no object`);
-        const findings = seccompChecks({ binary: facts, code: null, target: null, seccomp: { report, profile: loaded.profile, name: loaded.name } });
-        emit(renderFindings(findings, format as 'text', !flags.out && !!process.stdout.isTTY), flags.out);
-        const failOn = flags.failOn ?? 'high';
-        cli.setExitCode(findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
-        return;
+        cli.fail(failureText(binary, e));
       }
       if (format === 'json') emit(`${JSON.stringify(report, null, 2)}\n`, flags.out);
       else if (format === 'oci') {
@@ -116,7 +111,7 @@ export function register(program: Command, cli: Cli): void {
       try {
         if (flags.binary) staticReport = await seccompFile(flags.binary, { runtime: 'none' });
       } catch (e) {
-        cli.fail(`${flags.binary}: ${errorText(e)}`);
+        cli.fail(failureText(flags.binary as string, e));
       }
       let result: Awaited<ReturnType<typeof rec.recordSyscalls>>;
       try {

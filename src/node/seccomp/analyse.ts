@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { analyseSeccomp, type SeccompOptions } from '../../core/analyses/seccomp/analyse.js';
+import type { Finding } from '../../core/checks/finding.js';
+import { seccompChecks } from '../../core/checks/seccomp.js';
 import { X86Decoder } from '../../core/code/amd64.js';
+import { InputError } from '../../core/errors.js';
 import type { SeccompReport } from '../../core/facts/seccomp.js';
+import type { SeccompInput } from '../../core/facts/target.js';
 import { DOCKER_DEFAULT } from '../../core/linux/docker-default.js';
 import { asProfile, ProfileError, type SeccompProfile } from '../../core/linux/seccomp-profile.js';
 import { loadIced } from '../code/iced.js';
-import { errorText, FileSource } from '../files/inspect.js';
+import { errorText } from '../errors.js';
+import { FileSource, inspectFile } from '../files/inspect.js';
 
 /** `goready seccomp FILE`'s analysis of a file on disk; iced-x86 is loaded only for amd64 binaries. */
 export async function seccompFile(path: string, opts: Omit<SeccompOptions, 'x86' | 'path'> = {}): Promise<SeccompReport> {
@@ -24,13 +29,28 @@ export function loadProfile(spec: string): { profile: SeccompProfile; name: stri
   try {
     text = readFileSync(spec, 'utf8');
   } catch (e) {
-    throw new Error(`${spec}: ${errorText(e)}`);
+    throw new InputError(spec, errorText(e));
   }
   try {
     return { profile: asProfile(JSON.parse(text)), name: spec };
   } catch (e) {
-    if (e instanceof SyntaxError) throw new Error(`${spec}: not JSON: ${e.message}`);
-    if (e instanceof ProfileError) throw new Error(`${spec}: ${e.message}`);
+    if (e instanceof SyntaxError) throw new InputError(spec, `not JSON: ${e.message}`);
+    if (e instanceof ProfileError) throw new InputError(spec, e.message);
     throw e;
   }
+}
+
+/** What the seccomp checks need for one binary on disk: its syscall set (named `shownAs`) and the profile. */
+export async function seccompInput(file: string, profile: { profile: SeccompProfile; name: string }, shownAs = file, runtime = 'runc'): Promise<SeccompInput> {
+  const report = await seccompFile(file, { runtime });
+  return { report: { ...report, path: shownAs }, profile: profile.profile, name: profile.name };
+}
+
+/** `goready seccomp BINARY --profile SPEC`: GR-SECCOMP-002/003 for the binary under that profile. */
+export async function checkProfile(file: string, spec: string, runtime = 'runc'): Promise<Finding[]> {
+  const profile = loadProfile(spec);
+  const seccomp = await seccompInput(file, profile, file, runtime);
+  const [binary] = await inspectFile(file);
+  if (!binary) throw new InputError(file, 'no object to check');
+  return seccompChecks({ binary, code: null, target: null, seccomp });
 }
