@@ -15,7 +15,7 @@ export interface FunctionCode {
  * Bytes read from the file at a time. Functions are visited in address order, so one window serves
  * thousands of them and a 300 MB binary costs a few hundred reads, never the whole file in memory.
  */
-const WINDOW = 4 << 20;
+const WINDOW = 1 << 20;
 /** Larger functions are read on their own: real Go functions stay far below this, crafted sizes do not. */
 const MAX_FUNCTION = 64 << 20;
 

@@ -159,20 +159,19 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
     restarts: (t) => restartEntries.has(t),
   };
 
-  // Pass 1: kernel entries and the direct call graph (callee → callers), from the raw bytes.
-  const callers = new Map<number, Set<number>>();
+  // Pass 1: kernel entries and the direct call graph, from the raw bytes. Edges are kept as packed
+  // (caller, callee) pairs — a large binary has millions of calls — and indexed by callee afterwards.
+  const edges = new EdgeList();
   const queue: number[] = [];
   const skipped = { count: 0 };
   for await (const f of functionCode(obj, functions, { skipped })) {
     const kernel = spec.scan(f.bytes, f.entry, (target) => {
       const callee = byEntry.get(target);
-      if (callee === undefined || callee === f.index) return;
-      const set = callers.get(callee) ?? new Set<number>();
-      callers.set(callee, set);
-      set.add(f.index);
+      if (callee !== undefined && callee !== f.index) edges.add(f.index, callee);
     });
     if (kernel) queue.push(f.index);
   }
+  const callers = edges.byCallee(functions.length);
 
   const wrappers = new Map<number, Set<string>>(); // function index → trap locations
   const numbers = new Map<number, Map<string, SyscallSite>>();
@@ -264,7 +263,7 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
       }
     }
     if (grew) {
-      for (const c of callers.get(fi) ?? []) {
+      for (const c of callers.of(fi)) {
         if (!queued.has(c)) {
           queued.add(c);
           queue.push(c);
@@ -288,11 +287,46 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
         function: (functions[i] as PclnFunction).name,
         entry: (functions[i] as PclnFunction).entry,
         trap: [...l].map(locName).sort(),
-        callers: callers.get(i)?.size ?? 0,
+        callers: new Set(callers.of(i)).size,
       }))
       .sort((a, b) => a.function.localeCompare(b.function) || a.entry - b.entry),
     stats: { functions: functions.length, analysed, instructions, skipped: skipped.count },
   };
+}
+
+/** Direct calls as packed (caller, callee) index pairs, growing by doubling. */
+class EdgeList {
+  private pairs = new Int32Array(1 << 16);
+  private n = 0;
+
+  add(caller: number, callee: number): void {
+    if (this.n * 2 + 2 > this.pairs.length) {
+      const bigger = new Int32Array(this.pairs.length * 2);
+      bigger.set(this.pairs);
+      this.pairs = bigger;
+    }
+    this.pairs[this.n * 2] = caller;
+    this.pairs[this.n * 2 + 1] = callee;
+    this.n++;
+  }
+
+  /** Callers grouped by callee (a counting sort into one array). */
+  byCallee(functions: number): { of(callee: number): Int32Array } {
+    const start = new Int32Array(functions + 1);
+    for (let i = 0; i < this.n; i++) {
+      const k = (this.pairs[i * 2 + 1] as number) + 1;
+      start[k] = (start[k] as number) + 1;
+    }
+    for (let f = 0; f < functions; f++) start[f + 1] = (start[f + 1] as number) + (start[f] as number);
+    const fill = start.slice(0, functions);
+    const list = new Int32Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const callee = this.pairs[i * 2 + 1] as number;
+      list[(fill[callee] as number)++] = this.pairs[i * 2] as number;
+    }
+    this.pairs = new Int32Array(0);
+    return { of: (callee) => list.subarray(start[callee] as number, start[callee + 1] as number) };
+  }
 }
 
 /** The value of a wrapper's trap location at a call: a register, or the caller's stack slot that becomes the callee's entry SP+N. */

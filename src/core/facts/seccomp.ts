@@ -16,11 +16,11 @@ export interface SeccompSyscall {
   sites: SeccompSite[];
   /** Why it is in the set though no site (or not only a site) shows it: Go's own needs, the container runtime's. */
   reason?: string;
-  /** code: a site in the binary passes it; go: every Go program needs it; container: the container runtime calls it after loading the filter. */
+  /** code: a site in the binary passes it; go: every Go program needs it; loader: the dynamic loader calls it before Go's code runs; container: the container runtime calls it after loading the filter. */
   origin: SyscallOrigin[];
 }
 
-export type SyscallOrigin = 'code' | 'go' | 'container';
+export type SyscallOrigin = 'code' | 'go' | 'loader' | 'container';
 
 /** `goready seccomp BINARY --format json`; described by schema/seccomp-report.schema.json. */
 export interface SeccompReport {
@@ -65,6 +65,21 @@ export const GO_NEEDS: readonly Need[] = [
   { name: 'exit_group', reason: 'runtime.exit ends the process with it; a profile denying it traps the container in an exit loop (moby#40205)' },
   { name: 'exit', reason: 'runtime.exitThread ends OS threads with it' },
   { name: 'futex', reason: 'the scheduler parks and wakes OS threads with futex' },
+];
+
+/**
+ * What glibc's dynamic loader calls while it maps a program (and its libraries) before Go's code
+ * runs, for binaries with an interpreter (PIE, cgo). Seen under strace on Debian bookworm (glibc
+ * 2.36) loading a Go PIE: brk, mmap, access (ld.so.preload), arch_prctl, set_tid_address,
+ * set_robust_list, rseq, mprotect; loading libraries adds openat, read, pread64, newfstatat, close,
+ * munmap. Another loader version may call more: record the real start (goready seccomp record).
+ */
+export const LOADER_NEEDS: readonly Need[] = [
+  ...['access', 'brk', 'close', 'mmap', 'mprotect', 'munmap', 'newfstatat', 'openat', 'pread64', 'read', 'rseq', 'set_robust_list', 'set_tid_address'].map(
+    (name) => ({ name, reason: 'the dynamic loader (ld.so) calls it while loading the program, before Go starts' }),
+  ),
+  { name: 'arch_prctl', reason: 'the dynamic loader (ld.so) sets its thread pointer with it before Go starts', arches: ['amd64'] },
+  { name: 'fstat', reason: 'the dynamic loader (ld.so) calls it while loading libraries, before Go starts', arches: ['arm64'] },
 ];
 
 /** What a container runtime calls itself after loading the filter, before the program's execve. */

@@ -46,7 +46,7 @@ export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {})
   const x86 = obj.arch === 'amd64' ? opts.x86?.() : undefined;
   if (obj.arch === 'amd64' && !x86) throw new Error('amd64 analysis needs an x86 decoder (opts.x86)');
   const found = await extractSyscalls(obj, tab.functions, obj.arch, x86 ? { x86 } : {});
-  // cgo: recorded in the build settings, or visible as a dynamic loader or the runtime/cgo package's functions.
-  const cgo = settings.get('CGO_ENABLED') === '1' || !facts.linkage.static || tab.functions.some((f) => f.name.startsWith('runtime/cgo.'));
-  return buildSeccompReport({ path, goVersion: facts.go.version, cgo, found, runtime: opts.runtime ?? 'runc' });
+  // cgo: recorded in the build settings, or visible as shared libraries needed or the runtime/cgo package's functions.
+  const cgo = settings.get('CGO_ENABLED') === '1' || facts.linkage.needed.length > 0 || tab.functions.some((f) => f.name.startsWith('runtime/cgo.'));
+  return buildSeccompReport({ path, goVersion: facts.go.version, cgo, interpreter: facts.linkage.interpreter, found, runtime: opts.runtime ?? 'runc' });
 }

@@ -10,13 +10,13 @@ import { SCMP_ARCH, type SeccompProfile, type SeccompRule } from '../../linux/se
 export function ociProfile(r: SeccompReport): SeccompProfile {
   const arch = SCMP_ARCH[r.arch];
   if (!arch) throw new Error(`no seccomp architecture for ${r.arch}`);
-  const own = r.syscalls.filter((s) => s.origin.includes('code') || s.origin.includes('go')).map((s) => s.name);
-  const runtime = r.syscalls.filter((s) => !s.origin.includes('code') && !s.origin.includes('go')).map((s) => s.name);
+  const own = r.syscalls.filter((s) => !(s.origin.length === 1 && s.origin[0] === 'container')).map((s) => s.name);
+  const runtime = r.syscalls.filter((s) => s.origin.length === 1 && s.origin[0] === 'container').map((s) => s.name);
   const rules: SeccompRule[] = [
     {
       names: own,
       action: 'SCMP_ACT_ALLOW',
-      comment: `goready: the syscalls ${r.path || 'the binary'} (${r.goVersion ?? 'Go'}, ${r.arch}) can make, found statically, and what every Go program needs`,
+      comment: `goready: the syscalls ${r.path || 'the binary'} (${r.goVersion ?? 'Go'}, ${r.arch}) can make, found statically, and what every Go program (and its loader) needs`,
     },
   ];
   if (runtime.length)

@@ -3,7 +3,7 @@ import { SCMP_ARCH, type SeccompProfile, type SeccompRule } from '../../linux/se
 
 /** What a run observed against what the binary's code can call (its sites and Go's needs). */
 export function compareRecording(staticReport: SeccompReport, rec: Recording): RecordingDiff {
-  const known = new Set(staticReport.syscalls.filter((s) => s.origin.includes('code') || s.origin.includes('go')).map((s) => s.name));
+  const known = new Set(staticReport.syscalls.filter((s) => !(s.origin.length === 1 && s.origin[0] === 'container')).map((s) => s.name));
   const seen = new Set(rec.syscalls.map((s) => s.name));
   return {
     missing: [...seen].filter((n) => !known.has(n)).sort(),

@@ -1,11 +1,13 @@
 import type { StaticSyscalls } from '../../code/syscalls.js';
-import { GO_NEEDS, RUNTIME_NEEDS, type SeccompReport, type SeccompSyscall, type SyscallOrigin } from '../../facts/seccomp.js';
+import { GO_NEEDS, LOADER_NEEDS, RUNTIME_NEEDS, type SeccompReport, type SeccompSyscall, type SyscallOrigin } from '../../facts/seccomp.js';
 import { syscallTable } from '../../linux/syscalls.js';
 
 export interface ReportInput {
   path: string;
   goVersion: string | null;
   cgo: boolean;
+  /** The binary's PT_INTERP (a dynamic loader runs first), or null for static binaries. */
+  interpreter: string | null;
   found: StaticSyscalls;
   /** runc, crun, or none. */
   runtime: string;
@@ -39,6 +41,7 @@ export function buildSeccompReport(input: ReportInput): SeccompReport {
     byName.set(name, s);
   };
   for (const n of GO_NEEDS) if (!n.arches || n.arches.includes(found.arch)) add(n.name, n.reason, 'go');
+  if (input.interpreter) for (const n of LOADER_NEEDS) if (!n.arches || n.arches.includes(found.arch)) add(n.name, n.reason, 'loader');
   const rt = RUNTIME_NEEDS[input.runtime];
   if (rt) for (const name of rt.names) if (!byName.has(name)) add(name, `container runtime ${rt.runtime} calls it after loading the filter`, 'container');
 
@@ -51,6 +54,10 @@ export function buildSeccompReport(input: ReportInput): SeccompReport {
   if (nf.length)
     notes.push(`syscall wrappers with no direct caller (their traps can only arrive through function values): ${nf.map((w) => w.function).join(', ')}`);
   if (found.stats.skipped) notes.push(`${found.stats.skipped} functions of the pclntab have no code bytes in the file and were not read`);
+  if (input.interpreter)
+    notes.push(
+      `dynamically linked: the loader ${input.interpreter} runs before Go's code; its calls (glibc 2.36's ld.so as measured) are included as origin "loader"`,
+    );
   if (rt) notes.push(`--runtime ${rt.runtime}: the runtime's own calls come from ${rt.source}`);
 
   return {
