@@ -29,6 +29,9 @@ const RUNTIMES = ['runc', 'crun', 'none'];
  * counts what a process really calls, with bpftrace.
  */
 export function register(program: Command, cli: Cli): void {
+  // `seccomp record` has options named like seccomp's own (--format, --out): they must belong to
+  // the command they follow, which commander does only with positional options from the root down.
+  program.enablePositionalOptions();
   const cmd = program
     .command('seccomp')
     .description(

@@ -91,6 +91,27 @@ function waitFor(file: string, needle: string, child: ChildProcess, timeoutMs: n
   });
 }
 
+/** Waits until a process is stopped (state T in /proc/PID/stat). */
+function stopped(pid: number, child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const tick = () => {
+      let state = '';
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      } catch {
+        // Not there yet, or gone: the exit check below decides.
+      }
+      if (state === 'T') return resolve();
+      if (child.exitCode !== null) return reject(new Error(`the command exited (status ${child.exitCode}) before recording started`));
+      if (Date.now() - start > 10_000) return reject(new Error('the start gate did not stop'));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
 const exited = (c: ChildProcess) => new Promise<number | null>((res) => (c.exitCode !== null ? res(c.exitCode) : c.once('exit', (code) => res(code))));
 
 export async function recordSyscalls(opts: RecordOptions): Promise<RecordResult> {
@@ -112,16 +133,17 @@ export async function recordSyscalls(opts: RecordOptions): Promise<RecordResult>
   process.on('SIGINT', onSigint);
   try {
     if (opts.command?.length) {
-      // A gate: the command's pid exists (a shell waiting on fd 3) before bpftrace attaches, and it
-      // execs the command only once counting is exact, so nothing before its execve is missed.
+      // A gate: a shell that stops itself, so the command's pid exists before bpftrace attaches; once
+      // counting is exact it gets SIGCONT and its next syscall is the command's execve (measured).
       const [cmd, ...args] = opts.command;
-      target = spawn('/bin/sh', ['-c', 'read _ <&3; exec 3<&-; exec "$0" "$@"', cmd as string, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+      target = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', cmd as string, ...args], { stdio: 'inherit' });
       await new Promise<void>((res, rej) => {
         target?.once('spawn', res);
         target?.once('error', rej);
       });
       pid = target.pid as number;
-      noise.push('the start gate (/bin/sh) closes fd 3 and calls execve before the command runs');
+      await stopped(pid, target);
+      noise.push('the start gate (/bin/sh, stopped until the probes are attached) calls execve to start the command');
     } else if (opts.pid) {
       pid = opts.pid;
       try {
@@ -148,7 +170,7 @@ export async function recordSyscalls(opts: RecordOptions): Promise<RecordResult>
     opts.onAttached?.(pid);
     let exitCode: number | null = null;
     if (target) {
-      (target.stdio[3] as NodeJS.WritableStream).end('\n');
+      process.kill(pid, 'SIGCONT');
       exitCode = await exited(target);
       // The sched_process_exit probe has fired; if bpftrace is still up (a descendant outlived it), stop it.
       if (tracer.exitCode === null) tracer.kill('SIGINT');
