@@ -1,7 +1,7 @@
 import type { X86Decoder } from '../../code/amd64.js';
 import { goFunctions } from '../../code/functions.js';
 import { extractionSupported, extractSyscalls } from '../../code/syscalls.js';
-import { UnsupportedError } from '../../errors.js';
+import { damageText, UnsupportedError } from '../../errors.js';
 import { inspect } from '../../facts/inspect.js';
 import type { SeccompReport } from '../../facts/seccomp.js';
 import type { ByteSource } from '../../io/source.js';
@@ -39,6 +39,9 @@ export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {})
   const settings = new Map((facts.buildInfo?.settings ?? []).map((s) => [s.key, s.value]));
   const goos = settings.get('GOOS') ?? OSABI[(await src.read(7, 1))[0] ?? 0] ?? 'linux';
   if (goos !== 'linux') throw new UnsupportedError(`seccomp is Linux's: this is a ${goos} binary`);
+  // A damaged binary is reported as such (exit 2), not analysed from what happens to be readable.
+  const damage = facts.damage[0];
+  if (damage) throw new UnsupportedError(damageText(damage));
   if (!facts.go.isGo) throw new UnsupportedError('not a Go binary (no Go function table or build info)');
   if (!extractionSupported(obj.arch)) throw new UnsupportedError(`syscall extraction for ${obj.arch} is not supported yet (amd64 and arm64 are)`);
   const tab = await goFunctions(obj);
