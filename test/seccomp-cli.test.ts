@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { analyseSeccomp } from '../src/core/analyses/seccomp/analyse.js';
 import { X86Decoder } from '../src/core/code/amd64.js';
+import type { SeccompReport } from '../src/core/facts/seccomp.js';
 import { BytesSource } from '../src/core/io/source.js';
 import type { SeccompProfile } from '../src/core/linux/seccomp-profile.js';
 import { loadIced } from '../src/node/code/iced.js';
@@ -35,8 +36,9 @@ describe('goready seccomp: output formats', () => {
       const r = goready(['seccomp', file, '--format', 'json']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const report = JSON.parse(r.stdout);
-      if (!validate(report)) throw new Error(ajv.errorsText(validate.errors));
+      const raw: unknown = JSON.parse(r.stdout);
+      if (!validate(raw)) throw new Error(ajv.errorsText(validate.errors));
+      const report = raw as SeccompReport;
       expect(report.path).toBe(file);
       expect(report.syscalls.length).toBeGreaterThan(40);
       for (const s of report.syscalls) if (!s.origin.includes('code')) expect(s.reason).toBeTruthy();
@@ -71,7 +73,9 @@ describe('goready seccomp: output formats', () => {
     const r = JSON.parse(goready(['seccomp', entry('linux-amd64-cgo').file, '--format', 'json']).stdout);
     expect(r.cgo).toBe(true);
     expect(r.notes.join('\n')).toMatch(/cgo binary: .*cannot be seen statically.*goready seccomp record/);
-    expect(r.syscalls.find((s: { name: string }) => s.name === 'set_robust_list')?.origin).toEqual(['loader']);
+    const origin = (n: string) => r.syscalls.find((s: { name: string }) => s.name === n)?.origin;
+    expect(origin('set_robust_list')).toEqual(['loader', 'libc']);
+    expect(origin('clone3')).toEqual(['libc']);
   });
 });
 

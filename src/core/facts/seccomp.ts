@@ -16,11 +16,11 @@ export interface SeccompSyscall {
   sites: SeccompSite[];
   /** Why it is in the set though no site (or not only a site) shows it: Go's own needs, the container runtime's. */
   reason?: string;
-  /** code: a site in the binary passes it; go: every Go program needs it; loader: the dynamic loader calls it before Go's code runs; container: the container runtime calls it after loading the filter. */
+  /** code: a site in the binary passes it; go: every Go program needs it; loader: the dynamic loader calls it before Go's code runs; libc: glibc calls it for cgo's threads; container: the container runtime calls it after loading the filter. */
   origin: SyscallOrigin[];
 }
 
-export type SyscallOrigin = 'code' | 'go' | 'loader' | 'container';
+export type SyscallOrigin = 'code' | 'go' | 'loader' | 'libc' | 'container';
 
 /** `goready seccomp BINARY --format json`; described by schema/seccomp-report.schema.json. */
 export interface SeccompReport {
@@ -80,6 +80,20 @@ export const LOADER_NEEDS: readonly Need[] = [
   ),
   { name: 'arch_prctl', reason: 'the dynamic loader (ld.so) sets its thread pointer with it before Go starts', arches: ['amd64'] },
   { name: 'fstat', reason: 'the dynamic loader (ld.so) calls it while loading libraries, before Go starts', arches: ['arm64'] },
+];
+
+/**
+ * What glibc itself calls for a cgo binary's threads, whatever the C code does: pthread_create
+ * makes threads with clone3 (glibc ≥ 2.34; it falls back to clone only on ENOSYS, so EPERM is
+ * fatal: "runtime/cgo: pthread_create failed"), registers each with set_robust_list and rseq and
+ * guards its stack with mprotect; getrlimit is prlimit64. Measured under strace on Debian's restic,
+ * rclone and runc (glibc 2.36).
+ */
+export const LIBC_NEEDS: readonly Need[] = [
+  { name: 'clone3', reason: 'glibc ≥ 2.34 creates cgo threads with clone3 and falls back to clone only on ENOSYS' },
+  ...['set_robust_list', 'rseq'].map((name) => ({ name, reason: 'glibc registers every new thread with it (cgo)' })),
+  { name: 'mprotect', reason: "glibc guards each cgo thread's stack with it" },
+  { name: 'prlimit64', reason: 'glibc implements getrlimit/setrlimit with it (cgo)' },
 ];
 
 /** What a container runtime calls itself after loading the filter, before the program's execve. */

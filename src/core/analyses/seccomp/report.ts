@@ -1,5 +1,5 @@
 import type { StaticSyscalls } from '../../code/syscalls.js';
-import { GO_NEEDS, LOADER_NEEDS, RUNTIME_NEEDS, type SeccompReport, type SeccompSyscall, type SyscallOrigin } from '../../facts/seccomp.js';
+import { GO_NEEDS, LIBC_NEEDS, LOADER_NEEDS, RUNTIME_NEEDS, type SeccompReport, type SeccompSyscall, type SyscallOrigin } from '../../facts/seccomp.js';
 import { syscallTable } from '../../linux/syscalls.js';
 
 export interface ReportInput {
@@ -42,13 +42,14 @@ export function buildSeccompReport(input: ReportInput): SeccompReport {
   };
   for (const n of GO_NEEDS) if (!n.arches || n.arches.includes(found.arch)) add(n.name, n.reason, 'go');
   if (input.interpreter) for (const n of LOADER_NEEDS) if (!n.arches || n.arches.includes(found.arch)) add(n.name, n.reason, 'loader');
+  if (input.cgo) for (const n of LIBC_NEEDS) add(n.name, n.reason, 'libc');
   const rt = RUNTIME_NEEDS[input.runtime];
   if (rt) for (const name of rt.names) if (!byName.has(name)) add(name, `container runtime ${rt.runtime} calls it after loading the filter`, 'container');
 
   const notes: string[] = [];
   if (input.cgo)
     notes.push(
-      "cgo binary: the Go part's syscalls are exact, but the C code it links (libc and the C libraries) makes syscalls no Go site shows and that cannot be seen statically; run the workload under `goready seccomp record -- CMD` (or strace -f) and add what it observes",
+      "cgo binary: the Go part's syscalls are exact and glibc's thread set-up is included (origin libc), but the C code it links makes syscalls no Go site shows and that cannot be seen statically; run the workload under `goready seccomp record -- CMD` (or strace -f) and add what it observes",
     );
   const nf = found.wrappers.filter((w) => w.callers === 0);
   if (nf.length)
