@@ -109,3 +109,21 @@ node -e '
 
 echo "== goready trace http: overhead on a traced server vs the same server untraced (wrk)"
 if [ "$(id -u)" = 0 ]; then node bench/trace.mjs; else echo "bench: the trace overhead needs root (uprobes): sudo npm run bench"; fi
+
+# seccomp: the static syscall scan against the step go2seccomp's method starts from (a full
+# disassembly with go tool objdump, which needs a symbol table: the largest unstripped binary).
+echo "== seccomp --format json vs go tool objdump on $(basename "$LARGEST")"
+hyperfine -N --output=null --warmup 1 --runs 5 --export-json "$TMP/seccomp.json" \
+  "$GR seccomp --format json -o /dev/null $LARGEST" "$GO tool objdump $LARGEST" >/dev/null
+ratio "$TMP/seccomp.json" "seccomp --format json" 0.25
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+  const [g, p] = r; console.log(`   CPU time (user+sys): goready ${((g.user + g.system) * 1000).toFixed(0)} ms, go tool objdump ${((p.user + p.system) * 1000).toFixed(0)} ms, ratio ${((g.user + g.system) / (p.user + p.system)).toFixed(2)}x`);' "$TMP/seccomp.json"
+BIGGEST=$(ls -S "$CORPUS/debian/rclone" "$LARGEST" 2>/dev/null | head -1)
+echo "== seccomp peak RSS on $(basename "$BIGGEST") ($(stat -c %s "$BIGGEST") bytes)"
+python3 - "$BIGGEST" <<'PY'
+import resource, subprocess, sys
+subprocess.run(["node", "dist/cli/main.js", "seccomp", "--format", "json", "-o", "/dev/null", sys.argv[1]], check=True)
+kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"seccomp peak RSS: {kb / 1024:.1f} MB (goal <= 200 MB)")
+PY

@@ -1,5 +1,5 @@
 import type { Instruction } from './instruction.js';
-import { State } from './values.js';
+import { type RegisterFile, State } from './values.js';
 
 /** What an architecture's instruction semantics need to know about the rest of the program. */
 export interface ProgramFacts {
@@ -16,8 +16,8 @@ export interface ProgramFacts {
 export interface Semantics {
   /** Entry-relative offset where stack arguments start (after the return address on x86). */
   readonly argBase: number;
-  /** The general-purpose register families, for states where everything is unknown. */
-  readonly gprs: readonly string[];
+  /** The general-purpose register families the analysis tracks. */
+  readonly registers: RegisterFile;
   /** Applies an instruction's effect to the state (the state before it is what hooks see). */
   step(s: State, ins: Instruction, facts: ProgramFacts): void;
 }
@@ -31,15 +31,16 @@ interface Block {
   in: State | null;
 }
 
-/**
- * Forward data flow over one function's control-flow graph: blocks from the decoded instructions,
- * states joined at merges until nothing changes, then `visit(ins, stateBefore)` once for every
- * instruction of every reached block. Blocks only reachable through indirect jumps (switch
- * tables) start from the join of the states at those jumps; blocks reached no other way start
- * from an all-unknown state, so nothing is skipped.
- */
-export function runDataflow(code: readonly Instruction[], sem: Semantics, facts: ProgramFacts, visit: (ins: Instruction, before: State) => void): void {
-  if (!code.length) return;
+/** The basic blocks of one function. */
+export interface Cfg {
+  code: readonly Instruction[];
+  blocks: Block[];
+  /** Blocks ending in an indirect jump (switch tables). */
+  indirect: number[];
+}
+
+/** Basic blocks: leaders are the entry, branch targets, and whatever follows a control transfer. */
+export function buildCfg(code: readonly Instruction[], facts: ProgramFacts): Cfg {
   const first = code[0] as Instruction;
   const last = code[code.length - 1] as Instruction;
   const lo = first.addr;
@@ -48,7 +49,6 @@ export function runDataflow(code: readonly Instruction[], sem: Semantics, facts:
   for (let i = 0; i < code.length; i++) index.set((code[i] as Instruction).addr, i);
   const inside = (t: number | undefined): t is number => t !== undefined && t >= lo && t < hi && index.has(t);
 
-  // Leaders: the entry, branch targets, and whatever follows a control transfer.
   const leaders = new Set<number>([0]);
   for (let i = 0; i < code.length; i++) {
     const ins = code[i] as Instruction;
@@ -91,7 +91,43 @@ export function runDataflow(code: readonly Instruction[], sem: Semantics, facts:
         break;
     }
   }
+  return { code, blocks, indirect };
+}
 
+/**
+ * Each block on its own, from a state where nothing is known and SP is 0 at the block's start:
+ * `visit` sees what the block itself computes. A value it finds constant is exact whatever flows
+ * in, so most syscall sites (`MOV $n, AX; CALL`) are settled without the whole-function fixpoint.
+ */
+export function runLocal(cfg: Cfg, sem: Semantics, facts: ProgramFacts, visit: (ins: Instruction, before: State) => void): void {
+  for (const blk of cfg.blocks) {
+    const s = State.unknown(sem.registers, Number.POSITIVE_INFINITY);
+    s.sp = 0;
+    for (let i = blk.from; i < blk.to; i++) {
+      const ins = cfg.code[i] as Instruction;
+      visit(ins, s);
+      sem.step(s, ins, facts);
+    }
+  }
+}
+
+/**
+ * Forward data flow over one function's control-flow graph: blocks from the decoded instructions,
+ * states joined at merges until nothing changes, then `visit(ins, stateBefore)` once for every
+ * instruction of every reached block. Blocks only reachable through indirect jumps (switch
+ * tables) start from the join of the states at those jumps; blocks reached no other way start
+ * from an all-unknown state, so nothing is skipped.
+ */
+export function runDataflow(
+  code: readonly Instruction[],
+  sem: Semantics,
+  facts: ProgramFacts,
+  visit: (ins: Instruction, before: State) => void,
+  cfg?: Cfg,
+): void {
+  if (!code.length) return;
+  const { blocks, indirect } = cfg ?? buildCfg(code, facts);
+  for (const b of blocks) b.in = null;
   const out = new Map<number, State>();
   const run = (b: number, visitIns: boolean): State => {
     const blk = blocks[b] as Block;
@@ -120,6 +156,7 @@ export function runDataflow(code: readonly Instruction[], sem: Semantics, facts:
         const nb = blocks[n] as Block;
         let grew = false;
         if (!nb.in) {
+          // `s` is kept (for switch-table seeding) and never changed again, so successors copy it.
           nb.in = s.clone();
           grew = true;
         } else grew = nb.in.joinFrom(s);
@@ -130,7 +167,7 @@ export function runDataflow(code: readonly Instruction[], sem: Semantics, facts:
       }
     }
   };
-  (blocks[0] as Block).in = new State(sem.argBase);
+  (blocks[0] as Block).in = new State(sem.registers, sem.argBase);
   solve([0]);
   const unreached = () => blocks.map((_, b) => b).filter((b) => !(blocks[b] as Block).in);
   const rest = unreached();
@@ -146,7 +183,7 @@ export function runDataflow(code: readonly Instruction[], sem: Semantics, facts:
     // Without indirect jumps such blocks are dead (the fall-through after runtime.morestack, say):
     // they are still visited, from an all-unknown state, but what they compute flows nowhere else.
     if (!seed) frozen = new Set(blocks.map((_, b) => b).filter((b) => (blocks[b] as Block).in));
-    const start = seed ?? State.unknown(sem.argBase, sem.gprs);
+    const start = seed ?? State.unknown(sem.registers, sem.argBase);
     for (const b of rest) (blocks[b] as Block).in = start.clone();
     solve(rest);
   }

@@ -1,8 +1,9 @@
 import type { ProgramFacts, Semantics } from './dataflow.js';
 import type { ImmOperand, Instruction, MemOperand, Operand, RegOperand } from './instruction.js';
-import { constOf, constVal, globalVal, mapConst, narrow, ptrOf, ptrVal, type State, UNKNOWN, union, type Val } from './values.js';
+import { constOf, constVal, globalVal, mapConst, narrow, ptrOf, ptrVal, RegisterFile, type State, UNKNOWN, union, type Val } from './values.js';
 
 const GPRS = Array.from({ length: 31 }, (_, i) => `x${i}`);
+const REGISTERS = new RegisterFile(GPRS);
 /** Go on arm64 keeps g in x28 and the frame pointer in x29 across calls; everything else is the callee's. */
 const PRESERVED = new Set(['x28', 'x29']);
 
@@ -16,6 +17,7 @@ export class Arm64Semantics implements Semantics {
   /** Go's arm64 frames keep the caller's saved-LR slot at 0(RSP); arguments start at 8. */
   readonly argBase = 8;
   readonly gprs = GPRS;
+  readonly registers = REGISTERS;
 
   read(s: State, op: Operand | undefined): Val {
     if (!op) return UNKNOWN;

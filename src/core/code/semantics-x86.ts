@@ -1,6 +1,6 @@
 import type { ProgramFacts, Semantics } from './dataflow.js';
 import type { Instruction, MemOperand, Operand, RegOperand } from './instruction.js';
-import { constOf, constVal, globalVal, isUnknown, mapConst, narrow, ptrOf, ptrVal, type State, UNKNOWN, union, type Val } from './values.js';
+import { constOf, constVal, globalVal, isUnknown, mapConst, narrow, ptrOf, ptrVal, RegisterFile, type State, UNKNOWN, union, type Val } from './values.js';
 
 /**
  * x86 semantics for the constant propagation: moves of constants, registers, stack slots and
@@ -11,6 +11,7 @@ import { constOf, constVal, globalVal, isUnknown, mapConst, narrow, ptrOf, ptrVa
 export class X86Semantics implements Semantics {
   readonly argBase: number;
   readonly gprs: readonly string[];
+  readonly registers: RegisterFile;
   private readonly sp: string;
   private readonly word: number;
   /** Families a call leaves alone: SP, the frame pointer; on amd64 also g (r14) and the GOT base (r15). */
@@ -25,6 +26,7 @@ export class X86Semantics implements Semantics {
         ? ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']
         : ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp'];
     this.preserved = new Set(bits === 64 ? ['rsp', 'rbp', 'r14', 'r15'] : ['esp', 'ebp']);
+    this.registers = new RegisterFile(this.gprs);
   }
 
   /** The value of an operand as the instruction reads it; null for operands with no value (branch targets are immediates). */
@@ -37,7 +39,7 @@ export class X86Semantics implements Semantics {
 
   private readReg(s: State, r: RegOperand): Val {
     if (r.family === this.sp) return s.sp === null ? UNKNOWN : ptrVal(s.sp);
-    if (!this.gprs.includes(r.family)) return UNKNOWN;
+    if (!this.registers.index.has(r.family)) return UNKNOWN;
     return narrow(s.reg(r.family), r.bits);
   }
 
@@ -72,7 +74,7 @@ export class X86Semantics implements Semantics {
         s.sp = ptrOf(v);
         return;
       }
-      if (!this.gprs.includes(op.family)) return;
+      if (!this.registers.index.has(op.family)) return;
       // 32-bit writes zero-extend; 8/16-bit writes merge into the old value, which is not tracked.
       s.setReg(op.family, op.bits >= 32 ? narrow(v, op.bits) : UNKNOWN);
       return;
@@ -90,7 +92,7 @@ export class X86Semantics implements Semantics {
   private clobber(s: State, ins: Instruction): void {
     for (const f of ins.writes) {
       if (f === this.sp) s.sp = null;
-      else if (this.gprs.includes(f)) s.setReg(f, UNKNOWN);
+      else if (this.registers.index.has(f)) s.setReg(f, UNKNOWN);
     }
   }
 

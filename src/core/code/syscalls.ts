@@ -3,7 +3,7 @@ import type { ObjectFile, Section } from '../object/types.js';
 import { readVA } from '../object/types.js';
 import type { X86Decoder } from './amd64.js';
 import { arm64Words, decodeArm64 } from './arm64.js';
-import { type ProgramFacts, runDataflow, type Semantics } from './dataflow.js';
+import { buildCfg, type ProgramFacts, runDataflow, runLocal, type Semantics } from './dataflow.js';
 import { CodeReader, functionCode } from './functions.js';
 import type { Instruction } from './instruction.js';
 import { Arm64Semantics } from './semantics-arm64.js';
@@ -185,16 +185,27 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
     m.set(`${site.pc}`, site);
   };
 
-  const globalName = await globalNamer(obj);
+  let namer: ((addr: number) => string) | null = null;
+  // The symbol table is read only when a trap comes from a global, to name it.
+  const globalName = async (addr: number) => {
+    namer ??= await globalNamer(obj);
+    return namer(addr);
+  };
   const reader = new CodeReader(obj);
+  // Functions are analysed again when a callee turns out to be a wrapper: decode each once.
+  const decoded = new Map<number, Instruction[]>();
 
   while (queue.length) {
     const fi = queue.shift() as number;
     queued.delete(fi);
     const fn = functions[fi] as PclnFunction;
-    const bytes = await reader.read(fn.entry, fn.size);
-    if (!bytes) continue;
-    const code = spec.decode(bytes, fn.entry);
+    let code = decoded.get(fi);
+    if (!code) {
+      const bytes = await reader.read(fn.entry, fn.size);
+      if (!bytes) continue;
+      code = spec.decode(bytes, fn.entry);
+      decoded.set(fi, code);
+    }
     analysed++;
     instructions += code.length;
     const end = fn.entry + fn.size;
@@ -214,7 +225,7 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
           const addr = Number(addrS);
           const size = Number(bytesS);
           const g = await staticValue(obj, addr, size);
-          const name = globalName(addr);
+          const name = await globalName(addr);
           if (g === null) {
             unresolved.set(`${pc}:${atom}`, {
               function: fn.name,
@@ -235,21 +246,42 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
       }
     };
 
-    const pending: Promise<void>[] = [];
-    runDataflow(code, spec.sem, facts, (ins, before) => {
-      if (ins.flow === 'syscall') {
-        pending.push(classify(before.reg(spec.trapReg), ins.addr, 'asm', undefined));
-        return;
-      }
+    // The trap values at this instruction's sites: the SYSCALL/SVC register, or each trap location of a called wrapper.
+    const sitesAt = (ins: Instruction, before: State): { key: string; val: Val; kind: SiteKind; via?: string }[] => {
+      if (ins.flow === 'syscall') return [{ key: `${ins.addr}`, val: before.reg(spec.trapReg), kind: 'asm' }];
       const outside = ins.target !== undefined && (ins.target < fn.entry || ins.target >= end);
-      if (!outside || (ins.flow !== 'call' && ins.flow !== 'jump' && ins.flow !== 'branch')) return;
+      if (!outside || (ins.flow !== 'call' && ins.flow !== 'jump' && ins.flow !== 'branch')) return [];
       const callee = byEntry.get(ins.target as number);
-      if (callee === undefined) return;
-      const locs = wrappers.get(callee);
-      if (!locs) return;
+      const locs = callee === undefined ? undefined : wrappers.get(callee);
+      if (!locs) return [];
       const shift = ins.flow === 'call' ? spec.callShift : 0;
-      for (const loc of locs) pending.push(classify(valueAt(before, loc, shift), ins.addr, 'wrapper', (functions[callee] as PclnFunction).name));
+      const via = (functions[callee as number] as PclnFunction).name;
+      return [...locs].map((loc) => ({ key: `${ins.addr}:${loc}`, val: valueAt(before, loc, shift), kind: 'wrapper' as const, via }));
+    };
+    const pending: Promise<void>[] = [];
+    const cfg = buildCfg(code, facts);
+    // Most sites load the trap right there: settle them block by block, and run the whole-function
+    // fixpoint only when some site's value comes from elsewhere (an argument, a join of paths).
+    const settled = new Set<string>();
+    let needFull = false;
+    runLocal(cfg, spec.sem, facts, (ins, before) => {
+      for (const site of sitesAt(ins, before)) {
+        if (site.val.every((a) => a.startsWith('c:') || a.startsWith('g:'))) {
+          settled.add(site.key);
+          pending.push(classify(site.val, ins.addr, site.kind, site.via));
+        } else needFull = true;
+      }
     });
+    if (needFull)
+      runDataflow(
+        code,
+        spec.sem,
+        facts,
+        (ins, before) => {
+          for (const site of sitesAt(ins, before)) if (!settled.has(site.key)) pending.push(classify(site.val, ins.addr, site.kind, site.via));
+        },
+        cfg,
+      );
     await Promise.all(pending);
 
     // A function that passes its own argument on as the trap is a wrapper: analyse its callers.

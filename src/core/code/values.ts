@@ -43,7 +43,7 @@ export function ptrOf(v: Val): number | null {
 }
 
 export function union(a: Val, b: Val): Val {
-  if (a === b) return a;
+  if (a === b || sameVal(a, b)) return a;
   if (isUnknown(a) || isUnknown(b)) return UNKNOWN;
   const s = new Set(a);
   for (const x of b) s.add(x);
@@ -86,44 +86,61 @@ interface Slot {
   val: Val;
 }
 
+/** The registers a state tracks, each at a fixed index (an architecture's general-purpose families). */
+export class RegisterFile {
+  readonly index = new Map<string, number>();
+  constructor(readonly names: readonly string[]) {
+    for (const [i, n] of names.entries()) this.index.set(n, i);
+  }
+}
+
 /**
- * Registers and stack slots at one program point. Registers absent from the map still hold their
- * entry value; slots are keyed by their offset from the stack pointer at function entry, so they
- * stay meaningful while SP moves. `sp` is the current SP's offset from entry SP (null: lost).
+ * Registers and stack slots at one program point. Registers never written still hold their entry
+ * value (undefined in the array); slots are keyed by their offset from the stack pointer at function
+ * entry, so they stay meaningful while SP moves. `sp` is the current SP's offset from entry SP (null: lost).
  */
 export class State {
-  regs = new Map<string, Val>();
+  regs: (Val | undefined)[];
   slots = new Map<number, Slot>();
   sp: number | null = 0;
 
-  /** Offsets at or above this (relative to entry SP) belong to the caller: stack arguments. */
-  constructor(readonly argBase: number) {}
+  /** `argBase`: offsets at or above this (relative to entry SP) belong to the caller: stack arguments. */
+  constructor(
+    readonly file: RegisterFile,
+    readonly argBase: number,
+  ) {
+    this.regs = new Array(file.names.length);
+  }
 
   clone(): State {
-    const s = new State(this.argBase);
-    s.regs = new Map(this.regs);
+    const s = new State(this.file, this.argBase);
+    s.regs = this.regs.slice();
     s.slots = new Map(this.slots);
     s.sp = this.sp;
     return s;
   }
 
+  /** A register's value; untracked families (segment, vector registers) are unknown. */
   reg(family: string): Val {
-    return this.regs.get(family) ?? regArg(family);
+    const i = this.file.index.get(family);
+    if (i === undefined) return UNKNOWN;
+    return this.regs[i] ?? regArg(family);
   }
 
   setReg(family: string, v: Val): void {
-    this.regs.set(family, v);
+    const i = this.file.index.get(family);
+    if (i !== undefined) this.regs[i] = v;
   }
 
   /** An unknown-everything state (a block reached in ways the analysis cannot follow). */
-  static unknown(argBase: number, regs: Iterable<string>): State {
-    const s = new State(argBase);
-    for (const r of regs) s.regs.set(r, UNKNOWN);
+  static unknown(file: RegisterFile, argBase: number): State {
+    const s = new State(file, argBase);
+    s.regs.fill(UNKNOWN);
     s.sp = null;
     return s;
   }
 
-  private slotDefault(off: number): Val {
+  slotDefault(off: number): Val {
     return off >= this.argBase ? stackArg(off) : UNKNOWN;
   }
 
@@ -150,37 +167,44 @@ export class State {
     for (const [o, x] of this.slots) if (o < to && o + x.bytes > from) this.slots.set(o, { bytes: x.bytes, val: UNKNOWN });
   }
 
-  /** The join of two states at a control-flow merge; true in `changed` when `this` grew. */
+  /** The join of two states at a control-flow merge; true when `this` grew. */
   joinFrom(other: State): boolean {
     let changed = false;
     if (this.sp !== other.sp && this.sp !== null) {
       this.sp = null;
       changed = true;
     }
-    const regKeys = new Set([...this.regs.keys(), ...other.regs.keys()]);
-    for (const k of regKeys) {
-      const a = this.reg(k);
-      const j = union(a, other.reg(k));
-      if (!this.regs.has(k) || !sameVal(a, j)) {
-        if (!sameVal(a, j)) changed = true;
-        this.regs.set(k, j);
-      }
+    const names = this.file.names;
+    for (let i = 0; i < names.length; i++) {
+      const a = this.regs[i];
+      const b = other.regs[i];
+      if (a === b) continue;
+      const av = a ?? regArg(names[i] as string);
+      const j = union(av, b ?? regArg(names[i] as string));
+      if (j !== av || a === undefined) this.regs[i] = j;
+      if (j !== av) changed = true;
     }
-    const slotKeys = new Set([...this.slots.keys(), ...other.slots.keys()]);
-    for (const k of slotKeys) {
+    for (const [k, b] of other.slots) {
       const a = this.slots.get(k);
-      const b = other.slots.get(k);
-      const bytes = a?.bytes ?? b?.bytes ?? 8;
-      if (a && b && a.bytes !== b.bytes) {
-        if (!isUnknown(a.val)) changed = true;
-        this.slots.set(k, { bytes: a.bytes, val: UNKNOWN });
+      if (a === b) continue;
+      if (a && a.bytes !== b.bytes) {
+        if (!isUnknown(a.val)) {
+          this.slots.set(k, { bytes: a.bytes, val: UNKNOWN });
+          changed = true;
+        }
         continue;
       }
       const av = a?.val ?? this.slotDefault(k);
-      const j = union(av, b?.val ?? other.slotDefault(k));
-      if (!a || !sameVal(av, j)) {
-        if (!sameVal(av, j)) changed = true;
-        this.slots.set(k, { bytes, val: j });
+      const j = union(av, b.val);
+      if (!a || j !== av) this.slots.set(k, { bytes: b.bytes, val: j });
+      if (j !== av) changed = true;
+    }
+    for (const [k, a] of this.slots) {
+      if (other.slots.has(k)) continue;
+      const j = union(a.val, other.slotDefault(k));
+      if (j !== a.val) {
+        this.slots.set(k, { bytes: a.bytes, val: j });
+        changed = true;
       }
     }
     return changed;
