@@ -58,7 +58,9 @@ function denied({ report, profile, name }: SeccompInput): Hit[] {
   const covered = coversArch(profile, report.arch);
   const hits: Hit[] = [];
   for (const s of report.syscalls) {
-    const v: Verdict = covered ? verdict(s.name) : { action: 'deny', errno: null, by: `architecture ${SCMP_ARCH[report.arch]?.arch ?? report.arch} not listed` };
+    const v: Verdict = covered
+      ? verdict(s.name)
+      : { action: 'deny', errno: null, by: `architecture ${SCMP_ARCH[report.arch]?.arch ?? report.arch} not listed` };
     if (v.action !== 'deny') continue;
     const c = CONSEQUENCES[s.name] ?? (childOnly(s) ? CHILD_ONLY : undefined);
     const who = s.origin.includes('code')
@@ -98,7 +100,10 @@ function unneeded({ report, profile, name }: SeccompInput): Hit | null {
   const beyondDocker = extra?.filter((n) => docker(n).action === 'deny') ?? [];
   const subject = report.path || 'the binary';
   return {
-    title: extra === null ? `${name} allows every syscall it does not list (defaultAction ${profile.defaultAction})` : `${name} allows ${extra.length} syscalls ${subject} never makes`,
+    title:
+      extra === null
+        ? `${name} allows every syscall it does not list (defaultAction ${profile.defaultAction})`
+        : `${name} allows ${extra.length} syscalls ${subject} never makes`,
     evidence: [
       extra === null ? `${name}: defaultAction ${profile.defaultAction}` : `allowed but not needed: ${extra.join(', ')}`,
       ...(beyondDocker.length ? [`of these, Docker's default profile denies: ${beyondDocker.join(', ')}`] : []),
@@ -141,7 +146,9 @@ function consequenceText(s: SeccompSyscall, v: Verdict, known: string | undefine
 const MAX_SITES = 6;
 
 function siteLines(s: SeccompSyscall): string[] {
-  const lines = s.sites.slice(0, MAX_SITES).map((x) => `site: ${x.function} at 0x${x.pc.toString(16)} (${x.kind}${x.via ? ` via ${x.via}` : ''}${x.global ? ` from ${x.global}` : ''})`);
+  const lines = s.sites
+    .slice(0, MAX_SITES)
+    .map((x) => `site: ${x.function} at 0x${x.pc.toString(16)} (${x.kind}${x.via ? ` via ${x.via}` : ''}${x.global ? ` from ${x.global}` : ''})`);
   if (s.sites.length > MAX_SITES) lines.push(`site: … ${s.sites.length - MAX_SITES} more`);
   return lines;
 }

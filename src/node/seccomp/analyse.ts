@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { analyseSeccomp, type SeccompOptions } from '../../core/analyses/seccomp/analyse.js';
 import type { Finding } from '../../core/checks/finding.js';
-import { seccompChecks } from '../../core/checks/seccomp.js';
+import { runChecks } from '../../core/checks/registry.js';
 import { X86Decoder } from '../../core/code/amd64.js';
 import { InputError } from '../../core/errors.js';
 import type { SeccompReport } from '../../core/facts/seccomp.js';
@@ -52,5 +52,6 @@ export async function checkProfile(file: string, spec: string, runtime = 'runc')
   const seccomp = await seccompInput(file, profile, file, runtime);
   const [binary] = await inspectFile(file);
   if (!binary) throw new InputError(file, 'no object to check');
-  return seccompChecks({ binary, code: null, target: null, seccomp });
+  // Only the profile rules: the binary's other checks belong to goready check.
+  return runChecks({ binary, code: null, target: null, seccomp }).filter((f) => f.id === 'GR-SECCOMP-002' || f.id === 'GR-SECCOMP-003');
 }
