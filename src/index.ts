@@ -2,6 +2,8 @@
 
 export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
 export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
+export { analyseSeccomp, type SeccompOptions } from './core/analyses/seccomp/analyse.js';
+export { ociProfile } from './core/analyses/seccomp/profile.js';
 export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
 export type { PackageSize, SizeAdvice, SizeReport } from './core/analyses/size/model.js';
 export { size } from './core/analyses/size/size.js';
@@ -12,17 +14,21 @@ export { atLeast, bySeverity, type Finding, SEVERITIES, type Severity } from './
 export { runChecks, sizeFindings } from './core/checks/registry.js';
 export { closestRuleIds, RULES, type Rule, type RuleId, ruleOf } from './core/checks/rules.js';
 export type { SourceFinding } from './core/checks/source-finding.js';
+export { type IcedModule, X86Decoder } from './core/code/amd64.js';
 export { type FunctionAtomics, summarizeAtomics } from './core/code/atomics.js';
 export { FormatError, UnsupportedError } from './core/errors.js';
 export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './core/facts/binary.js';
 export type { HostSnapshot } from './core/facts/host.js';
 export { type InspectOptions, inspect, isMalformed } from './core/facts/inspect.js';
+export type { Recording, SeccompReport, SeccompSyscall } from './core/facts/seccomp.js';
 export type { SizeFacts } from './core/facts/size.js';
 export { assembleTarget, type CheckInput, type CodeFacts, codeFacts, type Target, type TargetParts } from './core/facts/target.js';
 export { type BuildInfoData, formatModinfo, type Module, parseModinfo } from './core/go/modinfo.js';
 export { packageOf } from './core/go/pkgname.js';
 export { BlobSource, type ByteSource, BytesSource, SubSource } from './core/io/source.js';
 export { CPUS, type CpuModel, cpuModel } from './core/linux/cpus.js';
+export { DOCKER_DEFAULT } from './core/linux/docker-default.js';
+export { evaluateProfile, type SeccompProfile } from './core/linux/seccomp-profile.js';
 export { openObject } from './core/object/open.js';
 export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './core/object/types.js';
 export { renderAtomicsText } from './core/render/atomics.js';

@@ -65,6 +65,7 @@ export function parseCounts(text: string): Map<number, number> {
     try {
       msg = JSON.parse(line);
     } catch {
+      // A line of bpftrace's own text among the JSON: not a message.
       continue;
     }
     if (msg.type !== 'map' || !msg.data) continue;
@@ -149,6 +150,7 @@ export async function recordSyscalls(opts: RecordOptions): Promise<RecordResult>
       try {
         process.kill(pid, 0);
       } catch {
+        // ESRCH: the process is gone (or never was).
         throw new Error(`no process ${pid}`);
       }
     } else throw new Error('seccomp record: give --pid N or -- CMD ARGS...');
