@@ -71,6 +71,11 @@ export interface ExtractOptions {
 }
 
 const SUPPORTED = new Set(['amd64', 'arm64']);
+/**
+ * Functions decoded for data flow are at most this big: the largest seen in real binaries is 0.9 MB
+ * (aws-sdk-go's endpoints init in rclone), and a crafted size must not cost gigabytes of records.
+ */
+const MAX_ANALYSED = 2 << 20;
 
 /** The architectures extraction supports. */
 export function extractionSupported(arch: string): boolean {
@@ -200,6 +205,14 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
     queued.delete(fi);
     const fn = functions[fi] as PclnFunction;
     let code = decoded.get(fi);
+    if (!code && fn.size > MAX_ANALYSED) {
+      unresolved.set(`${fn.entry}:size`, {
+        function: fn.name,
+        pc: fn.entry,
+        why: `not analysed: ${fn.size} bytes of code, more than any real Go function (limit ${MAX_ANALYSED >> 20} MiB); its sites are unknown`,
+      });
+      continue;
+    }
     if (!code) {
       const bytes = await reader.read(fn.entry, fn.size);
       if (!bytes) continue;
