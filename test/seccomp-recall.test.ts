@@ -55,6 +55,9 @@ describe('seccomp recall: sysprobe built by every Debian toolchain, amd64 under 
       // The x/sys/unix ABI0 wrappers (trap on the stack even on the register ABI) were resolved.
       expect(report.wrappers.filter((w) => w.function.startsWith('golang.org/x/sys/unix.Syscall')).every((w) => w.trap.includes('stack+8'))).toBe(true);
       expect(report.syscalls.find((s) => s.name === 'ppoll')?.sites.some((x) => x.function === 'golang.org/x/sys/unix.ppoll')).toBe(true);
+      // A trap read from an initialised global (syscall.fcntl64Syscall = SYS_FCNTL): named when the symbol table is there.
+      const global = report.syscalls.find((s) => s.name === 'fcntl')?.sites.find((x) => x.kind === 'global' && x.function === 'syscall.forkAndExecInChild1');
+      expect(global?.global).toMatch(f.stripped ? /^0x[0-9a-f]+$/ : /^syscall\.fcntl64Syscall$/);
     });
   }
 });
