@@ -20,6 +20,7 @@ interface CheckFlags {
   skip?: string;
   failOn?: Severity;
   config?: string;
+  seccompProfile?: string;
   out?: string;
 }
 
@@ -67,6 +68,10 @@ export function register(program: Command, cli: Cli): void {
     .option(
       '--config <file>',
       'defaults as JSON: {"skip": [...], "failOn": "high", "format": "sarif", "host": "prod.json", "env": {"GOMEMLIMIT": "900MiB"}} (default: ./.goready.json when present)',
+    )
+    .option(
+      '--seccomp-profile <file>',
+      'also judge a seccomp profile (JSON, or docker-default) against the syscalls each binary can make (GR-SECCOMP-002/003; Linux amd64/arm64 binaries)',
     )
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (binaries: string[], flags: CheckFlags) => {
@@ -121,6 +126,7 @@ export function register(program: Command, cli: Cli): void {
           unit: flags.unit,
           sshOptions: flags.sshOption,
           skip,
+          seccompProfile: flags.seccompProfile,
         });
       } catch (e) {
         shown.end();

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Finding } from '../core/checks/finding.js';
 import { runChecks } from '../core/checks/registry.js';
 import type { HostSnapshot } from '../core/facts/host.js';
-import { assembleTarget } from '../core/facts/target.js';
+import { assembleTarget, type SeccompInput } from '../core/facts/target.js';
 import { binaryFacts } from './binary-facts.js';
 import { asInputError } from './errors.js';
 
@@ -18,6 +18,8 @@ export interface CheckOptions {
   unit?: string;
   sshOptions?: string[];
   skip?: ReadonlySet<string>;
+  /** A seccomp profile (a JSON file, or docker-default) to judge against each binary's syscalls (GR-SECCOMP-002/003). */
+  seccompProfile?: string;
 }
 
 /** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
@@ -59,6 +61,9 @@ export async function checkFiles(opts: CheckOptions): Promise<Finding[]> {
     const files = opts.binaries.length
       ? opts.binaries.map((b) => ({ file: b, shownAs: b }))
       : (image?.goBinaries ?? []).map((g) => ({ file: g.file, shownAs: `${opts.image}:${g.path}` }));
+    // The syscall analysis (goready seccomp) runs only when a profile is to be judged.
+    const seccomp = opts.seccompProfile ? await import('./seccomp/analyse.js') : null;
+    const profile = seccomp && opts.seccompProfile ? seccomp.loadProfile(opts.seccompProfile) : null;
     const findings: Finding[] = [];
     for (const { file, shownAs } of files) {
       let facts: Awaited<ReturnType<typeof binaryFacts>>;
@@ -67,7 +72,13 @@ export async function checkFiles(opts: CheckOptions): Promise<Finding[]> {
       } catch (e) {
         throw asInputError(shownAs, e);
       }
-      for (const { report, code } of facts) findings.push(...runChecks({ binary: report, code, target }, opts.skip));
+      let sc: SeccompInput | null = null;
+      try {
+        if (seccomp && profile) sc = await seccomp.seccompInput(file, profile, shownAs);
+      } catch (e) {
+        throw asInputError(shownAs, e);
+      }
+      for (const { report, code } of facts) findings.push(...runChecks({ binary: report, code, target, seccomp: sc }, opts.skip));
     }
     return findings;
   } finally {
