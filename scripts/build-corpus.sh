@@ -326,6 +326,16 @@ for v in 0.8.2 0.11.23 0.12.29 0.13.15 0.14.54 0.15.18; do
   npm_pkg esbuild-linux-64 "$v" linux amd64
 done
 npm_pkg esbuild-linux-arm64 0.11.20 linux arm64
+# The Go releases no installed toolchain covers, for seccomp's recall test: 1.13 and 1.14 (stack
+# ABI), 1.17 on arm64 (still the stack ABI there), 1.18 (the first register ABI on arm64), 1.20, 1.25.
+npm_pkg esbuild-linux-64 0.1.9 linux amd64
+npm_pkg esbuild-linux-64 0.1.26 linux amd64
+npm_pkg esbuild-linux-64 0.14.30 linux amd64
+npm_pkg esbuild-linux-arm64 0.4.0 linux arm64
+npm_pkg esbuild-linux-arm64 0.13.15 linux arm64
+npm_pkg esbuild-linux-arm64 0.14.30 linux arm64
+npm_pkg @esbuild/linux-x64 0.17.19 linux amd64
+npm_pkg @esbuild/linux-x64 0.27.0 linux amd64
 # esbuild's current packages (npm's names: x64 = amd64, ia32 = 386, mips64el = mips64le; esbuild's
 # linux-ppc64 is GOARCH=ppc64le, win32 = windows).
 ESBUILD=0.25.12

@@ -63,18 +63,28 @@ describe('seccomp recall: sysprobe built by every Debian toolchain, amd64 under 
 });
 
 /** A real program nobody here wrote, of every Go ABI the corpus has: esbuild bundling a small project. */
-describe('seccomp recall: esbuild releases (Go 1.15 … 1.26; the stack ABI before Go 1.17 on amd64 and 1.18 on arm64)', () => {
+describe('seccomp recall: esbuild releases (Go 1.13 … 1.26; the stack ABI before Go 1.17 on amd64 and 1.18 on arm64)', () => {
   const project = mkdtempSync(join(tmpdir(), 'goready-esbuild-'));
   mkdirSync(join(project, 'src'));
   writeFileSync(join(project, 'src', 'a.js'), 'import { b } from "./b.js";\nconsole.log(b(2));\n');
   writeFileSync(join(project, 'src', 'b.js'), 'export function b(x) { return x * 2 }\n');
+  // With the toolchains (1.19, 1.21–1.24, 1.26, 1.27) every Go from 1.13 to 1.27 is covered on amd64;
+  // arm64 has 1.14, 1.16, 1.17 (stack ABI) and 1.18 (its first register ABI) here.
   const cases: [string, string][] = [
+    ['esbuild-linux-64@0.1.9', 'go1.13.8'],
+    ['esbuild-linux-64@0.1.26', 'go1.14.2'],
     ['esbuild-linux-64@0.8.2', 'go1.15'],
     ['esbuild-linux-64@0.11.23', 'go1.16.3'],
     ['esbuild-linux-64@0.12.29', 'go1.17.1'],
+    ['esbuild-linux-64@0.14.30', 'go1.18'],
     ['esbuild-linux-64@0.15.18', 'go1.19.3'],
+    ['esbuild__linux-x64@0.17.19', 'go1.20.4'],
+    ['esbuild__linux-x64@0.27.0', 'go1.25.4'],
     ['esbuild__linux-x64@0.28.2', 'go1.26.5'],
+    ['esbuild-linux-arm64@0.4.0', 'go1.14.2'],
     ['esbuild-linux-arm64@0.11.20', 'go1.16.3'],
+    ['esbuild-linux-arm64@0.13.15', 'go1.17.2'],
+    ['esbuild-linux-arm64@0.14.30', 'go1.18'],
     ['esbuild__linux-arm64@0.28.2', 'go1.26.5'],
   ];
   for (const [pkg, go] of cases) {
@@ -84,9 +94,13 @@ describe('seccomp recall: esbuild releases (Go 1.15 … 1.26; the stack ABI befo
       expect(report.goVersion).toBe(go);
       const out = join(project, `out-${pkg}.js`);
       const args = ['src/a.js', '--bundle', `--outfile=${out}`];
-      const run = report.arch === 'amd64' ? straceNames(file, args, { cwd: project }) : qemuNames(file, args, { cwd: project });
+      // ownOnly: esbuild 0.1.x runs `stty size`, whose calls are stty's, not the binary's.
+      const run = report.arch === 'amd64' ? straceNames(file, args, { cwd: project, ownOnly: true }) : qemuNames(file, args, { cwd: project });
       expect(run.status).toBe(0);
-      expect(readFileSync(out, 'utf8')).toContain('function b(x)');
+      // A program that starts others is told that they run under the same filter.
+      if (run.execs.length) expect(report.notes.some((n) => n.startsWith('the program can start other programs (execve at '))).toBe(true);
+      // Old releases rename b (b2) or wrap modules: the body is what every release keeps.
+      expect(readFileSync(out, 'utf8')).toContain('return x * 2');
       check(report, run.names);
       expect(report.unresolved.filter((u) => u.function !== 'runtime.runPerThreadSyscall')).toEqual([]);
     });

@@ -13,24 +13,64 @@ export interface Traced {
   names: Set<string>;
   stdout: string;
   status: number | null;
+  /** Programs a process of the run replaced itself with (every execve that succeeded after the first). */
+  execs: string[];
 }
 
 /** The syscall names `strace -f` sees a command and all its descendants make. */
-export function straceNames(cmd: string, args: string[], opts: { cwd?: string; input?: string } = {}): Traced {
+export function straceNames(cmd: string, args: string[], opts: { cwd?: string; input?: string; ownOnly?: boolean } = {}): Traced {
   need('strace', 'strace');
   const dir = mkdtempSync(join(tmpdir(), 'goready-strace-'));
   try {
     const out = join(dir, 'trace');
     const r = spawnSync('strace', ['-f', '-qq', '-o', out, cmd, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000 });
+    const lines = readFileSync(out, 'utf8').split('\n');
+    // A process that exec'd another program (and its descendants) runs that program's code, not
+    // the binary's: under ownOnly its calls after the execve are not the binary's.
+    const foreignFrom = new Map<number, number>();
+    const parentAt = new Map<number, { parent: number; line: number }>();
+    const execs: string[] = [];
+    let first: number | undefined;
+    let launched = false;
+    const pending = new Map<number, string>();
+    lines.forEach((line, i) => {
+      const m = /^(\d+)\s+(.*)$/.exec(line);
+      if (!m) return;
+      const pid = Number(m[1]);
+      const l = m[2] as string;
+      first ??= pid;
+      const exec = /^execve\("([^"]*)"/.exec(l);
+      if (exec) pending.set(pid, exec[1] as string);
+      const done = /= 0$/.test(l) && (exec || /^<\.\.\. execve resumed>/.test(l));
+      if (done) {
+        // The first pid's first execve is strace starting the command.
+        if (!launched && pid === first) launched = true;
+        else {
+          if (!foreignFrom.has(pid)) foreignFrom.set(pid, i);
+          execs.push(pending.get(pid) ?? '?');
+        }
+      }
+      const child = /^(?:<\.\.\. )?(?:clone3?|fork|vfork)(?:\(| resumed>).*= (\d+)$/.exec(l);
+      if (child) parentAt.set(Number(child[1]), { parent: pid, line: i });
+    });
+    const foreignAt = (pid: number, i: number, depth = 0): boolean => {
+      const from = foreignFrom.get(pid);
+      if (from !== undefined && i > from) return true;
+      const p = parentAt.get(pid);
+      return depth < 64 && p !== undefined && foreignAt(p.parent, p.line, depth + 1);
+    };
     const names = new Set<string>();
-    for (const line of readFileSync(out, 'utf8').split('\n')) {
-      const l = line.replace(/^\d+\s+/, '');
+    lines.forEach((line, i) => {
+      const m = /^(\d+)\s+(.*)$/.exec(line);
+      if (!m) return;
+      if (opts.ownOnly && foreignAt(Number(m[1]), i)) return;
+      const l = m[2] as string;
       const resumed = /^<\.\.\. ([a-z0-9_]+) resumed>/.exec(l);
       const call = /^([a-z0-9_]+)\(/.exec(l);
       const name = resumed?.[1] ?? call?.[1];
       if (name) names.add(name);
-    }
-    return { names, stdout: r.stdout, status: r.status };
+    });
+    return { names, stdout: r.stdout, status: r.status, execs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -48,5 +88,5 @@ export function qemuNames(file: string, args: string[], opts: { cwd?: string } =
     if (m) names.add(m[1] as string);
   }
   stdout = r.stdout;
-  return { names, stdout, status: r.status };
+  return { names, stdout, status: r.status, execs: [] };
 }

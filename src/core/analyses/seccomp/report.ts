@@ -59,6 +59,11 @@ export function buildSeccompReport(input: ReportInput): SeccompReport {
     notes.push(
       `dynamically linked: the loader ${input.interpreter} runs before Go's code; its calls (glibc 2.36's ld.so as measured) are included as origin "loader"`,
     );
+  const exec = byName.get('execve')?.sites ?? [];
+  if (exec.length)
+    notes.push(
+      `the program can start other programs (execve at ${[...new Set(exec.map((s) => s.function))].join(', ')}): a seccomp filter stays in force across execve, so what it starts runs under this profile too and makes calls this binary's code does not show; run the workload under \`goready seccomp record -- CMD\` and add what they need`,
+    );
   if (rt) notes.push(`--runtime ${rt.runtime}: the runtime's own calls come from ${rt.source}`);
 
   return {
