@@ -17,6 +17,8 @@ interface NmSym {
   addr: number;
   size: number;
   name: string;
+  /** The symbol table's own spelling (Go before 1.18 kept it in the pclntab too, unshortened). */
+  full: string;
 }
 
 /**
@@ -35,7 +37,10 @@ function nmText(file: string): NmSym[] {
   const out: NmSym[] = [];
   for (const line of run(GO, ['tool', 'nm', '-size', '-sort', 'address', file]).split('\n')) {
     const m = /^\s*([0-9a-f]+)\s+(\d+)\s+([Tt])\s+(.+)$/.exec(line);
-    if (m) out.push({ addr: Number.parseInt(m[1] as string, 16), size: Number(m[2]), name: pclnName((m[4] as string).replace(/\.abi0$/, '')) });
+    if (m) {
+      const full = (m[4] as string).replace(/\.abi0$/, '');
+      out.push({ addr: Number.parseInt(m[1] as string, 16), size: Number(m[2]), name: pclnName(full), full });
+    }
   }
   return out;
 }
@@ -58,7 +63,7 @@ describe('pclntab functions against go tool nm -size', () => {
         // The symbol table spells the compiler's '·' as '.' (the pclntab keeps it), and Mach-O
         // symbol tables prefix names without a package (assembly such as cmpbody) with '_'.
         const want = f.name.replaceAll('·', '.');
-        const hit = byAddr.get(f.entry)?.find((s) => s.name === want || (r.file.format === 'macho' && s.name === `_${want}`));
+        const hit = byAddr.get(f.entry)?.find((s) => s.name === want || s.full === want || (r.file.format === 'macho' && s.name === `_${want}`));
         expect(hit, `${f.name} at 0x${f.entry.toString(16)}`).toBeDefined();
         if (r.file.format !== 'elf') {
           // PE and Mach-O symbol tables record no sizes: go tool nm prints the distance to the next

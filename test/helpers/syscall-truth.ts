@@ -82,10 +82,13 @@ export function qemuNames(file: string, args: string[], opts: { cwd?: string } =
   const r = spawnSync('qemu-aarch64', ['-strace', file, ...args], { cwd: opts.cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 28 });
   const names = new Set<string>();
   let stdout = '';
-  // -strace writes to stderr: `PID name(args) = ret`; the program's own output goes to stdout.
-  for (const line of r.stderr.split('\n')) {
-    const m = /^\d+ ([a-z0-9_]+)\(/.exec(line);
-    if (m) names.add(m[1] as string);
+  // -strace writes to stderr: `PID name(args)`, then ` = ret` when the call returns; the program's
+  // own output goes to stdout. Another thread's call can be printed in between, so calls are
+  // found anywhere in a line, by the pids that start lines.
+  const lines = r.stderr.split('\n');
+  const pids = new Set(lines.map((l) => /^(\d+) [a-z0-9_]+\(/.exec(l)?.[1]).filter((p) => p !== undefined));
+  for (const line of lines) {
+    for (const m of line.matchAll(/(?:^|[)\s])(\d+) ([a-z0-9_]+)\(/g)) if (pids.has(m[1] as string)) names.add(m[2] as string);
   }
   stdout = r.stdout;
   return { names, stdout, status: r.status, execs: [] };

@@ -116,13 +116,13 @@ export function runLocal(cfg: Cfg, sem: Semantics, facts: ProgramFacts, visit: (
  * states joined at merges until nothing changes, then `visit(ins, stateBefore)` once for every
  * instruction of every reached block. Blocks only reachable through indirect jumps (switch
  * tables) start from the join of the states at those jumps; blocks reached no other way start
- * from an all-unknown state, so nothing is skipped.
+ * from an all-unknown state, so nothing is skipped; `dead` tells the visitor it is in such a block.
  */
 export function runDataflow(
   code: readonly Instruction[],
   sem: Semantics,
   facts: ProgramFacts,
-  visit: (ins: Instruction, before: State) => void,
+  visit: (ins: Instruction, before: State, dead: boolean) => void,
   cfg?: Cfg,
 ): void {
   if (!code.length) return;
@@ -134,7 +134,7 @@ export function runDataflow(
     const s = (blk.in as State).clone();
     for (let i = blk.from; i < blk.to; i++) {
       const ins = code[i] as Instruction;
-      if (visitIns) visit(ins, s);
+      if (visitIns) visit(ins, s, frozen.size > 0 && !frozen.has(b));
       sem.step(s, ins, facts);
     }
     return s;

@@ -224,7 +224,7 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
     const end = fn.entry + fn.size;
     const newLocs = new Set<string>();
 
-    const classify = async (v: Val, pc: number, kind: SiteKind, via: string | undefined) => {
+    const classify = async (v: Val, pc: number, kind: SiteKind, via: string | undefined, dead = false) => {
       for (const atom of v) {
         if (atom.startsWith('c:')) {
           const nr = Number(BigInt(atom.slice(2)));
@@ -253,7 +253,11 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
         } else {
           const why =
             KNOWN_INDIRECT[fn.name] ??
-            (atom === 'u' ? 'trap computed at run time (not a constant, an argument or an initialised global)' : `trap is a frame address (${atom})`);
+            (dead
+              ? 'in code no path from the function entry reaches (bytes after a return, say): if it ever runs, its trap is unknown'
+              : atom === 'u'
+                ? 'trap computed at run time (not a constant, an argument or an initialised global)'
+                : `trap is a frame address (${atom})`);
           unresolved.set(`${pc}`, { function: fn.name, pc, why });
         }
       }
@@ -290,8 +294,8 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
         code,
         spec.sem,
         facts,
-        (ins, before) => {
-          for (const site of sitesAt(ins, before)) if (!settled.has(site.key)) pending.push(classify(site.val, ins.addr, site.kind, site.via));
+        (ins, before, dead) => {
+          for (const site of sitesAt(ins, before)) if (!settled.has(site.key)) pending.push(classify(site.val, ins.addr, site.kind, site.via, dead));
         },
         cfg,
       );
