@@ -12,7 +12,7 @@ import { toolchainFixtures } from './helpers/toolchains.js';
  * Enforcement by the kernel: the OCI profile goready writes is loaded with libseccomp (Debian's
  * python3-seccomp, as runc would load it) and the real program is exec'd under it. Its whole
  * workload must succeed; with one syscall it needs taken out, it must fail at the expected point.
- * Only the machine's own architecture (amd64) can be enforced here.
+ * Only what this amd64 kernel runs can be enforced here: amd64, and 386 in compat mode.
  */
 const LOADER = join(import.meta.dirname, 'tools', 'seccomp', 'load-and-exec.py');
 const work = mkdtempSync(join(tmpdir(), 'goready-enforce-'));
@@ -64,6 +64,27 @@ describe('seccomp enforcement: sysprobe under its own generated profile, loaded 
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines.slice(0, -1)).toEqual(['files', 'dirs', 'pipes', 'tcp', 'udp', 'unix'].map((p) => `phase ${p} ok`));
       expect(lines.at(-1)).toMatch(/^phase poll FAILED: .*operation not permitted/);
+      expect(r.status).toBe(1);
+    });
+  }
+
+  // 386 runs on this amd64 kernel (compat mode): its profile names SCMP_ARCH_X86 and 386 numbers.
+  for (const go of ['1.19', '1.27']) {
+    const f = toolchainFixtures('sysprobe').find((x) => x.go === go && x.variant === '386-stripped');
+    it(`go${go} 386 (stripped): the whole workload succeeds; without socketcall (Go's 386 sockets all go through it) it fails at the first socket`, () => {
+      const p = profileOf(f?.file as string);
+      expect(p.architectures).toEqual(['SCMP_ARCH_X86']);
+      const ok = runUnder(p, [f?.file as string]);
+      expect(ok.skipped).toEqual([]);
+      expect(ok.stdout).toContain('all ok');
+      expect(ok.status).toBe(0);
+      const r = runUnder(without(p, 'socketcall'), [f?.file as string]);
+      expect(r.stdout.trimEnd().split('\n')).toEqual([
+        'phase files ok',
+        'phase dirs ok',
+        'phase pipes ok',
+        'phase tcp FAILED: listen tcp 127.0.0.1:0: socket: operation not permitted',
+      ]);
       expect(r.status).toBe(1);
     });
   }

@@ -144,6 +144,15 @@ describe('seccomp record pre-flight: one line with the exact fix', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('goready: tracefs is not mounted at /sys/kernel/tracing: mount -t tracefs nodev /sys/kernel/tracing\n');
   });
+  it('--binary of another architecture (386 on this amd64 kernel: its compat numbers would be named wrong)', () => {
+    preflight();
+    const f = toolchainFixtures('sysprobe').find((x) => x.go === '1.27' && x.variant === '386');
+    const r = goready(['seccomp', 'record', '--binary', f?.file as string, '--', f?.file as string]);
+    expect(r.stderr).toBe(
+      `goready: seccomp record --binary: ${f?.file} is linux/386 and this machine linux/amd64: record names calls by this machine's numbers, so it compares binaries of that architecture only (use strace -f for the others)\n`,
+    );
+    expect(r.code).toBe(2);
+  });
   it('usage', () => {
     expect(goready(['seccomp', 'record']).stderr).toBe('goready: seccomp record: give either --pid N or -- CMD ARGS...\n');
     expect(goready(['seccomp', 'record', '--pid', 'x']).code).toBe(2);

@@ -36,7 +36,7 @@ export function register(program: Command, cli: Cli): void {
   const cmd = program
     .command('seccomp')
     .description(
-      'The syscalls a Linux Go binary can make, found statically in its machine code (amd64, arm64; stripped and PIE too), with the sites of each; an OCI/Docker seccomp profile that allows exactly those; or a check of a profile against them',
+      'The syscalls a Linux Go binary can make, found statically in its machine code (amd64, arm64, 386; stripped and PIE too), with the sites of each; an OCI/Docker seccomp profile that allows exactly those; or a check of a profile against them',
     )
     .argument('<binary>', 'a Linux Go binary')
     .addOption(new Option('-f, --format <format>', 'text, json, oci (a seccomp profile); with --profile: text, json, markdown, sarif').default(undefined))
@@ -117,6 +117,12 @@ export function register(program: Command, cli: Cli): void {
       } catch (e) {
         cli.fail(failureText(flags.binary as string, e));
       }
+      // A 386 program on an amd64 kernel makes compat calls with 386 numbers, which the tracepoint
+      // does not tell apart from native ones.
+      if (staticReport && staticReport.arch !== rec.hostArch())
+        cli.fail(
+          `seccomp record --binary: ${flags.binary} is linux/${staticReport.arch} and this machine linux/${rec.hostArch()}: record names calls by this machine's numbers, so it compares binaries of that architecture only (use strace -f for the others)`,
+        );
       let result: Awaited<ReturnType<typeof rec.recordSyscalls>>;
       try {
         result = await rec.recordSyscalls({

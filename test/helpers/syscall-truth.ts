@@ -17,13 +17,28 @@ export interface Traced {
   execs: string[];
 }
 
+/** `PID [ NR] text` (strace -f -n). */
+const LINE = /^(\d+)\s+(?:\[\s*(\d+)\]\s+)?(.*)$/;
+
 /** The syscall names `strace -f` sees a command and all its descendants make. */
-export function straceNames(cmd: string, args: string[], opts: { cwd?: string; input?: string; ownOnly?: boolean } = {}): Traced {
+export interface StraceOptions {
+  cwd?: string;
+  input?: string;
+  /** Keep only the binary's own processes (not what they exec). */
+  ownOnly?: boolean;
+  /**
+   * Multiplexed calls, by number: strace names a socketcall (102 on 386) by its sub-call (socket,
+   * bind …), but seccomp sees the number. Read from strace -n's `[ NR]` column.
+   */
+  multiplexed?: Record<number, string>;
+}
+
+export function straceNames(cmd: string, args: string[], opts: StraceOptions = {}): Traced {
   need('strace', 'strace');
   const dir = mkdtempSync(join(tmpdir(), 'goready-strace-'));
   try {
     const out = join(dir, 'trace');
-    const r = spawnSync('strace', ['-f', '-qq', '-o', out, cmd, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('strace', ['-f', '-n', '-qq', '-o', out, cmd, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000 });
     const lines = readFileSync(out, 'utf8').split('\n');
     // A process that exec'd another program (and its descendants) runs that program's code, not
     // the binary's: under ownOnly its calls after the execve are not the binary's.
@@ -34,10 +49,10 @@ export function straceNames(cmd: string, args: string[], opts: { cwd?: string; i
     let launched = false;
     const pending = new Map<number, string>();
     lines.forEach((line, i) => {
-      const m = /^(\d+)\s+(.*)$/.exec(line);
+      const m = LINE.exec(line);
       if (!m) return;
       const pid = Number(m[1]);
-      const l = m[2] as string;
+      const l = m[3] as string;
       first ??= pid;
       const exec = /^execve\("([^"]*)"/.exec(l);
       if (exec) pending.set(pid, exec[1] as string);
@@ -61,14 +76,14 @@ export function straceNames(cmd: string, args: string[], opts: { cwd?: string; i
     };
     const names = new Set<string>();
     lines.forEach((line, i) => {
-      const m = /^(\d+)\s+(.*)$/.exec(line);
+      const m = LINE.exec(line);
       if (!m) return;
       if (opts.ownOnly && foreignAt(Number(m[1]), i)) return;
-      const l = m[2] as string;
+      const l = m[3] as string;
       const resumed = /^<\.\.\. ([a-z0-9_]+) resumed>/.exec(l);
       const call = /^([a-z0-9_]+)\(/.exec(l);
       const name = resumed?.[1] ?? call?.[1];
-      if (name) names.add(name);
+      if (name) names.add((m[2] !== undefined && opts.multiplexed?.[Number(m[2])]) || name);
     });
     return { names, stdout: r.stdout, status: r.status, execs };
   } finally {

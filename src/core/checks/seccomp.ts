@@ -148,7 +148,10 @@ const MAX_SITES = 6;
 function siteLines(s: SeccompSyscall): string[] {
   const lines = s.sites
     .slice(0, MAX_SITES)
-    .map((x) => `site: ${x.function} at 0x${x.pc.toString(16)} (${x.kind}${x.via ? ` via ${x.via}` : ''}${x.global ? ` from ${x.global}` : ''})`);
+    .map(
+      (x) =>
+        `site: ${x.function} at 0x${x.pc.toString(16)} (${x.kind}${x.via ? ` via ${x.via}` : ''}${x.global ? ` from ${x.global}` : ''}${x.setBy ? `, set by ${x.setBy}` : ''})`,
+    );
   if (s.sites.length > MAX_SITES) lines.push(`site: … ${s.sites.length - MAX_SITES} more`);
   return lines;
 }

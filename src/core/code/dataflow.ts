@@ -1,5 +1,5 @@
 import type { Instruction } from './instruction.js';
-import { type RegisterFile, State } from './values.js';
+import { type RegisterFile, State, type Val } from './values.js';
 
 /** What an architecture's instruction semantics need to know about the rest of the program. */
 export interface ProgramFacts {
@@ -20,6 +20,8 @@ export interface Semantics {
   readonly registers: RegisterFile;
   /** Applies an instruction's effect to the state (the state before it is what hooks see). */
   step(s: State, ins: Instruction, facts: ProgramFacts): void;
+  /** A store to a static address (a global): where, how many bytes, and the value; null for any other instruction. */
+  globalStore?(s: State, ins: Instruction): { addr: number; bytes: number; val: Val } | null;
 }
 
 interface Block {

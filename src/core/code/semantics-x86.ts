@@ -40,7 +40,8 @@ export class X86Semantics implements Semantics {
   private readReg(s: State, r: RegOperand): Val {
     if (r.family === this.sp) return s.sp === null ? UNKNOWN : ptrVal(s.sp);
     if (!this.registers.index.has(r.family)) return UNKNOWN;
-    return narrow(s.reg(r.family), r.bits);
+    // A full-width register (eax on 386) holds pointers and globals' values whole.
+    return r.bits >= this.bits ? s.reg(r.family) : narrow(s.reg(r.family), r.bits);
   }
 
   /** The entry-relative stack offset a memory operand addresses, or null. */
@@ -67,6 +68,15 @@ export class X86Semantics implements Semantics {
     return UNKNOWN;
   }
 
+  /** MOV to an absolute or RIP-relative address (Go's `MOVL $221, syscall·fcntl64Syscall(SB)` in a package init). */
+  globalStore(s: State, ins: Instruction): { addr: number; bytes: number; val: Val } | null {
+    const [dst, src] = ins.operands;
+    if (ins.mnemonic !== 'mov' || dst?.kind !== 'mem') return null;
+    const addr = dst.pcTarget ?? (dst.base === null && dst.index === null ? dst.disp : null);
+    if (addr === null) return null;
+    return { addr, bytes: dst.bytes || this.word, val: this.read(s, src) };
+  }
+
   private write(s: State, op: Operand | undefined, v: Val): void {
     if (!op) return;
     if (op.kind === 'reg') {
@@ -76,7 +86,7 @@ export class X86Semantics implements Semantics {
       }
       if (!this.registers.index.has(op.family)) return;
       // 32-bit writes zero-extend; 8/16-bit writes merge into the old value, which is not tracked.
-      s.setReg(op.family, op.bits >= 32 ? narrow(v, op.bits) : UNKNOWN);
+      s.setReg(op.family, op.bits >= this.bits ? v : op.bits >= 32 ? narrow(v, op.bits) : UNKNOWN);
       return;
     }
     if (op.kind === 'mem') {

@@ -38,6 +38,8 @@ export interface SyscallSite {
   via?: string;
   /** The global the trap was read from (its symbol, or its address in a stripped binary). */
   global?: string;
+  /** For a global: the package init function that stores this number in it (absent for the global's initial value). */
+  setBy?: string;
 }
 
 export interface UnresolvedSite {
@@ -70,12 +72,15 @@ export interface ExtractOptions {
   x86?: X86Decoder;
 }
 
-const SUPPORTED = new Set(['amd64', 'arm64']);
+const SUPPORTED = new Set(['amd64', 'arm64', '386']);
 /**
  * Functions decoded for data flow are at most this big: the largest seen in real binaries is 0.9 MB
  * (aws-sdk-go's endpoints init in rclone), and a crafted size must not cost gigabytes of records.
  */
 const MAX_ANALYSED = 2 << 20;
+
+/** For the line that says an architecture is not supported. */
+export const SUPPORTED_TEXT = 'amd64, arm64 and 386 are';
 
 /** The architectures extraction supports. */
 export function extractionSupported(arch: string): boolean {
@@ -85,26 +90,35 @@ export function extractionSupported(arch: string): boolean {
 interface ArchSpec {
   sem: Semantics;
   trapReg: string;
+  /** Bytes of a stack slot (a pointer). */
+  word: number;
   /** Entry-relative offset of the callee's SP at a call, relative to the caller's SP (-8: CALL pushes a return address). */
   callShift: number;
   decode(bytes: Uint8Array, addr: number): Instruction[];
   scan(bytes: Uint8Array, addr: number, onCall: (target: number) => void): boolean;
 }
 
-function amd64Spec(x86: X86Decoder | undefined): ArchSpec {
-  if (!x86) throw new Error('amd64 extraction needs an x86 decoder');
+/**
+ * amd64 (SYSCALL, 0F 05) and 386 (INT 0x80, CD 80: Go's runtime, syscall and x/sys/unix enter the
+ * kernel only that way on linux/386, runtime/sys_linux_386.s INVOKE_SYSCALL). 386 Go has the stack
+ * ABI only: every wrapper takes its trap at entry SP+4.
+ */
+function x86Spec(x86: X86Decoder | undefined, bits: 32 | 64): ArchSpec {
+  if (!x86 || x86.bitness !== bits) throw new Error(`${bits === 64 ? 'amd64' : '386'} extraction needs a ${bits}-bit x86 decoder`);
+  const [k0, k1] = bits === 64 ? [0x0f, 0x05] : [0xcd, 0x80];
   return {
-    sem: new X86Semantics(64),
-    trapReg: 'rax',
-    callShift: -8,
+    sem: new X86Semantics(bits),
+    trapReg: bits === 64 ? 'rax' : 'eax',
+    word: bits / 8,
+    callShift: -bits / 8,
     decode: (b, a) => x86.decode(b, a),
     scan(bytes, addr, onCall) {
       let kernel = false;
       const n = bytes.length;
       for (let i = 0; i < n; i++) {
         const c = bytes[i] as number;
-        if (c === 0x0f) {
-          if (bytes[i + 1] === 0x05) kernel = true;
+        if (c === k0) {
+          if (bytes[i + 1] === k1) kernel = true;
         } else if ((c === 0xe8 || c === 0xe9) && i + 5 <= n) {
           const rel = (bytes[i + 1] as number) | ((bytes[i + 2] as number) << 8) | ((bytes[i + 3] as number) << 16) | ((bytes[i + 4] as number) << 24);
           onCall(addr + i + 5 + rel);
@@ -119,6 +133,7 @@ function arm64Spec(): ArchSpec {
   return {
     sem: new Arm64Semantics(),
     trapReg: 'x8',
+    word: 8,
     callShift: 0,
     decode: (b, a) => decodeArm64(b, a),
     scan(bytes, addr, onCall) {
@@ -148,8 +163,8 @@ function locName(loc: string): string {
 }
 
 export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnFunction[], arch: string, opts: ExtractOptions = {}): Promise<StaticSyscalls> {
-  if (!extractionSupported(arch)) throw new Error(`syscall extraction for ${arch} is not supported yet (amd64 and arm64 are)`);
-  const spec = arch === 'amd64' ? amd64Spec(opts.x86) : arm64Spec();
+  if (!extractionSupported(arch)) throw new Error(`syscall extraction for ${arch} is not supported yet (${SUPPORTED_TEXT})`);
+  const spec = arch === 'arm64' ? arm64Spec() : x86Spec(opts.x86, arch === 'amd64' ? 64 : 32);
   const byEntry = new Map<number, number>();
   functions.forEach((f, i) => {
     if (!byEntry.has(f.entry)) byEntry.set(f.entry, i);
@@ -199,6 +214,8 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
   const reader = new CodeReader(obj);
   // Functions are analysed again when a callee turns out to be a wrapper: decode each once.
   const decoded = new Map<number, Instruction[]>();
+  // Globals traps are read from: address → size and the sites reading it.
+  const trapGlobals = new Map<number, { size: number; reads: { function: string; pc: number; via?: string }[] }>();
 
   while (queue.length) {
     const fi = queue.shift() as number;
@@ -234,22 +251,12 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
         } else if (atom.startsWith('a:')) {
           newLocs.add(atom.slice(2));
         } else if (atom.startsWith('g:')) {
+          // Settled once every function is read: a package init may store another number in it.
           const [, addrS, bytesS] = atom.split(':');
           const addr = Number(addrS);
-          const size = Number(bytesS);
-          const g = await staticValue(obj, addr, size);
-          const name = await globalName(addr);
-          if (g === null) {
-            unresolved.set(`${pc}:${atom}`, {
-              function: fn.name,
-              pc,
-              why: KNOWN_INDIRECT[fn.name] ?? `trap read from ${name}, which is set at run time (no initial value in the file)`,
-            });
-          } else {
-            const site: SyscallSite = { function: fn.name, pc, kind: 'global', global: name };
-            if (via) site.via = via;
-            addSite(g, site);
-          }
+          const g = trapGlobals.get(addr) ?? { size: Number(bytesS), reads: [] };
+          trapGlobals.set(addr, g);
+          g.reads.push(via ? { function: fn.name, pc, via } : { function: fn.name, pc });
         } else {
           const why =
             KNOWN_INDIRECT[fn.name] ??
@@ -273,7 +280,7 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
       if (!locs) return [];
       const shift = ins.flow === 'call' ? spec.callShift : 0;
       const via = (functions[callee as number] as PclnFunction).name;
-      return [...locs].map((loc) => ({ key: `${ins.addr}:${loc}`, val: valueAt(before, loc, shift), kind: 'wrapper' as const, via }));
+      return [...locs].map((loc) => ({ key: `${ins.addr}:${loc}`, val: valueAt(before, loc, shift, spec.word), kind: 'wrapper' as const, via }));
     };
     const pending: Promise<void>[] = [];
     const cfg = buildCfg(code, facts);
@@ -321,6 +328,72 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
     }
   }
 
+  // Trap globals: the initial value in the file, and every number a package init of the reading
+  // function's package stores there (32-bit Go's syscall.fcntl64Syscall starts as SYS_FCNTL and
+  // syscall.init sets SYS_FCNTL64). Code elsewhere storing into it is not seen.
+  if (trapGlobals.size) {
+    const stores = new Map<number, { val: Val; setBy: string }[]>();
+    const store = spec.sem.globalStore?.bind(spec.sem);
+    if (store) {
+      const pkgs = new Set<string>();
+      for (const [addr, g] of trapGlobals) {
+        for (const r of g.reads) pkgs.add(packageOf(r.function));
+        // A named global's own package (a stripped binary keeps the readers' packages only).
+        const name = await globalName(addr);
+        if (!name.startsWith('0x')) pkgs.add(packageOf(name.replace(/\+\d+$/, '')));
+      }
+      for (let wi = 0; wi < functions.length; wi++) {
+        const fn = functions[wi] as PclnFunction;
+        const pkg = packageOf(fn.name);
+        if (!pkgs.has(pkg) || !(fn.name === `${pkg}.init` || fn.name.startsWith(`${pkg}.init.`)) || fn.size > MAX_ANALYSED) continue;
+        let code = decoded.get(wi);
+        if (!code) {
+          const bytes = await reader.read(fn.entry, fn.size);
+          if (!bytes) continue;
+          code = spec.decode(bytes, fn.entry);
+        }
+        if (!code.length) continue;
+        runLocal(buildCfg(code, facts), spec.sem, facts, (ins, before) => {
+          const st = store(before, ins);
+          if (!st || !trapGlobals.has(st.addr)) return;
+          const list = stores.get(st.addr) ?? [];
+          stores.set(st.addr, list);
+          list.push({ val: st.val, setBy: fn.name });
+        });
+      }
+    }
+    for (const [addr, g] of trapGlobals) {
+      const name = await globalName(addr);
+      const values: { nr: number; setBy?: string }[] = [];
+      const initial = await staticValue(obj, addr, g.size);
+      if (initial !== null) values.push({ nr: initial });
+      let computedBy: string | null = null;
+      for (const st of stores.get(addr) ?? [])
+        for (const a of st.val) {
+          if (a.startsWith('c:')) values.push({ nr: Number(BigInt(a.slice(2))), setBy: st.setBy });
+          else computedBy = st.setBy;
+        }
+      for (const r of g.reads) {
+        for (const v of values) {
+          const site: SyscallSite = { function: r.function, pc: r.pc, kind: 'global', global: name };
+          if (r.via) site.via = r.via;
+          if (v.setBy) site.setBy = v.setBy;
+          addSite(v.nr, site);
+        }
+        if (!values.length || computedBy)
+          unresolved.set(`${r.pc}:g:${addr}`, {
+            function: r.function,
+            pc: r.pc,
+            why:
+              KNOWN_INDIRECT[r.function] ??
+              (computedBy
+                ? `trap read from ${name}, which ${computedBy} sets to a value computed at run time`
+                : `trap read from ${name}, which is set at run time (no initial value in the file)`),
+          });
+      }
+    }
+  }
+
   const out = new Map<number, SyscallSite[]>();
   for (const nr of [...numbers.keys()].sort((a, b) => a - b))
     out.set(
@@ -341,6 +414,12 @@ export async function extractSyscalls(obj: ObjectFile, functions: readonly PclnF
       .sort((a, b) => a.function.localeCompare(b.function) || a.entry - b.entry),
     stats: { functions: functions.length, analysed, instructions, skipped: skipped.count },
   };
+}
+
+/** The package of a Go function or global name: `internal/syscall/unix.IsNonblock` → `internal/syscall/unix`. */
+function packageOf(name: string): string {
+  const dot = name.indexOf('.', name.lastIndexOf('/') + 1);
+  return dot < 0 ? name : name.slice(0, dot);
 }
 
 /** Direct calls as packed (caller, callee) index pairs, growing by doubling. */
@@ -379,11 +458,11 @@ class EdgeList {
 }
 
 /** The value of a wrapper's trap location at a call: a register, or the caller's stack slot that becomes the callee's entry SP+N. */
-function valueAt(s: State, loc: string, shift: number): Val {
+function valueAt(s: State, loc: string, shift: number, word: number): Val {
   if (loc.startsWith('r:')) return s.reg(loc.slice(2));
   if (s.sp === null) return ['u'];
   const off = Number(loc.slice(2));
-  return s.load(s.sp + shift + off, 8);
+  return s.load(s.sp + shift + off, word);
 }
 
 /** The initial value of an N-byte global, or null when the file holds none (.bss) or the address is outside it. */

@@ -8,6 +8,8 @@ export interface SeccompSite {
   kind: SiteKind;
   via?: string;
   global?: string;
+  /** The package init that stores this number in the global (absent for its initial value). */
+  setBy?: string;
 }
 
 export interface SeccompSyscall {

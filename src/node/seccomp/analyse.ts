@@ -12,11 +12,11 @@ import { loadIced } from '../code/iced.js';
 import { errorText } from '../errors.js';
 import { FileSource, inspectFile } from '../files/inspect.js';
 
-/** `goready seccomp FILE`'s analysis of a file on disk; iced-x86 is loaded only for amd64 binaries. */
+/** `goready seccomp FILE`'s analysis of a file on disk; iced-x86 is loaded only for x86 (amd64, 386) binaries. */
 export async function seccompFile(path: string, opts: Omit<SeccompOptions, 'x86' | 'path'> = {}): Promise<SeccompReport> {
   const src = new FileSource(path);
   try {
-    return await analyseSeccomp(src, { ...opts, path, x86: () => new X86Decoder(loadIced()) });
+    return await analyseSeccomp(src, { ...opts, path, x86: (bits) => new X86Decoder(loadIced(), bits) });
   } finally {
     src.close();
   }

@@ -26,6 +26,11 @@ export interface RecordOptions {
 export type RecordResult = Recording;
 
 const HOST_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+
+/** This machine's GOARCH: the syscall numbering record names calls by. */
+export function hostArch(): string | undefined {
+  return HOST_ARCH[process.arch];
+}
 /** bpftrace prints `attached_probes` before attaching is complete; counts are exact about a second later (measured). */
 const SETTLE_MS = 1000;
 

@@ -1,6 +1,6 @@
 import type { X86Decoder } from '../../code/amd64.js';
 import { goFunctions } from '../../code/functions.js';
-import { extractionSupported, extractSyscalls } from '../../code/syscalls.js';
+import { extractionSupported, extractSyscalls, SUPPORTED_TEXT } from '../../code/syscalls.js';
 import { damageText, UnsupportedError } from '../../errors.js';
 import { inspect } from '../../facts/inspect.js';
 import type { SeccompReport } from '../../facts/seccomp.js';
@@ -13,8 +13,8 @@ export interface SeccompOptions {
   path?: string;
   /** runc (default), crun or none. */
   runtime?: string;
-  /** Supplies the x86 decoder for amd64 binaries (Node: `() => new X86Decoder(loadIced())`); called only when needed. */
-  x86?: () => X86Decoder;
+  /** Supplies the x86 decoder for amd64 (64) and 386 (32) binaries (Node: `(bits) => new X86Decoder(loadIced(), bits)`); called only when needed. */
+  x86?: (bits: 32 | 64) => X86Decoder;
 }
 
 /** ELF OSABI bytes Go's linker writes for non-Linux ELF targets (cmd/link elf.go). */
@@ -43,11 +43,12 @@ export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {})
   const damage = facts.damage[0];
   if (damage) throw new UnsupportedError(damageText(damage));
   if (!facts.go.isGo) throw new UnsupportedError('not a Go binary (no Go function table or build info)');
-  if (!extractionSupported(obj.arch)) throw new UnsupportedError(`syscall extraction for ${obj.arch} is not supported yet (amd64 and arm64 are)`);
+  if (!extractionSupported(obj.arch)) throw new UnsupportedError(`syscall extraction for ${obj.arch} is not supported yet (${SUPPORTED_TEXT})`);
   const tab = await goFunctions(obj);
   if (!tab || !tab.functions.length) throw new UnsupportedError('no Go function table (pclntab) to read the code from');
-  const x86 = obj.arch === 'amd64' ? opts.x86?.() : undefined;
-  if (obj.arch === 'amd64' && !x86) throw new Error('amd64 analysis needs an x86 decoder (opts.x86)');
+  const bits = obj.arch === 'amd64' ? 64 : obj.arch === '386' ? 32 : null;
+  const x86 = bits ? opts.x86?.(bits) : undefined;
+  if (bits && !x86) throw new Error(`${obj.arch} analysis needs an x86 decoder (opts.x86)`);
   const found = await extractSyscalls(obj, tab.functions, obj.arch, x86 ? { x86 } : {});
   // cgo: recorded in the build settings, or visible as shared libraries needed or the runtime/cgo package's functions.
   const cgo = settings.get('CGO_ENABLED') === '1' || facts.linkage.needed.length > 0 || tab.functions.some((f) => f.name.startsWith('runtime/cgo.'));
