@@ -26,7 +26,8 @@ const validateSpdx = ajv.compile(load(join(import.meta.dirname, 'data', 'schemas
 const lookup = { modcache: join(CORPUS, '.cache', 'gopath', 'pkg', 'mod'), source: join(CORPUS, '.cache', 'src', 'deps', 'app') };
 
 describe('goready sbom: schema-valid CycloneDX 1.6 and SPDX 2.3 for every Go binary with build info', () => {
-  for (const e of corpus().filter((x) => x.isGo && x.source !== 'misc' && !x.name.includes('@0.28.2'))) {
+  // esbuild 0.27.0 and 0.28.2 ship no build info at all (their no-build-info error is tested below).
+  for (const e of corpus().filter((x) => x.isGo && x.source !== 'misc' && !x.name.includes('@0.28.2') && !x.name.includes('@0.27.0'))) {
     it(e.name, async () => {
       const cdx = JSON.parse(await sbom(e.file, { format: 'cyclonedx', lookup }));
       expect(validateCdx(cdx), ajv.errorsText(validateCdx.errors)).toBe(true);
