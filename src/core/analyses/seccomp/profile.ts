@@ -1,5 +1,6 @@
-import type { SeccompReport } from '../../facts/seccomp.js';
+import { RUNTIME_NEEDS, type SeccompReport } from '../../facts/seccomp.js';
 import { SCMP_ARCH, type SeccompProfile, type SeccompRule } from '../../linux/seccomp-profile.js';
+import { syscallTable } from '../../linux/syscalls.js';
 
 /**
  * The OCI/Docker seccomp profile for a report: deny by default with EPERM (errno 1, as Docker's
@@ -12,6 +13,11 @@ export function ociProfile(r: SeccompReport): SeccompProfile {
   if (!arch) throw new Error(`no seccomp architecture for ${r.arch}`);
   const own = r.syscalls.filter((s) => !(s.origin.length === 1 && s.origin[0] === 'container')).map((s) => s.name);
   const runtime = r.syscalls.filter((s) => s.origin.length === 1 && s.origin[0] === 'container').map((s) => s.name);
+  // The runtime runs as the host's architecture (amd64 runc starting a 386 program): its calls the
+  // binary's architecture has no number for (newfstatat on 386) are named too; libseccomp sets
+  // them for the architectures that have them (the host's native one is always in the filter).
+  const table = syscallTable(r.arch);
+  if (r.runtime) for (const n of RUNTIME_NEEDS[r.runtime]?.names ?? []) if (table && table.number(n) === undefined && !runtime.includes(n)) runtime.push(n);
   const rules: SeccompRule[] = [
     {
       names: own,
