@@ -8,9 +8,10 @@ import { toolchainFixtures } from './helpers/toolchains.js';
 /**
  * fixtures/toolchains/crafted: hand-written assembly made to be hard on the extractor, built by
  * every toolchain for amd64 and arm64, stripped and not, and run under strace -f / qemu-aarch64
- * -strace. What is resolvable is resolved at the crafted function; what only the running program
- * knows (a table at a run-time index, a zero global set by main) is listed unresolved at that
- * function, and those are the only calls the trace sees that the static set lacks.
+ * -strace. What is resolvable is resolved at the crafted function (a global a package init sets:
+ * both numbers); what only the running program knows (a table at a run-time index, a zero global
+ * set by main) is listed unresolved at that function, and those are the only calls the trace sees
+ * that the static set lacks.
  */
 function sitesOf(report: SeccompReport, name: string): string[] {
   return (report.syscalls.find((s) => s.name === name)?.sites ?? []).map(
@@ -35,6 +36,13 @@ describe('seccomp on crafted assembly: loops, branches, tables, globals, mutuall
       // An initialised global: its value in the file, named unless stripped.
       const times = sitesOf(report, 'times').find((s) => s.startsWith('main.globalTrap global'));
       expect(times).toMatch(f.stripped ? /^main\.globalTrap global 0x[0-9a-f]+$/ : /^main\.globalTrap global main\.initTrap$/);
+      // A global main's init sets: the number in the file and the one init.0 stores, each with its source.
+      expect(sitesOf(report, 'getpid')).toContain(
+        `main.setTrapCall global ${f.stripped ? report.syscalls.find((s) => s.name === 'getsid')?.sites[0]?.global : 'main.setTrap'}`,
+      );
+      const set = report.syscalls.find((s) => s.name === 'getsid')?.sites.find((s) => s.function === 'main.setTrapCall');
+      expect(set?.setBy).toBe('main.init.0');
+      expect(set?.global).toMatch(f.stripped ? /^0x[0-9a-f]+$/ : /^main\.setTrap$/);
       // Two ABI0 wrappers that pass the trap to each other (stack+8 at entry, under a frame and the
       // stack check): both found, and the constant resolved where main passes it.
       for (const w of ['main.passA', 'main.passB']) expect(report.wrappers.find((x) => x.function === w)?.trap).toEqual(['stack+8']);
@@ -59,7 +67,7 @@ describe('seccomp on crafted assembly: loops, branches, tables, globals, mutuall
       // listed unresolved (getegid from the table, getgid from the zero global).
       const run = arm ? qemuNames(f.file, []) : straceNames(f.file, []);
       expect(run.stdout).toBe('crafted ok\n');
-      for (const n of ['getppid', 'getuid', 'geteuid', 'getegid', 'times', 'getgid', arm ? 'getpgid' : 'getpgrp']) expect(run.names).toContain(n);
+      for (const n of ['getppid', 'getuid', 'geteuid', 'getegid', 'times', 'getgid', 'getsid', arm ? 'getpgid' : 'getpgrp']) expect(run.names).toContain(n);
       const table = syscallTable(f.goarch);
       const all = new Set(report.syscalls.map((s) => s.name));
       const missing = [...run.names].filter((n) => !all.has(n)).sort();

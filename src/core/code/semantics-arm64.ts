@@ -85,6 +85,15 @@ export class Arm64Semantics implements Semantics {
     return globalVal(b.addr, bytes);
   }
 
+  /** STR/STUR of a register to an address built from a constant (ADRP + offset): a store to a global. */
+  globalStore(s: State, ins: Instruction): { addr: number; bytes: number; val: Val } | null {
+    const [a, m] = ins.operands;
+    if (!/^stu?r[bh]?$/.test(ins.mnemonic) || a?.kind !== 'reg' || m?.kind !== 'mem') return null;
+    const b = this.base(s, m);
+    if (!b || 'frame' in b) return null;
+    return { addr: b.addr, bytes: m.bytes, val: a.family.startsWith('v') ? UNKNOWN : this.read(s, a) };
+  }
+
   private store(s: State, m: MemOperand, bytes: number, v: Val): void {
     const b = this.base(s, m);
     if (b && 'frame' in b) s.store(b.frame, bytes, v);
