@@ -7,7 +7,7 @@ import { toolchainFixtures } from './helpers/toolchains.js';
 
 /**
  * fixtures/toolchains/crafted: hand-written assembly made to be hard on the extractor, built by
- * every toolchain for amd64 and arm64, stripped and not, and run under strace -f / qemu-aarch64
+ * every toolchain for amd64, arm64 and 386, stripped and not, and run under strace -f / qemu-aarch64
  * -strace. What is resolvable is resolved at the crafted function (a global a package init sets:
  * both numbers); what only the running program knows (a table at a run-time index, a zero global
  * set by main) is listed unresolved at that function, and those are the only calls the trace sees
@@ -21,9 +21,9 @@ function sitesOf(report: SeccompReport, name: string): string[] {
 
 describe('seccomp on crafted assembly: loops, branches, tables, globals, mutually recursive wrappers, dead bytes', () => {
   const fixtures = toolchainFixtures('crafted');
-  it('is built by every toolchain, amd64 and arm64, stripped and not', () => {
+  it('is built by every toolchain, amd64, arm64 and 386, stripped and not', () => {
     expect(new Set(fixtures.map((f) => f.go))).toEqual(new Set(['1.19', '1.21', '1.22', '1.23', '1.24', '1.26', '1.27']));
-    expect(new Set(fixtures.map((f) => f.variant))).toEqual(new Set(['amd64', 'amd64-stripped', 'arm64', 'arm64-stripped']));
+    expect(new Set(fixtures.map((f) => f.variant))).toEqual(new Set(['amd64', 'amd64-stripped', 'arm64', 'arm64-stripped', '386', '386-stripped']));
   });
   for (const f of fixtures) {
     it(f.path, async () => {
@@ -43,9 +43,10 @@ describe('seccomp on crafted assembly: loops, branches, tables, globals, mutuall
       const set = report.syscalls.find((s) => s.name === 'getsid')?.sites.find((s) => s.function === 'main.setTrapCall');
       expect(set?.setBy).toBe('main.init.0');
       expect(set?.global).toMatch(f.stripped ? /^0x[0-9a-f]+$/ : /^main\.setTrap$/);
-      // Two ABI0 wrappers that pass the trap to each other (stack+8 at entry, under a frame and the
+      // Two ABI0 wrappers that pass the trap to each other (stack+8 at entry, stack+4 on 386, under a frame and the
       // stack check): both found, and the constant resolved where main passes it.
-      for (const w of ['main.passA', 'main.passB']) expect(report.wrappers.find((x) => x.function === w)?.trap).toEqual(['stack+8']);
+      for (const w of ['main.passA', 'main.passB'])
+        expect(report.wrappers.find((x) => x.function === w)?.trap).toEqual([f.goarch === '386' ? 'stack+4' : 'stack+8']);
       expect(sitesOf(report, arm ? 'getpgid' : 'getpgrp').some((s) => /^main\.\S+ wrapper via main\.pass[AB]$/.test(s))).toBe(true);
       // Listed, never dropped: what only the running program knows, and the kernel entry in dead bytes.
       const why = (fn: string) => report.unresolved.filter((u) => u.function === fn).map((u) => u.why);
@@ -65,7 +66,7 @@ describe('seccomp on crafted assembly: loops, branches, tables, globals, mutuall
 
       // The kernel's view: everything the run makes is in the static set, except the two traps
       // listed unresolved (getegid from the table, getgid from the zero global).
-      const run = arm ? qemuNames(f.file, []) : straceNames(f.file, []);
+      const run = arm ? qemuNames(f.file, []) : straceNames(f.file, [], f.goarch === '386' ? { multiplexed: { 102: 'socketcall' } } : {});
       expect(run.stdout).toBe('crafted ok\n');
       for (const n of ['getppid', 'getuid', 'geteuid', 'getegid', 'times', 'getgid', 'getsid', arm ? 'getpgid' : 'getpgrp']) expect(run.names).toContain(n);
       const table = syscallTable(f.goarch);
@@ -75,7 +76,7 @@ describe('seccomp on crafted assembly: loops, branches, tables, globals, mutuall
         missing.every((n) => n === 'getegid' || n === 'getgid'),
         missing.join(', '),
       ).toBe(true);
-      expect(table?.number('getegid')).toBe(arm ? 177 : 108);
+      expect(table?.number('getegid')).toBe(({ amd64: 108, arm64: 177, '386': 50 } as Record<string, number>)[f.goarch]);
     });
   }
 });
