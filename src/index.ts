@@ -2,9 +2,9 @@
 
 export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
 export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
+export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
 export { analyseSeccomp, type SeccompOptions } from './core/analyses/seccomp/analyse.js';
 export { ociProfile } from './core/analyses/seccomp/profile.js';
-export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
 export type { PackageSize, SizeAdvice, SizeReport } from './core/analyses/size/model.js';
 export { size } from './core/analyses/size/size.js';
 export { type SizeTree, sizeTree } from './core/analyses/size/tree.js';
