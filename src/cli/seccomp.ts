@@ -3,7 +3,7 @@ import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { renderFindings } from '../core/render/findings.js';
 import { errorText, failureText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit } from './command.js';
+import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 interface SeccompFlags {
   format?: string;
@@ -30,9 +30,6 @@ const RUNTIMES = ['runc', 'crun', 'none'];
  * counts what a process really calls, with bpftrace.
  */
 export function register(program: Command, cli: Cli): void {
-  // `seccomp record` has options named like seccomp's own (--format, --out): they must belong to
-  // the command they follow, which commander does only with positional options from the root down.
-  program.enablePositionalOptions();
   const cmd = program
     .command('seccomp')
     .description(
@@ -47,7 +44,6 @@ export function register(program: Command, cli: Cli): void {
     )
     .addOption(new Option('--fail-on <severity>', 'with --profile: exit 1 when a finding is at or above this severity (default high)').choices(SEVERITIES))
     .option('-o, --out <file>', 'write the output to FILE')
-    .enablePositionalOptions()
     .action(async (binary: string, flags: SeccompFlags) => {
       const profileMode = flags.profile !== undefined;
       const format = flags.format ?? 'text';
@@ -100,7 +96,24 @@ export function register(program: Command, cli: Cli): void {
       new Option('--runtime <runtime>', 'with --format oci: add what the container runtime calls after loading the filter').choices(RUNTIMES).default('runc'),
     )
     .option('-o, --out <file>', 'write the output to FILE')
-    .action(async (command: string[], flags: RecordFlags) => {
+    .addHelpText(
+      'after',
+      examples([
+        ['goready seccomp record --binary ./app -- ./app serve', 'what ./app really calls, against what it can call'],
+        ['goready seccomp record --pid 4242 --duration 60 --format oci -o app.json', 'a profile from a minute of a running process'],
+      ]),
+    )
+    .action(async (command: string[], own: RecordFlags) => {
+      // goready's global --color/-q are read anywhere on the line, and commander then reads
+      // seccomp's own --format/--out/--runtime (same names) after `record` as seccomp's: take them.
+      const parent = cmd.opts() as SeccompFlags;
+      const flags: RecordFlags = {
+        ...own,
+        format: (parent.format ?? own.format) as RecordFlags['format'],
+        runtime: parent.runtime !== 'runc' ? parent.runtime : own.runtime,
+        ...((parent.out ?? own.out) ? { out: parent.out ?? own.out } : {}),
+      };
+      if (!['text', 'json', 'oci'].includes(flags.format)) cli.fail(`seccomp record: --format ${flags.format}: expected text, json, oci`);
       if (!!flags.pid === command.length > 0) cli.fail('seccomp record: give either --pid N or -- CMD ARGS...');
       const pid = flags.pid ? Number(flags.pid) : undefined;
       if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) cli.fail(`seccomp record: --pid ${flags.pid}: expected a process ID`);
