@@ -172,7 +172,8 @@ describe('the analysis page (served by goready serve)', () => {
     expect(norm(cdx)).toEqual(norm(cliCdx.stdout));
     const spdx = JSON.parse(await downloadText(page, '[data-download=spdx]'));
     expect(spdx.spdxVersion).toBe('SPDX-2.3');
-    expect(spdx.packages.length).toBe(JSON.parse(cliCdx.stdout).components.length);
+    // SPDX lists the main module as a package too; CycloneDX keeps it in metadata.component.
+    expect(spdx.packages.length).toBe(JSON.parse(cliCdx.stdout).components.length + 1);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 300_000);
@@ -300,7 +301,8 @@ describe('the fleet pages', () => {
     }
     // The expected values are not all alike.
     const worsts = await page.locator('table.matrix td[data-worst]').evaluateAll((l) => l.map((x) => x.getAttribute('data-worst')));
-    expect(new Set(worsts)).toEqual(new Set(['fatal', 'high', 'medium', 'ok']));
+    // (info: the cgo binary on a snapshot taken inside a container, whose daemon's seccomp default is unknown.)
+    expect(new Set(worsts)).toEqual(new Set(['fatal', 'high', 'medium', 'info']));
     await shot(page, 'matrix');
     await page.click('td[data-binary="linux-amd64-cgo"][data-host="musl-root-sh.json"] a');
     await page.waitForSelector('#drill li.finding');
