@@ -7,7 +7,7 @@
  * chunks and written straight to temp files.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { ldSoConfDirs } from '../../core/linux/ldconf.js';
 import { DEFAULT_LIB_DIRS, LOADER, SHARED_OBJECT } from '../../core/linux/loader.js';
 import { Root } from '../../core/linux/root.js';
 import { inspectFile } from '../files/inspect.js';
+import { fileKind } from '../files/read.js';
 import { FileSource } from '../files/source.js';
 import { describeRoot } from '../host/root.js';
 
@@ -94,7 +95,8 @@ class Archive implements ArchiveReader {
   static async open(file: string): Promise<Archive> {
     let fh: FileHandle;
     try {
-      fh = await open(file, 'r');
+      // O_NONBLOCK: a FIFO or a device that waits is refused below instead of hanging here.
+      fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message);
@@ -102,7 +104,7 @@ class Archive implements ArchiveReader {
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw new Error('is a directory');
-      if (!st.isFile()) throw new Error('not a regular file');
+      if (!st.isFile()) throw new Error(`${fileKind(st)}, not a regular file: goready reads image tarballs from regular files`);
       const members = new Map<string, { offset: number; size: number }>();
       const block = Buffer.alloc(512);
       let pos = 0;
