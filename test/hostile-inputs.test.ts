@@ -76,7 +76,8 @@ describe('13. snapshots are capped', () => {
 describe('14. goready diff is linear', () => {
   it('two snapshots of 100,000 libraries each, half shared: a result, the right counts', () => {
     const base = JSON.parse(readFileSync(SNAP, 'utf8'));
-    const libs = (from: number) => Array.from({ length: 100_000 }, (_, i) => ({ path: `/usr/lib/x86_64-linux-gnu/libcrafted${from + i}.so.1`, versionDefs: null }));
+    const libs = (from: number) =>
+      Array.from({ length: 100_000 }, (_, i) => ({ path: `/usr/lib/x86_64-linux-gnu/libcrafted${from + i}.so.1`, versionDefs: null }));
     const a = join(dir, 'many-a.json');
     const b = join(dir, 'many-b.json');
     writeFileSync(a, JSON.stringify({ ...base, libraries: { ...base.libraries, files: libs(0) } }));
@@ -95,7 +96,17 @@ describe('14. goready diff is linear', () => {
 describe('15. licence lookup stays inside vendor/, the source tree and the module cache', () => {
   it('module paths as Go checks them', () => {
     for (const ok of ['golang.org/x/sys', 'gopkg.in/yaml.v3', 'github.com/Masterminds/semver/v3', 'k8s.io/api']) expect(checkModulePath(ok), ok).toBeNull();
-    for (const bad of ['../../outside', 'example.com/../x', 'example.com/.hidden', '/abs/path', 'nodot/x', 'Example.com/x', 'example.com//x', 'example.com/x/', 'example.com/a\\b'])
+    for (const bad of [
+      '../../outside',
+      'example.com/../x',
+      'example.com/.hidden',
+      '/abs/path',
+      'nodot/x',
+      'Example.com/x',
+      'example.com//x',
+      'example.com/x/',
+      'example.com/a\\b',
+    ])
       expect(checkModulePath(bad), bad).not.toBeNull();
     expect(checkModuleVersion('v1.2.3')).toBeNull();
     expect(checkModuleVersion('v0.0.0-20240101000000-abcdefabcdef')).toBeNull();
@@ -160,7 +171,11 @@ describe('17. a config found by search cannot start network connections or read 
     const bin = entry('linux-amd64').file;
     writeFileSync(join(checkout, '.goready.json'), JSON.stringify({ host: 'ssh://deploy@prod.example.com' }));
     const { env, canary } = fakeSsh('searched');
-    refused(runBounded(['check', bin], { cwd: checkout, env }), '.goready.json', /is an ssh target; a config found by search may name only local and snapshot files/);
+    refused(
+      runBounded(['check', bin], { cwd: checkout, env }),
+      '.goready.json',
+      /is an ssh target; a config found by search may name only local and snapshot files/,
+    );
     expect(existsSync(canary), 'ssh was started').toBe(false);
     symlinkSync('/dev/zero', join(checkout, 'prod.json'));
     writeFileSync(join(checkout, '.goready.json'), JSON.stringify({ host: ['local', 'prod.json'] }));
@@ -183,7 +198,11 @@ describe('18. ssh hosts hold only host-name and address characters', () => {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     for (const target of ['a;id', 'ssh://a;id', 'x$(id)', 'ssh://u@x`id`', "h'q", 'h"q', 'h|id', 'h&id', 'h>f', 'ssh://[::1;id]', 'ssh://u;id@h', 'h{a,b}']) {
       refused(runBounded(['host', '--ssh', target], { env }), target, /not an ssh target \(/);
-      refused(runBounded(['check', entry('linux-amd64').file, '--host', target.startsWith('ssh://') ? target : `ssh://${target}`], { env }), 'ssh://', /not an ssh target/);
+      refused(
+        runBounded(['check', entry('linux-amd64').file, '--host', target.startsWith('ssh://') ? target : `ssh://${target}`], { env }),
+        'ssh://',
+        /not an ssh target/,
+      );
     }
     expect(existsSync(canary), existsSync(canary) ? readFileSync(canary, 'utf8') : '').toBe(false);
     // Real names still reach ssh.

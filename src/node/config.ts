@@ -46,7 +46,10 @@ export function readConfig(file: string, opts: { searched?: boolean } = {}): Che
 
 function assertSearchedHost(file: string, host: string): void {
   const refuse = (why: string) =>
-    new InputError(file, `"host": ${JSON.stringify(host)} ${why}; a config found by search may name only local and snapshot files (give it with --host, or name the config with --config)`);
+    new InputError(
+      file,
+      `"host": ${JSON.stringify(host)} ${why}; a config found by search may name only local and snapshot files (give it with --host, or name the config with --config)`,
+    );
   if (host === 'local') return;
   if (host.startsWith('ssh://')) throw refuse('is an ssh target');
   let kind: string | null = null;

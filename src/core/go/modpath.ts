@@ -26,8 +26,7 @@ function checkElem(elem: string, importPath: boolean): string | null {
   if (RESERVED.has(short.toUpperCase())) return `"${short}" disallowed as path element component on Windows`;
   // Windows short names (EXAMPL~1): a tilde followed only by digits ends the element's stem.
   const tilde = short.lastIndexOf('~');
-  if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1)))
-    return `trailing tilde and digits in path element`;
+  if (tilde >= 0 && tilde < short.length - 1 && /^[0-9]+$/.test(short.slice(tilde + 1))) return `trailing tilde and digits in path element`;
   return null;
 }
 
