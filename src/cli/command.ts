@@ -6,6 +6,7 @@
 import { createWriteStream, openSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
+import { renderMessage } from '../core/render/escape.js';
 import { errorText } from '../node/errors.js';
 import type { Progress } from './progress.js';
 
@@ -133,7 +134,7 @@ export function imageLimits(f: ImageLimitFlags): { bytes?: number; entries?: num
 
 /** Prints an opened image's notes (entries left out) on stderr, one line each. */
 export function printImageNotes(file: string, notes: readonly string[]): void {
-  for (const n of notes) process.stderr.write(`goready: note: ${file}: ${n}\n`);
+  for (const n of notes) process.stderr.write(renderMessage(`note: ${file}: ${n}`));
 }
 
 /** A repeatable flag's values, in order. */
