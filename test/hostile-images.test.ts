@@ -114,6 +114,35 @@ describe('9. limits on decompressed bytes, entries, layers and temp disk', () =>
       /the files goready extracts take more than 4 KiB of temp disk \(raise the limit with --max-temp-bytes\)/,
     );
   });
+
+  it("one library named 200 times in a layer (the fuzzer's find) is written once; a hardlink keeps an earlier version", async () => {
+    const lib = (tag: number) => {
+      const b = elfStub(60_000);
+      b[100] = tag;
+      return b;
+    };
+    const layer = tar([
+      { name: 'usr/', type: 'dir' },
+      { name: 'usr/lib/', type: 'dir' },
+      { name: 'usr/lib/libkept.so.1', data: lib(1) },
+      // An earlier version reached under another name must survive the later ones.
+      { name: 'usr/lib/libold.so.1', type: 'hardlink', linkname: 'usr/lib/libkept.so.1' },
+      ...Array.from({ length: 200 }, (_, i) => ({ name: 'usr/lib/libkept.so.1', data: lib(2 + (i % 200)) })),
+    ]);
+    const f = write('same-lib.tar', dockerSave([layer], { compress: 'gzip' }));
+    // 200 temp files of 60 KB would be 12 MB; the two kept versions take 120 KB.
+    const r = runBounded(['check', '--image', f, '--max-temp-bytes', '1M']);
+    endsCleanly(r, f);
+    expect(r.code, r.stderr).toBe(0);
+    const t = await openImage(f, { limits: { tempBytes: 2 ** 20 } });
+    try {
+      const read = (p: string) => execFileSync('od', ['-An', '-tu1', '-j100', '-N1', join(t.root, p)], { encoding: 'utf8' }).trim();
+      expect(read('usr/lib/libkept.so.1')).toBe(String(2 + 199));
+      expect(read('usr/lib/libold.so.1')).toBe('1');
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('10. zstd frames with long windows; tar errors as tar errors', () => {

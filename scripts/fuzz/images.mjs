@@ -278,6 +278,10 @@ function inputFor(format, seed) {
   return snapshotInput(r, JSON.parse(readFileSync(SNAPSHOT, 'utf8')));
 }
 
+/** Messages that are JavaScript's, not goready's: a reader let an internal error through. */
+const INTERNAL =
+  /Cannot read propert|is not a function|is not iterable|Cannot convert|Invalid (array|string) length|Maximum call stack|ENAMETOOLONG|EMFILE|\bundefined\b|\[object Object\]|\bNaN\b/;
+
 async function worker() {
   const lib = await import(resolve(here, '..', '..', 'dist', 'node.js'));
   const dir = workerData.dir;
@@ -285,20 +289,28 @@ async function worker() {
     const file = join(dir, `in-${id}.${format === 'snapshot' ? 'json' : 'tar'}`);
     writeFileSync(file, inputFor(format, seed));
     let outcome = 'result';
+    let kind = '';
     try {
       if (format === 'snapshot') lib.readSnapshot(file);
       else await (await lib.openImage(file)).close();
     } catch (e) {
       const msg = String(e?.message ?? e);
-      if (msg.startsWith(`${file}: `) && !msg.includes('\n') && !/Maximum call stack|Invalid string length|ENAMETOOLONG/.test(msg)) outcome = 'error';
-      else {
+      // One line naming the file, in words: a JavaScript error passed through is a failure.
+      if (msg.startsWith(`${file}: `) && !msg.includes('\n') && !INTERNAL.test(msg)) {
+        outcome = 'error';
+        kind = msg
+          .slice(file.length + 2)
+          .replace(/[0-9a-f]{64}/g, 'H')
+          .replace(/\d+/g, 'N')
+          .slice(0, 90);
+      } else {
         rmSync(file, { force: true });
         parentPort.postMessage({ id, bad: `${e?.name}: ${msg.slice(0, 300)}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` });
         return;
       }
     }
     rmSync(file, { force: true });
-    parentPort.postMessage({ id, outcome });
+    parentPort.postMessage({ id, outcome, kind });
   });
   parentPort.postMessage({ ready: true });
 }
@@ -319,6 +331,7 @@ async function withPeakRss(fn) {
 function runFormat({ format, count, seed0, timeoutMs, slowMs, heapMb, threads, dir }) {
   const started = Date.now();
   const stats = { result: 0, error: 0 };
+  const kinds = new Map();
   const failures = [];
   let slowest = null;
   const slow = [];
@@ -328,7 +341,7 @@ function runFormat({ format, count, seed0, timeoutMs, slowMs, heapMb, threads, d
   let next = 0;
   let done = 0;
   return new Promise((finish) => {
-    const end = () => finish({ done, slow, baseline, stats, failures, slowest, ms: Date.now() - started });
+    const end = () => finish({ done, kinds, slow, baseline, stats, failures, slowest, ms: Date.now() - started });
     const spawn = () => {
       const w = new Worker(fileURLToPath(import.meta.url), { workerData: { dir }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
       let current = null;
@@ -364,7 +377,10 @@ function runFormat({ format, count, seed0, timeoutMs, slowMs, heapMb, threads, d
         if (ms > slowMs) slow.push(current.seed);
         if (!slowest || ms > slowest.ms) slowest = { ms, seed: current.seed };
         if (msg.bad) failures.push({ ...current, why: msg.bad });
-        else stats[msg.outcome]++;
+        else {
+          stats[msg.outcome]++;
+          if (msg.kind) kinds.set(msg.kind, (kinds.get(msg.kind) ?? 0) + 1);
+        }
         if (done % 1000 === 0)
           console.log(`fuzz: ${format}: ${done}/${count}, ${failures.length} failures, ${Math.round(done / ((Date.now() - started) / 1000))}/s`);
         if (done >= count) end();
@@ -414,6 +430,8 @@ async function main() {
           `slowest ${r.slowest ? `${r.slowest.ms} ms (seed=${r.slowest.seed})` : '-'}; peak RSS ${Math.round(peak / 2 ** 20)} MB (${Math.round(r.baseline / 2 ** 20)} MB before the first input)`,
       );
       for (const f of r.failures.slice(0, 20)) console.log(`FAIL format=${f.format} seed=${f.seed}: ${f.why}`);
+      // --errors: the commonest one-line errors (numbers and digests folded), to see what the inputs reach.
+      if (process.argv.includes('--errors')) for (const [k, n] of [...r.kinds].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${n}\t${k}`);
       failed += r.failures.length;
       total += r.done;
     }

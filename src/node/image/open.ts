@@ -20,6 +20,7 @@ import {
   statSync,
   symlinkSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
@@ -328,23 +329,91 @@ class Archive implements ArchiveReader {
   }
 }
 
-/** Writes an entry's data to a temp file; `elfOnly` drops it (and deletes the file) unless it starts with the ELF magic. */
+/** A file held in memory while the layers stream is at most this long … */
+const HELD_FILE = 64 * 1024;
+/** … and all of them together at most this. */
+const HELD_TOTAL = 64 * 2 ** 20;
+
+/**
+ * Small kept files held in memory until the first pass over the layers ends, then written if still
+ * in the tree: a layer naming one library 6,000 times (the fuzzer's find: one temp file created and
+ * replaced for each, 32 s on a busy disk) costs one write. Larger files, and small ones past the
+ * total, go to disk as they stream.
+ */
+class Held {
+  private files = new Map<Content, { key: string; chunks: Uint8Array[] }>();
+  /** The content each path holds now, and contents a hardlink reaches under another name. */
+  readonly latest = new Map<string, Content>();
+  readonly linked = new Set<Content>();
+  bytes = 0;
+
+  hold(c: Content, key: string, chunks: Uint8Array[], size: number): boolean {
+    if (this.bytes + size > HELD_TOTAL) return false;
+    this.bytes += size;
+    this.files.set(c, { key, chunks });
+    return true;
+  }
+
+  /** Writes the held files the tree still reaches; the others are dropped. */
+  flush(blobPath: (c: Content) => string, budget: Budget): void {
+    for (const [c, { key, chunks }] of this.files) {
+      if (this.latest.get(key) !== c && !this.linked.has(c)) continue;
+      const data = Buffer.concat(chunks);
+      budget.chargeTemp(data.length);
+      const path = blobPath(c);
+      writeFileSync(path, data, { mode: 0o600 });
+      c.blob = path;
+    }
+    this.files.clear();
+    this.bytes = 0;
+  }
+}
+
+/**
+ * Writes an entry's data to a temp file (or, with `held`, keeps a small one in memory for
+ * Held.flush); `elfOnly` drops it unless it starts with the ELF magic.
+ */
 class BlobSink implements TarDataSink {
   private fd: number | null = null;
   private head: Uint8Array[] = [];
   private headLen = 0;
   private decided = false;
+  /** Data kept in memory (with `held`) until it outgrows HELD_FILE. */
+  private mem: Uint8Array[] | null = null;
+  private memLen = 0;
 
   constructor(
     private readonly path: string,
     private readonly content: Content,
     private readonly elfOnly: boolean,
     private readonly budget: Budget,
+    private readonly held: { to: Held; key: string } | null = null,
   ) {}
 
   private write(b: Uint8Array): void {
+    if (this.mem !== null) {
+      if (this.memLen + b.length <= HELD_FILE) {
+        this.mem.push(Buffer.from(b));
+        this.memLen += b.length;
+        return;
+      }
+      this.spill();
+    }
     this.budget.chargeTemp(b.length);
     writeSync(this.fd as number, b);
+  }
+
+  private open(): void {
+    this.fd = openSync(this.path, 'w', 0o600);
+    this.content.blob = this.path;
+  }
+
+  /** Moves the data held so far to the temp file. */
+  private spill(): void {
+    const mem = this.mem ?? [];
+    this.mem = null;
+    this.open();
+    for (const b of mem) this.write(b);
   }
 
   private decide(): void {
@@ -353,8 +422,8 @@ class BlobSink implements TarDataSink {
     this.content.elf = elf;
     this.decided = true;
     if (this.elfOnly && !elf) return;
-    this.fd = openSync(this.path, 'w', 0o600);
-    this.content.blob = this.path;
+    if (this.held && this.content.size <= HELD_FILE) this.mem = [];
+    else this.open();
     this.write(h);
     this.head = [];
   }
@@ -366,14 +435,16 @@ class BlobSink implements TarDataSink {
       this.headLen = Math.min(4, this.headLen + chunk.length);
       if (this.headLen < 4) return;
       this.decide();
-      if (this.fd !== null && rest.length > 0) this.write(rest);
+      if ((this.fd !== null || this.mem !== null) && rest.length > 0) this.write(rest);
       return;
     }
-    if (this.fd !== null) this.write(chunk);
+    if (this.fd !== null || this.mem !== null) this.write(chunk);
   }
 
   end(): void {
     if (!this.decided) this.decide();
+    if (this.mem !== null && this.held && !this.held.to.hold(this.content, this.held.key, this.mem, this.memLen)) this.spill();
+    this.mem = null;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
@@ -565,6 +636,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
 
     const tree = new ImageTree();
     const n = img.layers.length;
+    const held = new Held();
     for (const [i, ref] of img.layers.entries()) {
       await streamLayer(
         ar,
@@ -573,16 +645,25 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
         n,
         (e) => {
           const r = tree.apply(i, e).file;
-          if (!r) return null;
+          if (!r) {
+            if (e.type === 'hardlink') {
+              const t = tree.get(cleanComponents(e.name));
+              if (t?.kind === 'file') held.linked.add(t.content);
+            }
+            return null;
+          }
           const c = r.node.content;
-          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false, budget);
-          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true, budget);
+          const key = joinPath(r.path);
+          held.latest.set(key, c);
+          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false, budget, { to: held, key });
+          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true, budget, { to: held, key });
           return null;
         },
         true,
         budget,
       );
     }
+    held.flush(blobPath, budget);
 
     // Files needed but not kept while streaming (a library reached through a symlink or named by
     // ld.so.conf, a hardlink to a file kept under another name): fetched by a second pass over the
