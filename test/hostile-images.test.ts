@@ -224,6 +224,10 @@ describe('11. signals and paths longer than PATH_MAX', () => {
       { name: `opt/${deep}/libfar.so.1`, data: elfStub(128) },
       { name: `usr/lib/${'n'.repeat(300)}.so`, data: elfStub(128) },
       { name: 'usr/lib/libnear.so.1', data: elfStub(128) },
+      // The fuzzer's find: a hardlink whose name is too long, to an executable placed under its own
+      // name; the executable is checked, the long name left out (was: ENAMETOOLONG, exit 2).
+      { name: 'usr/bin/app', data: elfStub(512), mode: 0o755 },
+      { name: `${'n'.repeat(300)}/f`, type: 'hardlink', linkname: 'usr/bin/app' },
     ]);
     const f = write('deep.tar', dockerSave([layer]));
     const r = runBounded(['check', '--image', f]);

@@ -703,6 +703,8 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     // 300,000 directories costs no temp disk. Paths too long for the temp root are skipped.
     const { needed, libs, dirs } = neededFiles(tree);
     const placed = new Map<Content, string>();
+    /** The paths made under the root (a hardlink's long name may be skipped while its content is placed under another). */
+    const madeFiles = new Set<string>();
     const made = new Set<string>();
     let skipped = 0;
     let firstSkipped = '';
@@ -745,6 +747,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
           placed.set(node.content, dst);
           chmodSync(dst, (node.mode & 0o777) | 0o600);
         }
+        madeFiles.add(joinPath(path));
       }
     }
     for (const d of dirs) {
@@ -762,7 +765,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     // Go binaries among the ELF executables; the others are removed unless they are libraries.
     const goBinaries: GoBinary[] = [];
     for (const [p, node] of [...needed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      if (!(node.mode & 0o111 && node.content.elf && placed.has(node.content))) continue;
+      if (!(node.mode & 0o111 && node.content.elf && madeFiles.has(p))) continue;
       const f = join(root, p);
       let isGo = false;
       try {
