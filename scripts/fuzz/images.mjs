@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
+import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const enc = new TextEncoder();
@@ -179,7 +179,7 @@ function dockerInput(r) {
       [],
       Array.from({ length: 500 }, () => ({ Config: 'a', Layers: [] })),
     ][r() % 5];
-    t = new Uint8Array([...t.subarray(0, t.length - 1024), ...tar([{ name: 'manifest.json', data: enc.encode(JSON.stringify(bad)) }])]);
+    t = concat([t.subarray(0, t.length - 1024), tar([{ name: 'manifest.json', data: enc.encode(JSON.stringify(bad)) }])]);
   }
   return mutateHeaders(t, r);
 }
@@ -212,9 +212,9 @@ function ociInput(r) {
       schemaVersion: 2,
       manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: `sha256:${selfDigest}`, size: selfIndex.length }],
     };
-    t = new Uint8Array([
-      ...t.subarray(0, t.length - 1024),
-      ...tar([
+    t = concat([
+      t.subarray(0, t.length - 1024),
+      tar([
         { name: `blobs/sha256/${selfDigest}`, data: selfIndex },
         { name: 'index.json', data: enc.encode(JSON.stringify(index)) },
       ]),
@@ -222,7 +222,7 @@ function ociInput(r) {
   }
   if (r() % 6 === 0) {
     // A layer blob named by another's digest (the content does not match it).
-    t = new Uint8Array([...t.subarray(0, t.length - 1024), ...tar([{ name: `blobs/sha256/${sha256(raw)}`, data: elfStub(1000) }])]);
+    t = concat([t.subarray(0, t.length - 1024), tar([{ name: `blobs/sha256/${sha256(raw)}`, data: elfStub(1000) }])]);
   }
   return mutateHeaders(t, r);
 }

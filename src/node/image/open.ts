@@ -347,6 +347,16 @@ class Held {
   readonly linked = new Set<Content>();
   bytes = 0;
 
+  /** `c` now holds `key`: what held it before is dropped unless a hardlink reaches it. */
+  replace(key: string, c: Content): void {
+    const before = this.latest.get(key);
+    this.latest.set(key, c);
+    const f = before && !this.linked.has(before) ? this.files.get(before) : undefined;
+    if (!before || !f) return;
+    this.files.delete(before);
+    for (const b of f.chunks) this.bytes -= b.length;
+  }
+
   hold(c: Content, key: string, chunks: Uint8Array[], size: number): boolean {
     if (this.bytes + size > HELD_TOTAL) return false;
     this.bytes += size;
@@ -654,7 +664,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
           }
           const c = r.node.content;
           const key = joinPath(r.path);
-          held.latest.set(key, c);
+          held.replace(key, c);
           if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false, budget, { to: held, key });
           if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true, budget, { to: held, key });
           return null;
