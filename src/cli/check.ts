@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { atLeast, type Finding, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import type { FindingsFormat } from '../core/render/findings.js';
-import { type CheckConfig, SEARCHED_CONFIG } from '../node/config.js';
+import type { CheckConfig } from '../node/config.js';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import {
@@ -82,9 +82,10 @@ export function register(program: Command, cli: Cli): void {
     .option('-o, --out <file>', 'write the report to FILE');
   addImageLimitOptions(cmd).action(async (binaries: string[], flags: CheckFlags) => {
     let config: CheckConfig = {};
+    const { readConfig, SEARCHED_CONFIG } = await import('../node/config.js');
     const configFile = flags.config ?? (existsSync(SEARCHED_CONFIG) ? SEARCHED_CONFIG : null);
     try {
-      if (configFile) config = (await import('../node/config.js')).readConfig(configFile, { searched: flags.config === undefined });
+      if (configFile) config = readConfig(configFile, { searched: flags.config === undefined });
     } catch (e) {
       cli.fail(errorText(e));
     }
