@@ -5,11 +5,22 @@ import type { FindingsFormat } from '../core/render/findings.js';
 import type { CheckConfig } from '../node/config.js';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
-import { type Cli, collect, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
+import {
+  addImageLimitOptions,
+  type Cli,
+  collect,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  emit,
+  examples,
+  type ImageLimitFlags,
+  imageLimits,
+  printImageNotes,
+} from './command.js';
 
 type Format = FindingsFormat;
 
-interface CheckFlags {
+interface CheckFlags extends ImageLimitFlags {
   format?: Format;
   host?: string[];
   image?: string;
@@ -39,7 +50,7 @@ function parseEnv(list: string[]): Record<string, string> {
  * each binary against the target. With --image and no binary, every Go binary in the image.
  */
 export function register(program: Command, cli: Cli): void {
-  program
+  const cmd = program
     .command('check')
     .addHelpText(
       'after',
@@ -73,68 +84,73 @@ export function register(program: Command, cli: Cli): void {
       '--seccomp-profile <file>',
       'also judge a seccomp profile (JSON, or docker-default) against the syscalls each binary can make (GR-SECCOMP-002/003; Linux amd64/arm64 binaries)',
     )
-    .option('-o, --out <file>', 'write the report to FILE')
-    .action(async (binaries: string[], flags: CheckFlags) => {
-      let config: CheckConfig = {};
-      const configFile = flags.config ?? (existsSync('.goready.json') ? '.goready.json' : null);
-      try {
-        if (configFile) config = (await import('../node/config.js')).readConfig(configFile);
-      } catch (e) {
-        cli.fail(errorText(e));
-      }
-      const format: Format = flags.format ?? config.format ?? 'text';
-      const failOn = flags.failOn ?? config.failOn;
-      const skipped = (flags.skip ?? '')
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
-      const { assertRuleIds } = await import('../core/checks/rules.js');
-      try {
-        assertRuleIds(skipped, '--skip');
-      } catch (e) {
-        cli.fail(errorText(e));
-      }
-      const skip = new Set([...(config.skip ?? []), ...skipped]);
-      if (!binaries.length && !flags.image) cli.fail('check: give a binary, or --image FILE to check the Go binaries in an image');
-      const hostSpecs = flags.host ?? (config.host === undefined ? [] : [config.host].flat());
-      if (flags.unit !== undefined) {
-        // A unit's limits are read from a live host; a snapshot holds the unit it was taken with.
-        const live = (s: string) => s === 'local' || s.startsWith('ssh://');
-        const file = hostSpecs.find((s) => !live(s));
-        if (file !== undefined)
-          cli.fail(`--unit reads a unit from a live host (--host local or ssh://…); ${file} is a snapshot: take it with goready host --unit ${flags.unit}`);
-        if (!hostSpecs.length && flags.image) cli.fail('--unit reads a unit from a live host: add --host local or ssh://… to --image');
-      }
+    .option('-o, --out <file>', 'write the report to FILE');
+  addImageLimitOptions(cmd).action(async (binaries: string[], flags: CheckFlags) => {
+    let config: CheckConfig = {};
+    const { readConfig, SEARCHED_CONFIG } = await import('../node/config.js');
+    const configFile = flags.config ?? (existsSync(SEARCHED_CONFIG) ? SEARCHED_CONFIG : null);
+    try {
+      if (configFile) config = readConfig(configFile, { searched: flags.config === undefined });
+    } catch (e) {
+      cli.fail(errorText(e));
+    }
+    const format: Format = flags.format ?? config.format ?? 'text';
+    const failOn = flags.failOn ?? config.failOn;
+    const skipped = (flags.skip ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const { assertRuleIds } = await import('../core/checks/rules.js');
+    try {
+      assertRuleIds(skipped, '--skip');
+    } catch (e) {
+      cli.fail(errorText(e));
+    }
+    const skip = new Set([...(config.skip ?? []), ...skipped]);
+    if (!binaries.length && !flags.image) cli.fail('check: give a binary, or --image FILE to check the Go binaries in an image');
+    const hostSpecs = flags.host ?? (config.host === undefined ? [] : [config.host].flat());
+    if (flags.unit !== undefined) {
+      // A unit's limits are read from a live host; a snapshot holds the unit it was taken with.
+      const live = (s: string) => s === 'local' || s.startsWith('ssh://');
+      const file = hostSpecs.find((s) => !live(s));
+      if (file !== undefined)
+        cli.fail(`--unit reads a unit from a live host (--host local or ssh://…); ${file} is a snapshot: take it with goready host --unit ${flags.unit}`);
+      if (!hostSpecs.length && flags.image) cli.fail('--unit reads a unit from a live host: add --host local or ssh://… to --image');
+    }
 
-      let env: Record<string, string>;
-      try {
-        env = { ...(config.env ?? {}), ...parseEnv(flags.env ?? []) };
-      } catch (e) {
-        cli.fail(errorText(e));
-      }
+    let env: Record<string, string>;
+    let limits: ReturnType<typeof imageLimits>;
+    try {
+      env = { ...(config.env ?? {}), ...parseEnv(flags.env ?? []) };
+      limits = imageLimits(flags);
+    } catch (e) {
+      cli.fail(errorText(e));
+    }
 
-      const { checkFiles } = await import('../node/check.js');
-      let findings: Finding[];
-      const shown = cli.progress(flags.image ? `check ${flags.image}` : 'check');
-      try {
-        findings = await checkFiles({
-          binaries,
-          hosts: hostSpecs,
-          image: flags.image,
-          platform: flags.platform,
-          env,
-          unit: flags.unit,
-          sshOptions: flags.sshOption,
-          skip,
-          seccompProfile: flags.seccompProfile,
-        });
-      } catch (e) {
-        shown.end();
-        cli.fail(errorText(e));
-      }
+    const { checkFiles } = await import('../node/check.js');
+    let findings: Finding[];
+    const shown = cli.progress(flags.image ? `check ${flags.image}` : 'check');
+    try {
+      findings = await checkFiles({
+        binaries,
+        hosts: hostSpecs,
+        image: flags.image,
+        platform: flags.platform,
+        env,
+        unit: flags.unit,
+        sshOptions: flags.sshOption,
+        skip,
+        limits,
+        seccompProfile: flags.seccompProfile,
+        onImageNotes: (notes) => printImageNotes(flags.image as string, notes),
+      });
+    } catch (e) {
       shown.end();
-      const { renderFindings } = await import('../core/render/findings.js');
-      emit(renderFindings(findings, format, { color: cli.color(flags.out), version: VERSION, ...(flags.image ? { image: flags.image } : {}) }), flags.out);
-      cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
-    });
+      cli.fail(errorText(e));
+    }
+    shown.end();
+    const { renderFindings } = await import('../core/render/findings.js');
+    emit(renderFindings(findings, format, { color: cli.color(flags.out), version: VERSION, ...(flags.image ? { image: flags.image } : {}) }), flags.out);
+    cli.setExitCode(failOn && findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
+  });
 }

@@ -6,6 +6,7 @@
 import { createWriteStream, openSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
+import { renderMessage } from '../core/render/escape.js';
 import { errorText } from '../node/errors.js';
 import type { Progress } from './progress.js';
 
@@ -93,6 +94,49 @@ export function examples(lines: [string, string][]): string {
   return `\nExamples:\n${lines.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`).join('\n')}\n`;
 }
 
+/** The flags that raise an image's limits (src/node/image/open.ts ImageLimits), for every command that takes --image. */
+export interface ImageLimitFlags {
+  maxImageBytes?: string;
+  maxImageEntries?: string;
+  maxImageLayers?: string;
+  maxTempBytes?: string;
+}
+
+export function addImageLimitOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-image-bytes <size>', 'with --image: decompressed bytes of all layers (default 50 times the tarball, at least 512M)')
+    .option('--max-image-entries <n>', 'with --image: tar entries of all layers (default 500000)')
+    .option('--max-image-layers <n>', 'with --image: layers (default 256)')
+    .option('--max-temp-bytes <size>', 'with --image: temp disk for the files goready extracts (default 4G)');
+}
+
+/** "512M", "8G", "4GiB", "1048576": bytes (K, M, G, T are powers of 1024). */
+export function parseSize(flag: string, v: string): number {
+  const m = /^([0-9]+)\s*(?:([KMGT])(?:i?B)?)?$/i.exec(v.trim());
+  if (!m) throw new Error(`${flag} ${v}: expected a size such as 512M, 8G or a number of bytes`);
+  return Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] ?? ' ').toUpperCase());
+}
+
+function parseCount(flag: string, v: string): number {
+  if (!/^[0-9]+$/.test(v.trim())) throw new Error(`${flag} ${v}: expected a whole number`);
+  return Number(v);
+}
+
+/** The limits given by the flags, for openImage's `limits`. */
+export function imageLimits(f: ImageLimitFlags): { bytes?: number; entries?: number; layers?: number; tempBytes?: number } {
+  return {
+    ...(f.maxImageBytes !== undefined ? { bytes: parseSize('--max-image-bytes', f.maxImageBytes) } : {}),
+    ...(f.maxImageEntries !== undefined ? { entries: parseCount('--max-image-entries', f.maxImageEntries) } : {}),
+    ...(f.maxImageLayers !== undefined ? { layers: parseCount('--max-image-layers', f.maxImageLayers) } : {}),
+    ...(f.maxTempBytes !== undefined ? { tempBytes: parseSize('--max-temp-bytes', f.maxTempBytes) } : {}),
+  };
+}
+
+/** Prints an opened image's notes (entries left out) on stderr, one line each. */
+export function printImageNotes(file: string, notes: readonly string[]): void {
+  for (const n of notes) process.stderr.write(renderMessage(`note: ${file}: ${n}`));
+}
+
 /** A repeatable flag's values, in order. */
 export const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
@@ -100,11 +144,12 @@ export const collect = (v: string, prev: string[] | undefined): string[] => [...
  * Runs `fn` with the root filesystem C libraries are looked up in: --image FILE (the image's files,
  * extracted to a temp dir for the call), else --host (local → '/', or a root directory), else none.
  */
-export async function withRoot<T>(flags: { host?: string; image?: string }, fn: (root: string | null) => Promise<T>): Promise<T> {
+export async function withRoot<T>(flags: { host?: string; image?: string } & ImageLimitFlags, fn: (root: string | null) => Promise<T>): Promise<T> {
   if (flags.image && flags.host) throw new Error('--host and --image: give one of them');
   if (!flags.image) return fn(flags.host === undefined ? null : flags.host === 'local' ? '/' : flags.host);
   const { openImage } = await import('../node/image/open.js');
-  const image = await openImage(flags.image);
+  const image = await openImage(flags.image, { limits: imageLimits(flags) });
+  printImageNotes(flags.image, image.notes);
   try {
     return await fn(image.root);
   } finally {

@@ -55,7 +55,7 @@ export function register(program: Command, _cli: Cli): void {
         if (flags.unit !== undefined || flags.out !== undefined) cmd.error('error: --validate takes only snapshot files');
         for (const f of flags.validate) {
           const s = (await import('../node/host/snapshot-file.js')).readSnapshot(f);
-          process.stdout.write(`${f}: valid host snapshot (collector ${s.collector}, host ${s.hostname ?? '?'}, ${s.collectedAt})\n`);
+          process.stdout.write((await import('../core/render/host.js')).renderSnapshotValid(f, s));
         }
         return;
       }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { Damage } from '../core/errors.js';
+import { renderMessage } from '../core/render/escape.js';
 import { type Cli, EXIT_BAD_INPUT, EXIT_OK, examples, outputStream } from './command.js';
 
 interface InspectFlags {
@@ -46,7 +47,7 @@ export function register(program: Command, cli: Cli): void {
         try {
           const token = clientToken(flags.tokenFile);
           for await (const r of pushReports(paths.length ? paths : defaultScanRoots(), flags.push, token)) {
-            if (r.error) process.stderr.write(`goready: ${r.error}\n`);
+            if (r.error) process.stderr.write(renderMessage(r.error));
             else process.stdout.write(`${r.path}: pushed as ${JSON.stringify(r.binary)}, checked against ${r.evaluated} host${r.evaluated === 1 ? '' : 's'}\n`);
             bad ||= !!r.error;
           }
@@ -79,17 +80,17 @@ async function runInspect(paths: string[], flags: InspectFlags, cli: Cli): Promi
     if ('empty' in item) {
       // go version -m DIR prints nothing for it; a directory the user named deserves a word (the
       // default scan of $PATH stays quiet about directories without Go).
-      if (paths.length) process.stderr.write(`goready: ${item.empty}: no Go binaries found\n`);
+      if (paths.length) process.stderr.write(renderMessage(`${item.empty}: no Go binaries found`));
       continue;
     }
     if ('error' in item) {
-      process.stderr.write(`goready: ${item.error}\n`);
+      process.stderr.write(renderMessage(item.error));
       bad = true;
       continue;
     }
     const r = item.report;
     if (isMalformed(r)) {
-      process.stderr.write(`goready: ${r.path}: ${damageText(r.damage[0] as Damage)}\n`);
+      process.stderr.write(renderMessage(`${r.path}: ${damageText(r.damage[0] as Damage)}`));
       bad = true;
     }
     // Written in pieces as the functions are decoded: a listing of 50,000 functions is never one

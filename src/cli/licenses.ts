@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { LicensePolicy, LicensesReport } from '../core/analyses/license/report.js';
 import { errorText } from '../node/errors.js';
-import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples, withRoot } from './command.js';
+import { addImageLimitOptions, type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples, withRoot } from './command.js';
 
 interface LicenseFlags {
   format: 'text' | 'json' | 'markdown';
@@ -18,7 +18,7 @@ interface LicenseFlags {
 
 /** `goready licenses BINARY|DIR`: each module's licence, found offline, against a policy. */
 export function register(program: Command, cli: Cli): void {
-  program
+  const cmd = program
     .command('licenses')
     .addHelpText(
       'after',
@@ -37,32 +37,26 @@ export function register(program: Command, cli: Cli): void {
     .option('--config <file>', 'policy file: {"allow": "...", "deny": "...", "allowUnknown": false}')
     .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a directory holding a root filesystem)')
     .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
-    .option('-o, --out <file>', 'write the report to FILE')
-    .action(async (target: string, flags: LicenseFlags) => {
-      const { licenses, readPolicy } = await import('../node/license/licenses.js');
-      const { policyExpression } = await import('../node/license/spdx.js');
-      const { renderLicenses } = await import('../core/render/licenses.js');
-      let r: LicensesReport;
-      const shown = cli.progress(`licenses ${target}`);
-      try {
-        const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
-        if (flags.allow !== undefined) policy.allow = policyExpression(flags.allow, '--allow');
-        if (flags.deny !== undefined) policy.deny = policyExpression(flags.deny, '--deny');
-        if (flags.allowUnknown) policy.allowUnknown = true;
-        const rootName = flags.image
-          ? `the image ${basename(flags.image)}`
-          : flags.host === 'local'
-            ? 'this host'
-            : flags.host
-              ? `the root ${flags.host}`
-              : null;
-        r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root, rootName));
-      } catch (e) {
-        shown.end();
-        cli.fail(errorText(e));
-      }
+    .option('-o, --out <file>', 'write the report to FILE');
+  addImageLimitOptions(cmd).action(async (target: string, flags: LicenseFlags) => {
+    const { licenses, readPolicy } = await import('../node/license/licenses.js');
+    const { policyExpression } = await import('../node/license/spdx.js');
+    const { renderLicenses } = await import('../core/render/licenses.js');
+    let r: LicensesReport;
+    const shown = cli.progress(`licenses ${target}`);
+    try {
+      const policy: LicensePolicy = flags.config ? readPolicy(flags.config) : {};
+      if (flags.allow !== undefined) policy.allow = policyExpression(flags.allow, '--allow');
+      if (flags.deny !== undefined) policy.deny = policyExpression(flags.deny, '--deny');
+      if (flags.allowUnknown) policy.allowUnknown = true;
+      const rootName = flags.image ? `the image ${basename(flags.image)}` : flags.host === 'local' ? 'this host' : flags.host ? `the root ${flags.host}` : null;
+      r = await withRoot(flags, (root) => licenses(target, policy, flags.source ? { source: flags.source } : {}, root, rootName));
+    } catch (e) {
       shown.end();
-      emit(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderLicenses(r, flags.format), flags.out);
-      cli.setExitCode(r.violations ? EXIT_FINDINGS : EXIT_OK);
-    });
+      cli.fail(errorText(e));
+    }
+    shown.end();
+    emit(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderLicenses(r, flags.format), flags.out);
+    cli.setExitCode(r.violations ? EXIT_FINDINGS : EXIT_OK);
+  });
 }

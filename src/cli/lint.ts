@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
+import { renderMessage } from '../core/render/escape.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
 interface LintFlags {
@@ -46,7 +47,7 @@ export function register(program: Command, cli: Cli): void {
       const skip = new Set(flags.skip?.split(',').map((s) => s.trim()) ?? []);
       assertRuleIds(skip, '--skip');
       const facts = await lintFacts(paths);
-      if (!cli.quiet()) for (const s of facts.skipped) process.stderr.write(`goready: ${s.file}: skipped: ${s.reason}\n`);
+      if (!cli.quiet()) for (const s of facts.skipped) process.stderr.write(renderMessage(`${s.file}: skipped: ${s.reason}`));
       const findings = atomicFindings(facts, { goarches, tests: !!flags.tests }, skip);
       const text =
         flags.format === 'json'

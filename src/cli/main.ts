@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
+import { renderMessage } from '../core/render/escape.js';
 import { errorText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import * as atomics from './atomics.js';
@@ -47,7 +48,7 @@ process.stdout.on('error', (e) => {
 });
 
 function fail(msg: string): never {
-  process.stderr.write(`goready: ${msg}\n`);
+  process.stderr.write(renderMessage(msg));
   process.exit(EXIT_BAD_INPUT);
 }
 

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { failureText } from '../node/errors.js';
-import { type Cli, emit, examples, withRoot } from './command.js';
+import { addImageLimitOptions, type Cli, emit, examples, withRoot } from './command.js';
 
 interface SbomFlags {
   format: 'cyclonedx' | 'spdx';
@@ -13,7 +13,7 @@ interface SbomFlags {
 
 /** `goready sbom BINARY`: CycloneDX 1.6 or SPDX 2.3 JSON. */
 export function register(program: Command, cli: Cli): void {
-  program
+  const cmd = program
     .command('sbom')
     .addHelpText(
       'after',
@@ -29,25 +29,25 @@ export function register(program: Command, cli: Cli): void {
     .option('--no-licenses', 'do not look up licence files')
     .option('--host <host>', 'map linked C libraries to Debian packages and licences on this host ("local", or a root directory)')
     .option('--image <file>', 'the same inside a container image (docker save or OCI layout tarball)')
-    .option('-o, --out <file>', 'write the SBOM to FILE')
-    .action(async (binary: string, flags: SbomFlags) => {
-      let text: string;
-      const shown = cli.progress(`sbom ${binary}`);
-      try {
-        const { sbom } = await import('../node/sbom.js');
-        text = await withRoot(flags, (root) =>
-          sbom(binary, {
-            format: flags.format,
-            licenses: flags.licenses,
-            lookup: flags.source ? { source: flags.source } : {},
-            hostRoot: root,
-          }),
-        );
-      } catch (e) {
-        shown.end();
-        cli.fail(failureText(binary, e));
-      }
+    .option('-o, --out <file>', 'write the SBOM to FILE');
+  addImageLimitOptions(cmd).action(async (binary: string, flags: SbomFlags) => {
+    let text: string;
+    const shown = cli.progress(`sbom ${binary}`);
+    try {
+      const { sbom } = await import('../node/sbom.js');
+      text = await withRoot(flags, (root) =>
+        sbom(binary, {
+          format: flags.format,
+          licenses: flags.licenses,
+          lookup: flags.source ? { source: flags.source } : {},
+          hostRoot: root,
+        }),
+      );
+    } catch (e) {
       shown.end();
-      emit(text, flags.out);
-    });
+      cli.fail(failureText(binary, e));
+    }
+    shown.end();
+    emit(text, flags.out);
+  });
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { SizeReport } from '../core/analyses/size/model.js';
+import { renderMessage } from '../core/render/escape.js';
 import type { SizeView } from '../core/render/size-text.js';
 import { errorText } from '../node/errors.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
@@ -87,6 +88,6 @@ async function runSize(binary: string, flags: SizeFlags, cli: Cli): Promise<numb
   }
   if (budget !== null && r.fileSize > budget) exceeded = [`${r.fileSize} bytes is over the budget of ${budget}`, ...exceeded];
   emit(text, flags.out);
-  for (const x of exceeded) process.stderr.write(`goready: ${binary}: ${x}\n`);
+  for (const x of exceeded) process.stderr.write(renderMessage(`${binary}: ${x}`));
   return exceeded.length ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -6,6 +6,7 @@ import type { HostSnapshot } from '../core/facts/host.js';
 import { assembleTarget, type SeccompInput } from '../core/facts/target.js';
 import { binaryFacts } from './binary-facts.js';
 import { asInputError } from './errors.js';
+import type { ImageLimits } from './image/open.js';
 
 export interface CheckOptions {
   /** Binaries to check; with an image and none given, every Go binary in the image. */
@@ -20,6 +21,10 @@ export interface CheckOptions {
   skip?: ReadonlySet<string>;
   /** A seccomp profile (a JSON file, or docker-default) to judge against each binary's syscalls (GR-SECCOMP-002/003). */
   seccompProfile?: string;
+  /** Raised image limits (the --max-image-* and --max-temp-bytes flags). */
+  limits?: Partial<ImageLimits>;
+  /** Called once with the opened image's notes (entries left out). */
+  onImageNotes?: (notes: readonly string[]) => void;
 }
 
 /** local, a snapshot file, or ssh://[user@]host[:port]; errors name the host. */
@@ -40,7 +45,13 @@ function shortName(spec: string): string {
 
 export async function checkFiles(opts: CheckOptions): Promise<Finding[]> {
   if (opts.hosts.length > 2) throw new Error('--host: at most two snapshots (an earlier and a later one of the same host)');
-  const image = opts.image ? await (await import('./image/open.js')).openImage(opts.image, opts.platform ? { platform: opts.platform } : {}) : null;
+  const image = opts.image
+    ? await (await import('./image/open.js')).openImage(opts.image, {
+        ...(opts.platform ? { platform: opts.platform } : {}),
+        ...(opts.limits ? { limits: opts.limits } : {}),
+      })
+    : null;
+  if (image) opts.onImageNotes?.(image.notes);
   try {
     // Without --host, an image is checked on its own; a binary against this machine.
     const specs = opts.hosts.length ? opts.hosts : image ? [] : ['local'];

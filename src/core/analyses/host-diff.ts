@@ -93,30 +93,38 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Lists of scalars compare as sets; lists of objects keyed by a natural key; records key by key. */
+/**
+ * Lists of scalars compare as sets; lists of objects keyed by a natural key; records key by key.
+ * Linear in the sizes of both snapshots: lists become sets and maps once, never searched per item
+ * (a crafted snapshot with 100,000 libraries must not cost 10^10 comparisons).
+ */
 function compare(a: unknown, b: unknown, key: string, out: FactChange[]): void {
   const group = key.split('.')[0] || key;
   if (isRecord(a) && isRecord(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])]) compare(a[k], b[k], key ? `${key}.${k}` : k, out);
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) compare(a[k], b[k], key ? `${key}.${k}` : k, out);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const label = (x: unknown) => (isRecord(x) ? itemKey(x) : String(x));
     const la = a.map(label);
     const lb = b.map(label);
+    const inA = new Set(la);
+    const inB = new Set(lb);
+    const onlyA = la.filter((x) => !inB.has(x));
+    const onlyB = lb.filter((x) => !inA.has(x));
     if (a.every((x) => !isRecord(x)) && b.every((x) => !isRecord(x))) {
-      const onlyA = la.filter((x) => !lb.includes(x));
-      const onlyB = lb.filter((x) => !la.includes(x));
       if (onlyA.length || onlyB.length) out.push({ group, key, a, b, onlyA, onlyB });
       return;
     }
-    // Objects: present in one only, or the same item with different fields.
-    const onlyA = la.filter((x) => !lb.includes(x));
-    const onlyB = lb.filter((x) => !la.includes(x));
+    // Objects: present in one only, or the same item with different fields (the first of B with that key).
     if (onlyA.length || onlyB.length) out.push({ group, key, a: a.length, b: b.length, onlyA, onlyB });
+    const firstInB = new Map<string, number>();
+    lb.forEach((k, j) => {
+      if (!firstInB.has(k)) firstInB.set(k, j);
+    });
     for (const [i, x] of a.entries()) {
-      const j = lb.indexOf(la[i] as string);
-      if (j >= 0) compare(x, b[j], `${key}.${la[i]}`, out);
+      const j = firstInB.get(la[i] as string);
+      if (j !== undefined) compare(x, b[j], `${key}.${la[i]}`, out);
     }
     return;
   }

@@ -114,20 +114,25 @@ function parseSetting(kv: string, lineNum: number): { key: string; value: string
  * the lines are byte for byte what `go version -m` prints. By default it is left out.
  */
 export function formatModinfo(bi: BuildInfoData, opts: { exact?: boolean } = {}): string[] {
-  const out: string[] = [];
-  if (bi.path) out.push(`path\t${bi.path}`);
+  return modinfoFields(bi, opts).map((f) => f.join('\t'));
+}
+
+/** The lines of formatModinfo as their tab-separated fields (for renderers that escape each field). */
+export function modinfoFields(bi: BuildInfoData, opts: { exact?: boolean } = {}): string[][] {
+  const out: string[][] = [];
+  if (bi.path) out.push(['path', bi.path]);
   const mod = (word: string, m: Module) => {
     if (m.replace) {
-      out.push(`${word}\t${m.path}\t${m.version}`);
+      out.push([word, m.path, m.version]);
       mod('=>', m.replace);
-      if (opts.exact) out.push('');
+      if (opts.exact) out.push(['']);
     } else {
-      out.push(`${word}\t${m.path}\t${m.version}\t${m.sum}`);
+      out.push([word, m.path, m.version, m.sum]);
     }
   };
   // Go prints the main module unless it is the zero Module.
   if (bi.main && (bi.main.path || bi.main.version || bi.main.sum || bi.main.replace)) mod('mod', bi.main);
   for (const d of bi.deps) mod('dep', d);
-  for (const s of bi.settings) out.push(`build\t${quoteKey(s.key) ? quote(s.key) : s.key}=${quoteValue(s.value) ? quote(s.value) : s.value}`);
+  for (const s of bi.settings) out.push(['build', `${quoteKey(s.key) ? quote(s.key) : s.key}=${quoteValue(s.value) ? quote(s.value) : s.value}`]);
   return out;
 }

@@ -4,6 +4,29 @@
  */
 import { Gunzip } from 'fflate';
 import { Decompress as Unzstd } from 'fzstd';
+import { ZstdFrameError, ZstdFrameScanner } from './zstd-frames.js';
+
+/**
+ * The largest zstd window goready decodes. fzstd (0.1.1) reads a match offset through a 32-bit
+ * window that holds only 25 bits past the byte boundary, so offsets beyond 96 MiB — possible only
+ * in frames with windows over 64 MiB (`zstd --long`, `--ultra -22`) — decode silently wrong
+ * (fzstd issue #19, pull request #22). Such frames are refused, never mis-read.
+ */
+export const MAX_ZSTD_WINDOW = 64 << 20;
+
+/**
+ * fzstd moves its whole window once per block, whatever the block's size: that work is charged as
+ * window / ZSTD_WORK_RATIO bytes a block, so a stream of tiny blocks in a large window costs what
+ * its decoding costs. At the 8 MiB window of common encoders a full 128 KiB block is charged its size.
+ */
+export const ZSTD_BLOCK_CHARGE_RATIO = 64;
+
+/** An error raised by the consumer of a decoder's output (the tar reader, a limit): passed through as it is. */
+class SinkError extends Error {
+  constructor(readonly inner: unknown) {
+    super('sink');
+  }
+}
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -56,23 +79,54 @@ interface PushDecoder {
   push(chunk: Uint8Array, final?: boolean): void;
 }
 
-/** A streaming decoder for one layer. Errors thrown by the decoders are rethrown with a one-line message. */
-export function createDecoder(kind: Compression, ondata: (chunk: Uint8Array) => void): Decoder {
+export interface DecoderOptions {
+  /**
+   * Called with the bytes of decoder work a zstd block costs beyond its output (see
+   * ZSTD_BLOCK_CHARGE_RATIO), before the block is decoded; may throw to stop.
+   */
+  onWork?: (bytes: number) => void;
+}
+
+/**
+ * A streaming decoder for one layer. Errors of the compressed data are rethrown as one line saying
+ * where; errors thrown by `ondata` (the tar reader's, a limit's) pass through unchanged, so a tar
+ * error is reported as a tar error.
+ */
+export function createDecoder(kind: Compression, ondata: (chunk: Uint8Array) => void, opts: DecoderOptions = {}): Decoder {
   if (kind === 'none') {
     return { push: (c) => ondata(c), end: () => {} };
   }
   let fed = 0;
   let finished = false;
   const sink = (data: Uint8Array, final?: boolean) => {
-    if (data.length) ondata(data);
+    try {
+      if (data.length) ondata(data);
+    } catch (e) {
+      throw new SinkError(e);
+    }
     if (final) finished = true;
   };
-  // fzstd already emits block by block, so its input needs no slicing.
-  const [d, slice]: [PushDecoder, number] = kind === 'gzip' ? [new Gunzip(sink), GZIP_SLICE] : [new Unzstd(sink), Number.POSITIVE_INFINITY];
+  // fzstd already emits block by block, so its input needs no slicing; the frame scanner sees each
+  // frame's header and block headers before fzstd does.
+  const [d, slice]: [PushDecoder, number] = kind === 'gzip' ? [new Gunzip(sink), GZIP_SLICE] : [new Unzstd(sink), 64 << 10];
+  const scanner =
+    kind === 'zstd'
+      ? new ZstdFrameScanner(
+          (f) => {
+            if (f.window > MAX_ZSTD_WINDOW)
+              throw new ZstdFrameError(
+                `zstd frame at compressed offset ${f.offset} has a ${Math.round(f.window / (1 << 20))} MiB window (zstd --long or --ultra): goready decodes windows up to ${MAX_ZSTD_WINDOW >> 20} MiB, because its zstd decoder (fzstd 0.1.1) mis-decodes matches farther than 96 MiB (fzstd issue #19); recompress the layer without --long`,
+              );
+          },
+          (window) => opts.onWork?.(Math.floor(window / ZSTD_BLOCK_CHARGE_RATIO)),
+        )
+      : null;
   const wrap = (f: () => void) => {
     try {
       f();
     } catch (e) {
+      if (e instanceof SinkError) throw e.inner;
+      if (e instanceof ZstdFrameError) throw new Error(e.message.startsWith('zstd frame at') ? e.message : `corrupt zstd data: ${e.message}`);
       const m = (e as Error).message;
       throw new Error(
         `corrupt ${kind} data near compressed offset ${fed}: ${kind === 'zstd' && m === 'unexpected EOF' ? 'the stream ends before its end' : m}`,
@@ -83,12 +137,18 @@ export function createDecoder(kind: Compression, ondata: (chunk: Uint8Array) => 
     push(chunk) {
       for (let i = 0; i < chunk.length; i += slice) {
         const s = chunk.subarray(i, i + slice);
-        wrap(() => d.push(s, false));
+        wrap(() => {
+          scanner?.push(s);
+          d.push(s, false);
+        });
         fed += s.length;
       }
     },
     end() {
-      wrap(() => d.push(new Uint8Array(0), true));
+      wrap(() => {
+        scanner?.end();
+        d.push(new Uint8Array(0), true);
+      });
       if (!finished) throw new Error(`corrupt ${kind} data: the stream ends at compressed offset ${fed} before its end`);
     },
   };

@@ -172,8 +172,17 @@ function clean(name: string): string {
 
 const blobPath = (hex: string) => `blobs/sha256/${hex}`;
 
+/**
+ * Distinct manifests and indexes read from one OCI layout at most. A multi-platform image lists a
+ * dozen, an image store a few hundred; a crafted layout that fans out further (indexes nested four
+ * deep, each listing the next 200 times: 1.6e9 paths to a manifest) ends here instead.
+ */
+export const MAX_MANIFESTS = 4096;
+
 async function ociLayout(ar: ArchiveReader, platform: Platform | null): Promise<SelectedImage> {
   const cands: (SelectedImage & { config: ImageConfig; declared: Platform | null })[] = [];
+  // Each manifest or index is visited once, by digest, however many descriptors name it.
+  const seen = new Set<string>();
   const visit = async (json: unknown, where: string, ref: string | null, depth: number): Promise<void> => {
     if (depth > 4) throw new Error(`${where}: image indexes nested too deep`);
     if (!isObj(json) || !Array.isArray(json.manifests)) throw new Error(`${where} is not an OCI image index (no manifests array)`);
@@ -181,6 +190,9 @@ async function ociLayout(ar: ArchiveReader, platform: Platform | null): Promise<
       if (!isObj(d)) continue;
       const hex = hexDigest(d.digest);
       if (!hex) throw new Error(`${where}: a manifest descriptor has no sha256 digest`);
+      if (seen.has(hex)) continue;
+      seen.add(hex);
+      if (seen.size > MAX_MANIFESTS) throw new Error(`more than ${MAX_MANIFESTS} distinct manifests and indexes: not an image layout a builder writes`);
       const annotations = isObj(d.annotations) ? d.annotations : {};
       // Build attestations (BuildKit) are manifests too: not images.
       if (annotations['vnd.docker.reference.type'] === 'attestation-manifest') continue;

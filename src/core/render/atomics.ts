@@ -2,6 +2,7 @@ import type { AtomicsReport, PackageAtomics } from '../analyses/atomics.js';
 import type { Finding } from '../checks/finding.js';
 import type { FunctionAtomics } from '../code/atomics.js';
 import type { CpuModel } from '../linux/cpus.js';
+import { text } from './escape.js';
 import { renderFindingsText } from './findings.js';
 
 /** One binary's census with, when a target was given, the verdict for it. */
@@ -27,12 +28,12 @@ function functionLine(f: FunctionAtomics, arch: string): string {
       : arch === 'arm'
         ? `ldrex/strex ${f.llsc}, dmb ${f.dmb}`
         : `lock ${f.lock}, xchg ${f.xchg}, mfence ${f.mfence}`;
-  return `\t${f.name}\t${counts}\t${mnemonicList(f.mnemonics, 4)}`;
+  return text`\t${f.name}\t${counts}\t${mnemonicList(f.mnemonics, 4)}`;
 }
 
 /** Text: the totals, what they mean for LSE, the top functions or packages, and the verdict. */
 export function renderAtomicsText(r: AtomicsResult, opts: { by: 'function' | 'package'; top: number }): string {
-  const lines = [`${r.path}: ${r.arch}, ${r.goVersion ?? 'Go version unknown'}${r.goarm64 ? `, GOARM64=${r.goarm64}` : ''}`];
+  const lines = [text`${r.path}: ${r.arch}, ${r.goVersion ?? 'Go version unknown'}${r.goarm64 ? `, GOARM64=${r.goarm64}` : ''}`];
   const all: Record<string, number> = {};
   for (const f of r.functions) for (const [m, n] of Object.entries(f.mnemonics)) all[m] = (all[m] ?? 0) + n;
   if (r.arch === 'arm64') {
@@ -44,7 +45,7 @@ export function renderAtomicsText(r: AtomicsResult, opts: { by: 'function' | 'pa
         r.requiresLSE
           ? `yes: ${r.lse.unguarded} LSE instructions run with no fallback; a CPU without LSE (ARMv8.0: Cortex-A53/A72, Raspberry Pi 3/4, Graviton 1) dies with SIGILL`
           : r.lse.total
-            ? `no: every LSE instruction sits behind the runtime's check${r.flagSymbols.length ? ` (${r.flagSymbols.join(', ')})` : ''} with an LL/SC fallback`
+            ? text`no: every LSE instruction sits behind the runtime's check${r.flagSymbols.length ? ` (${r.flagSymbols.join(', ')})` : ''} with an LL/SC fallback`
             : 'no'
       }`,
     );
@@ -53,7 +54,7 @@ export function renderAtomicsText(r: AtomicsResult, opts: { by: 'function' | 'pa
   } else {
     lines.push(`\tLOCK\t${r.lock} locked read-modify-writes`, `\tXCHG\t${r.xchg} with memory (implicitly locked)`, `\tMFENCE\t${r.mfence}`);
   }
-  lines.push(`\tinstructions\t${mnemonicList(all, 12) || 'none'}`);
+  lines.push(text`\tinstructions\t${mnemonicList(all, 12) || 'none'}`);
   if (opts.by === 'package' && r.packages) {
     lines.push(`\tpackages (${r.packages.length}):`);
     for (const p of r.packages.slice(0, opts.top)) {
@@ -63,7 +64,7 @@ export function renderAtomicsText(r: AtomicsResult, opts: { by: 'function' | 'pa
           : r.arch === 'arm'
             ? `ldrex/strex ${p.llsc}, dmb ${p.dmb}`
             : `lock ${p.lock}, xchg ${p.xchg}, mfence ${p.mfence}`;
-      lines.push(`\t${p.package}\t${p.functions} functions\t${c}`);
+      lines.push(text`\t${p.package}\t${p.functions} functions\t${c}`);
     }
   } else {
     const weight = (f: FunctionAtomics) => f.lse + f.llsc + f.ldar + f.stlr + f.dmb + f.lock + f.xchg + f.mfence;
@@ -75,7 +76,7 @@ export function renderAtomicsText(r: AtomicsResult, opts: { by: 'function' | 'pa
   if (r.verdict) {
     const v = r.verdict;
     lines.push(
-      `\ttarget\t${v.target}: ${v.lse ? 'has' : 'lacks'} LSE${v.cores ? `, ${v.cores} cores` : ''}${v.cpu ? ` (${v.cpu.core}, ${v.cpu.isa}; ${v.cpu.source})` : ''}`,
+      text`\ttarget\t${v.target}: ${v.lse ? 'has' : 'lacks'} LSE${v.cores ? `, ${v.cores} cores` : ''}${v.cpu ? ` (${v.cpu.core}, ${v.cpu.isa}; ${v.cpu.source})` : ''}`,
     );
     lines.push(v.findings.length ? renderFindingsText(v.findings).trimEnd() : '\tverdict\tno findings: the atomics suit this CPU');
   }

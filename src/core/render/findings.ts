@@ -1,5 +1,6 @@
 import { bySeverity, type Finding, SEVERITIES, type Severity } from '../checks/finding.js';
 import { RULES, type Rule } from '../checks/rules.js';
+import { md, mdCode, raw, text } from './escape.js';
 import { SARIF_LEVEL, sarifLog } from './sarif.js';
 
 const COLOR: Record<Severity, string> = { fatal: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
@@ -14,7 +15,7 @@ export function renderFindingsText(findings: Finding[], opts: { color?: boolean 
   if (subjects.length > 1) {
     const parts = subjects.map(
       (s) =>
-        `== ${s}\n${renderFindingsText(
+        `${text`== ${s}`}\n${renderFindingsText(
           findings.filter((f) => f.subject === s),
           opts,
         )}`,
@@ -25,10 +26,10 @@ export function renderFindingsText(findings: Finding[], opts: { color?: boolean 
   const lines: string[] = [];
   for (const f of [...findings].sort(bySeverity)) {
     const sev = opts.color ? `${COLOR[f.severity]}${f.severity.toUpperCase()}\x1b[0m` : f.severity.toUpperCase();
-    lines.push(`${sev} ${f.id} ${f.title}`, `  subject: ${f.subject}`);
-    for (const e of f.evidence) lines.push(`  evidence: ${e}`);
-    lines.push(`  fix: ${f.fix}`);
-    for (const r of f.refs) lines.push(`  see: ${r}`);
+    lines.push(text`${raw(sev)} ${f.id} ${f.title}`, text`  subject: ${f.subject}`);
+    for (const e of f.evidence) lines.push(text`  evidence: ${e}`);
+    lines.push(text`  fix: ${f.fix}`);
+    for (const r of f.refs) lines.push(text`  see: ${r}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -36,11 +37,10 @@ export function renderFindingsText(findings: Finding[], opts: { color?: boolean 
 /** For PR comments. */
 export function renderFindingsMarkdown(findings: Finding[]): string {
   if (!findings.length) return 'No findings.\n';
-  const esc = (s: string) => s.replaceAll('|', '\\|');
   // The binary column says which file a row is about (check --image checks every Go binary in it).
   const rows = [...findings]
     .sort(bySeverity)
-    .map((f) => `| ${f.severity} | \`${f.id}\` | \`${esc(f.subject)}\` | ${esc(f.title)} | ${esc(f.evidence.join('; '))} | ${esc(f.fix)} |`);
+    .map((f) => md`| ${f.severity} | ${raw(mdCode(f.id))} | ${raw(mdCode(f.subject))} | ${f.title} | ${f.evidence.join('; ')} | ${f.fix} |`);
   return `${['| severity | id | binary | finding | evidence | fix |', '|---|---|---|---|---|---|', ...rows].join('\n')}\n`;
 }
 

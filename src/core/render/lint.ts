@@ -1,15 +1,16 @@
 import { SEVERITIES } from '../checks/finding.js';
 import type { Rule } from '../checks/rules.js';
 import { bySourcePosition, type SourceFinding } from '../checks/source-finding.js';
+import { text } from './escape.js';
 import { SARIF_LEVEL, sarifLog } from './sarif.js';
 
 /** `file:line:col: ID severity: message`, as compilers and go vet print, with evidence and fix indented. */
 export function renderLintText(findings: SourceFinding[], summary: { files: number; packages: number }): string {
   const lines: string[] = [];
   for (const f of [...findings].sort(bySourcePosition)) {
-    lines.push(`${f.file}:${f.line}:${f.column}: ${f.id} ${f.severity}: ${f.message}`);
-    for (const e of f.evidence) lines.push(`\tevidence: ${e}`);
-    lines.push(`\tfix: ${f.fix}`);
+    lines.push(text`${f.file}:${f.line}:${f.column}: ${f.id} ${f.severity}: ${f.message}`);
+    for (const e of f.evidence) lines.push(text`\tevidence: ${e}`);
+    lines.push(text`\tfix: ${f.fix}`);
   }
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n);
   lines.push(

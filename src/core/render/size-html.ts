@@ -1,15 +1,7 @@
 import type { SizeReport } from '../analyses/size/model.js';
 import type { SizeTree } from '../analyses/size/tree.js';
 
-/** JSON inside a <script> element: `<` escaped so no string can close the element. */
-function scriptJson(v: unknown): string {
-  return JSON.stringify(v)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml, scriptJson } from './escape.js';
 
 /**
  * One self-contained page (no network): a squarified treemap that zooms module → package →

@@ -1,4 +1,5 @@
 import type { SizeReport } from '../analyses/size/model.js';
+import { escapeText, text } from './escape.js';
 
 export type SizeView = 'package' | 'module' | 'section';
 
@@ -16,7 +17,7 @@ function pct(n: number, total: number): string {
 export function renderSizeText(r: SizeReport, opts: { by?: SizeView; top?: number } = {}): string {
   const by = opts.by ?? 'package';
   const top = opts.top ?? 25;
-  const lines: string[] = [`${r.path}: ${r.fileSize} bytes (${human(r.fileSize)}) in the file, ${r.memOnlyBytes} more in memory only (.bss)`];
+  const lines: string[] = [text`${r.path}: ${r.fileSize} bytes (${human(r.fileSize)}) in the file, ${r.memOnlyBytes} more in memory only (.bss)`];
   let rows: [string, number, string][];
   if (by === 'module') rows = r.modules.map((m) => [m.path, m.bytes, '']);
   else if (by === 'section') rows = r.sections.map((s) => [s.name, s.fileBytes, s.memBytes ? `mem ${human(s.memBytes)}` : '']);
@@ -26,6 +27,7 @@ export function renderSizeText(r: SizeReport, opts: { by?: SizeView; top?: numbe
       p.codeBytes + p.dataBytes,
       `code ${human(p.codeBytes)}, data ${human(p.dataBytes)}${p.module !== p.name ? `  [${p.module}]` : ''}`,
     ]);
+  rows = rows.map(([name, bytes, extra]) => [escapeText(name), bytes, escapeText(extra)]);
   rows.sort((a, b) => b[1] - a[1]);
   const shown = rows.slice(0, top);
   const w = Math.max(...shown.map((x) => x[0].length), 8);
@@ -35,10 +37,10 @@ export function renderSizeText(r: SizeReport, opts: { by?: SizeView; top?: numbe
     lines.push(`  ${`(${rows.length - top} more)`.padEnd(w)}  ${String(rest).padStart(10)}  ${pct(rest, r.fileSize)}`);
   }
   lines.push(`  ${'total'.padEnd(w)}  ${String(r.attributedBytes).padStart(10)}  ${pct(r.attributedBytes, r.fileSize)}  (= file size)`);
-  for (const u of r.unattributed.slice(0, 5)) lines.push(`  unattributed in ${u.section}: ${u.bytes} bytes`);
+  for (const u of r.unattributed.slice(0, 5)) lines.push(text`  unattributed in ${u.section}: ${u.bytes} bytes`);
   if (r.advice?.length) {
     lines.push('advice:');
-    for (const a of r.advice) lines.push(`  ${a.id} ${a.title}${a.savingsBytes ? ` (saves ${human(a.savingsBytes)})` : ''}: ${a.detail}`);
+    for (const a of r.advice) lines.push(text`  ${a.id} ${a.title}${a.savingsBytes ? ` (saves ${human(a.savingsBytes)})` : ''}: ${a.detail}`);
   }
   return `${lines.join('\n')}\n`;
 }

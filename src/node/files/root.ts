@@ -1,9 +1,10 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { type EntryKind, Root, type RootFile, type RootView } from '../../core/linux/root.js';
+import { type ReadCap, readRegularFile } from './read.js';
 import { FileSource } from './source.js';
 
 /** Configuration and package-database files read whole; anything larger is not one (and is not read). */
-const MAX_TEXT_FILE = 64 << 20;
+const MAX_TEXT_FILE: ReadCap = { bytes: 64 << 20, what: 'configuration and package-database files' };
 
 const kindOf = (s: Stats): EntryKind => (s.isSymbolicLink() ? 'symlink' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other');
 
@@ -44,10 +45,9 @@ class DirView implements RootView {
 
   readFile(path: string): Uint8Array | null {
     try {
-      // lstat again right before reading: only a regular file of bounded size is read (never a FIFO or a device).
-      const s = lstatSync(this.at(path));
-      if (!s.isFile() || s.size > MAX_TEXT_FILE) return null;
-      return readFileSync(this.at(path));
+      // lstat first: the root's own symlinks are resolved by Root, never by the kernel here.
+      if (!lstatSync(this.at(path)).isFile()) return null;
+      return readRegularFile(this.at(path), MAX_TEXT_FILE);
     } catch {
       // Unreadable: the caller treats it as absent.
       return null;

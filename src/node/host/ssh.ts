@@ -32,8 +32,20 @@ export interface SshSnapshotOptions {
 }
 
 /**
+ * A host name (RFC 1123 labels, plus '_' for ssh config aliases) or an IPv4 address: letters,
+ * digits, '.', '-', '_', not starting with '-'. Nothing a shell or ssh's ProxyCommand %h could
+ * expand (';', '$()', backticks, quotes: CVE-2023-51385, which OpenSSH >= 9.6 also refuses).
+ */
+const HOSTNAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+/** An IPv6 address as written inside [ ] of an ssh:// URL, with an optional %zone. */
+const IPV6 = /^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?$/;
+/** A login name: POSIX portable characters plus '@' (user@domain logins) and '+'. */
+const USER = /^[A-Za-z0-9._][A-Za-z0-9._@+-]*$/;
+
+/**
  * Parses `[user@]host` or `ssh://[user@]host[:port]` (IPv6 as `[addr]` in the URL form). Throws one
- * line for anything ssh could take as an option or that has blanks or control characters.
+ * line for anything but host-name or address characters in the host and login-name characters in
+ * the user: nothing ssh could take as an option or a shell could expand.
  */
 export function parseSshTarget(target: string): SshTarget {
   const bad = (why: string) => new InputError(target, `not an ssh target (${why}); expected [user@]host or ssh://[user@]host[:port]`);
@@ -45,11 +57,16 @@ export function parseSshTarget(target: string): SshTarget {
     if (rest.includes('/')) throw bad('a path is not allowed');
     const at = rest.lastIndexOf('@');
     if (at >= 0) {
-      user = decodeURIComponent(rest.slice(0, at));
+      try {
+        user = decodeURIComponent(rest.slice(0, at));
+      } catch {
+        throw bad('bad %-escape in the user');
+      }
       rest = rest.slice(at + 1);
     }
     const m = /^(?:\[([0-9A-Fa-f:.%a-zA-Z]+)\]|([^:[\]]+))(?::([0-9]+))?$/.exec(rest);
     if (!m) throw bad('bad host or port');
+    if (m[1] !== undefined && !IPV6.test(m[1])) throw bad('not an IPv6 address inside [ ]');
     host = (m[1] ?? m[2]) as string;
     if (m[3] !== undefined) {
       port = Number(m[3]);
@@ -69,6 +86,8 @@ export function parseSshTarget(target: string): SshTarget {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     if (/[\s\x00-\x1f\x7f]/.test(part)) throw bad('blank or control character');
   }
+  if (!HOSTNAME.test(host) && !(target.startsWith('ssh://') && IPV6.test(host))) throw bad('the host may hold only letters, digits, ".", "-" and "_"');
+  if (user !== null && !USER.test(user)) throw bad('the user may hold only letters, digits, ".", "_", "-", "+" and "@"');
   return { user, host, port, label: target };
 }
 

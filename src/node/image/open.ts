@@ -7,7 +7,22 @@
  * chunks and written straight to temp files.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { type FileHandle, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +38,7 @@ import { ldSoConfDirs } from '../../core/linux/ldconf.js';
 import { DEFAULT_LIB_DIRS, LOADER, SHARED_OBJECT } from '../../core/linux/loader.js';
 import { Root } from '../../core/linux/root.js';
 import { inspectFile } from '../files/inspect.js';
+import { fileKind, formatBytes } from '../files/read.js';
 import { FileSource } from '../files/source.js';
 import { describeRoot } from '../host/root.js';
 
@@ -36,6 +52,8 @@ export interface GoBinary {
 export interface ImageTarget {
   /** The image as a host: collector "image", distro/libc/libraries from its files, `image` from its config. */
   snapshot: HostSnapshot;
+  /** One line each about what was left out (entries whose paths are too long for the temp directory). */
+  notes: string[];
   /** Temp directory holding the extracted files at their image paths (symlinks rewritten to stay inside it). */
   root: string;
   /** The Go binaries of the image (regular files with an execute bit that inspect as Go), sorted by path. */
@@ -47,6 +65,121 @@ export interface ImageTarget {
 export interface OpenImageOptions {
   /** os/arch[/variant] (e.g. linux/arm64) of the image to pick from a multi-platform tarball; default the only (or first) linux image. */
   platform?: string;
+  /** Raised limits (the CLI's --max-image-* flags); each unset one takes its default (IMAGE_LIMITS). */
+  limits?: Partial<ImageLimits>;
+}
+
+/**
+ * What one image may cost. Each default is far above what real images need and each has a flag, so
+ * a crafted tarball ends in one line naming the limit and the flag instead of hours of decoding,
+ * gigabytes of temp files or a heap full of entries.
+ */
+export interface ImageLimits {
+  /**
+   * Decompressed bytes of all layers together (zstd blocks also charged their decoder's work);
+   * null: 50 times the tarball's size, at least 512 MiB. Real layers expand 2–10 times; a 40 KB
+   * tarball holding a 1 GB file, or 330 KB of zstd holding 10 GB, does not.
+   */
+  bytes: number | null;
+  /** Tar entries of all layers: real images hold up to a few hundred thousand files; each costs heap. */
+  entries: number;
+  /** Layers of the image: Docker refuses more than 125 (overlayfs), so a layer list 2000 long is not an image. */
+  layers: number;
+  /** Bytes written to the temp directory (files kept, 4 KiB a directory): the libraries and binaries goready reads. */
+  tempBytes: number;
+}
+
+export const IMAGE_LIMITS = {
+  bytesRatio: 50,
+  bytesFloor: 512 << 20,
+  entries: 500_000,
+  layers: 256,
+  tempBytes: 4 * 2 ** 30,
+} as const;
+
+/** The flags that raise each limit, named in its message. */
+export const IMAGE_LIMIT_FLAGS = {
+  bytes: '--max-image-bytes',
+  entries: '--max-image-entries',
+  layers: '--max-image-layers',
+  tempBytes: '--max-temp-bytes',
+} as const;
+
+/** Linux's PATH_MAX and NAME_MAX: a longer path under the temp root cannot be created; such entries are skipped. */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+/** What a directory costs on disk (one ext4 block), charged to the temp-disk limit. */
+const DIR_COST = 4096;
+
+/** What the layers have cost so far, against the limits. */
+class Budget {
+  bytes = 0;
+  entries = 0;
+  temp = 0;
+  constructor(
+    readonly limits: ImageLimits & { bytes: number },
+    readonly bytesDefault: boolean,
+  ) {}
+
+  private fail(what: string, limit: number, flag: string, unit: (n: number) => string, extra = ''): never {
+    throw new Error(`${what} more than ${unit(limit)}${extra} (raise the limit with ${flag})`);
+  }
+
+  chargeBytes(n: number): void {
+    this.bytes += n;
+    if (this.bytes > this.limits.bytes)
+      this.fail(
+        'the layers decompress to',
+        this.limits.bytes,
+        IMAGE_LIMIT_FLAGS.bytes,
+        formatBytes,
+        this.bytesDefault ? `, ${IMAGE_LIMITS.bytesRatio} times the tarball's size or ${formatBytes(IMAGE_LIMITS.bytesFloor)}` : '',
+      );
+  }
+
+  chargeEntry(): void {
+    if (++this.entries > this.limits.entries) this.fail('the layers hold', this.limits.entries, IMAGE_LIMIT_FLAGS.entries, (n) => `${n} entries`);
+  }
+
+  chargeTemp(n: number): void {
+    this.temp += n;
+    if (this.temp > this.limits.tempBytes)
+      this.fail('the files goready extracts take', this.limits.tempBytes, IMAGE_LIMIT_FLAGS.tempBytes, (n) => `${formatBytes(n)} of temp disk`);
+  }
+}
+
+/** Temp directories of images still open: removed on SIGINT, SIGTERM, SIGHUP and at exit. */
+const live = new Set<string>();
+let handlersInstalled = false;
+
+function removeLive(): void {
+  for (const d of live) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      // Best effort while exiting: nothing more can be done about a directory that will not go.
+    }
+  }
+  live.clear();
+}
+
+function track(dir: string): void {
+  live.add(dir);
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.once('exit', removeLive);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      removeLive();
+      // Die of the signal as if no handler had been there, so the caller sees how it ended.
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+function untrack(dir: string): void {
+  live.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Files read from a fixed place. */
@@ -94,7 +227,8 @@ class Archive implements ArchiveReader {
   static async open(file: string): Promise<Archive> {
     let fh: FileHandle;
     try {
-      fh = await open(file, 'r');
+      // O_NONBLOCK: a FIFO or a device that waits is refused below instead of hanging here.
+      fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message);
@@ -102,7 +236,7 @@ class Archive implements ArchiveReader {
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw new Error('is a directory');
-      if (!st.isFile()) throw new Error('not a regular file');
+      if (!st.isFile()) throw new Error(`${fileKind(st)}, not a regular file: goready reads image tarballs from regular files`);
       const members = new Map<string, { offset: number; size: number }>();
       const block = Buffer.alloc(512);
       let pos = 0;
@@ -195,18 +329,102 @@ class Archive implements ArchiveReader {
   }
 }
 
-/** Writes an entry's data to a temp file; `elfOnly` drops it (and deletes the file) unless it starts with the ELF magic. */
+/** A file held in memory while the layers stream is at most this long … */
+const HELD_FILE = 64 * 1024;
+/** … and all of them together at most this. */
+const HELD_TOTAL = 64 * 2 ** 20;
+
+/**
+ * Small kept files held in memory until the first pass over the layers ends, then written if still
+ * in the tree: a layer naming one library 6,000 times (the fuzzer's find: one temp file created and
+ * replaced for each, 32 s on a busy disk) costs one write. Larger files, and small ones past the
+ * total, go to disk as they stream.
+ */
+class Held {
+  private files = new Map<Content, { key: string; chunks: Uint8Array[] }>();
+  /** The content each path holds now, and contents a hardlink reaches under another name. */
+  readonly latest = new Map<string, Content>();
+  readonly linked = new Set<Content>();
+  bytes = 0;
+
+  /** `c` now holds `key`: what held it before is dropped unless a hardlink reaches it. */
+  replace(key: string, c: Content): void {
+    const before = this.latest.get(key);
+    this.latest.set(key, c);
+    const f = before && !this.linked.has(before) ? this.files.get(before) : undefined;
+    if (!before || !f) return;
+    this.files.delete(before);
+    for (const b of f.chunks) this.bytes -= b.length;
+  }
+
+  hold(c: Content, key: string, chunks: Uint8Array[], size: number): boolean {
+    if (this.bytes + size > HELD_TOTAL) return false;
+    this.bytes += size;
+    this.files.set(c, { key, chunks });
+    return true;
+  }
+
+  /** Writes the held files the tree still reaches; the others are dropped. */
+  flush(blobPath: (c: Content) => string, budget: Budget): void {
+    for (const [c, { key, chunks }] of this.files) {
+      if (this.latest.get(key) !== c && !this.linked.has(c)) continue;
+      const data = Buffer.concat(chunks);
+      budget.chargeTemp(data.length);
+      const path = blobPath(c);
+      writeFileSync(path, data, { mode: 0o600 });
+      c.blob = path;
+    }
+    this.files.clear();
+    this.bytes = 0;
+  }
+}
+
+/**
+ * Writes an entry's data to a temp file (or, with `held`, keeps a small one in memory for
+ * Held.flush); `elfOnly` drops it unless it starts with the ELF magic.
+ */
 class BlobSink implements TarDataSink {
   private fd: number | null = null;
   private head: Uint8Array[] = [];
   private headLen = 0;
   private decided = false;
+  /** Data kept in memory (with `held`) until it outgrows HELD_FILE. */
+  private mem: Uint8Array[] | null = null;
+  private memLen = 0;
 
   constructor(
     private readonly path: string,
     private readonly content: Content,
     private readonly elfOnly: boolean,
+    private readonly budget: Budget,
+    private readonly held: { to: Held; key: string } | null = null,
   ) {}
+
+  private write(b: Uint8Array): void {
+    if (this.mem !== null) {
+      if (this.memLen + b.length <= HELD_FILE) {
+        this.mem.push(Buffer.from(b));
+        this.memLen += b.length;
+        return;
+      }
+      this.spill();
+    }
+    this.budget.chargeTemp(b.length);
+    writeSync(this.fd as number, b);
+  }
+
+  private open(): void {
+    this.fd = openSync(this.path, 'w', 0o600);
+    this.content.blob = this.path;
+  }
+
+  /** Moves the data held so far to the temp file. */
+  private spill(): void {
+    const mem = this.mem ?? [];
+    this.mem = null;
+    this.open();
+    for (const b of mem) this.write(b);
+  }
 
   private decide(): void {
     const h = Buffer.concat(this.head);
@@ -214,9 +432,9 @@ class BlobSink implements TarDataSink {
     this.content.elf = elf;
     this.decided = true;
     if (this.elfOnly && !elf) return;
-    this.fd = openSync(this.path, 'w', 0o600);
-    writeSync(this.fd, h);
-    this.content.blob = this.path;
+    if (this.held && this.content.size <= HELD_FILE) this.mem = [];
+    else this.open();
+    this.write(h);
     this.head = [];
   }
 
@@ -227,14 +445,16 @@ class BlobSink implements TarDataSink {
       this.headLen = Math.min(4, this.headLen + chunk.length);
       if (this.headLen < 4) return;
       this.decide();
-      if (this.fd !== null && rest.length > 0) writeSync(this.fd, rest);
+      if ((this.fd !== null || this.mem !== null) && rest.length > 0) this.write(rest);
       return;
     }
-    if (this.fd !== null) writeSync(this.fd, chunk);
+    if (this.fd !== null || this.mem !== null) this.write(chunk);
   }
 
   end(): void {
     if (!this.decided) this.decide();
+    if (this.mem !== null && this.held && !this.held.to.hold(this.content, this.held.key, this.mem, this.memLen)) this.spill();
+    this.mem = null;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
@@ -248,13 +468,29 @@ const oneLine = (s: string) => s.split('\n')[0] ?? s;
  * descriptor gives one) and the uncompressed digest (the config's diff_id). Errors are one line
  * naming the layer.
  */
-async function streamLayer(ar: Archive, ref: LayerRef, i: number, n: number, onEntry: (e: TarEntry) => TarDataSink | null, verify: boolean): Promise<void> {
+async function streamLayer(
+  ar: Archive,
+  ref: LayerRef,
+  i: number,
+  n: number,
+  onEntry: (e: TarEntry) => TarDataSink | null,
+  verify: boolean,
+  budget: Budget,
+): Promise<void> {
   const what = `layer ${i + 1} of ${n} (${ref.member})`;
   const m = ar.members.get(ref.member);
   if (!m) throw new Error(ref.digest ? `missing blob sha256:${ref.digest} (${what})` : `missing ${ref.member} (${what})`);
   const blobHash: Hash | null = verify && ref.digest ? createHash('sha256') : null;
   const diffHash: Hash | null = verify && ref.diffId ? createHash('sha256') : null;
-  const tar = new TarReader(onEntry);
+  // The first pass counts entries; a second pass over the same layer reads entries already counted.
+  const tar = new TarReader(
+    verify
+      ? (e) => {
+          budget.chargeEntry();
+          return onEntry(e);
+        }
+      : onEntry,
+  );
   let decoder: ReturnType<typeof createDecoder> | null = null;
   let fed = 0;
   try {
@@ -262,10 +498,15 @@ async function streamLayer(ar: Archive, ref: LayerRef, i: number, n: number, onE
       if (decoder === null) {
         const kind = layerCompression(ref.mediaType, slice);
         if (kind !== 'none' && kind !== 'gzip' && kind !== 'zstd') throw new Error(kind);
-        decoder = createDecoder(kind, (d) => {
-          diffHash?.update(d);
-          tar.push(d);
-        });
+        decoder = createDecoder(
+          kind,
+          (d) => {
+            budget.chargeBytes(d.length);
+            diffHash?.update(d);
+            tar.push(d);
+          },
+          { onWork: (w) => budget.chargeBytes(w) },
+        );
       }
       blobHash?.update(slice);
       decoder.push(slice);
@@ -325,16 +566,22 @@ function treeRoot(tree: ImageTree, missing: Set<Content> = new Set()): Root {
   return new Root(tree.view(access));
 }
 
-/** Canonical path -> file node of everything to extract: fixed files, libraries, ELF executables. */
-function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Set<string> } {
+/**
+ * Canonical path -> file node of everything to extract: fixed files, libraries, ELF executables;
+ * and the directories whose symlinks are kept (those goready lists or looks things up in).
+ */
+function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Set<string>; dirs: Set<string> } {
   const needed = new Map<string, FileNode>();
+  const listed = new Set<string>();
   const add = (logical: string) => {
     const r = tree.resolve(logical, true);
     if (r?.node?.kind === 'file') needed.set(joinPath(r.path), r.node);
   };
   const children = (dir: string): string[] => {
     const r = tree.resolve(dir, true);
-    return r?.node?.kind === 'dir' ? [...r.node.children.keys()].sort() : [];
+    if (r?.node?.kind !== 'dir') return [];
+    listed.add(joinPath(r.path));
+    return [...r.node.children.keys()].sort();
   };
   for (const f of FIXED_FILES) add(f);
   for (const n of children('/etc/ld.so.conf.d')) add(`/etc/ld.so.conf.d/${n}`);
@@ -348,17 +595,49 @@ function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Se
   for (const { path, node } of tree.walk()) {
     if (node.kind === 'file' && node.mode & 0o111 && node.content.elf) needed.set(joinPath(path), node);
   }
-  return { needed, libs };
+  for (const p of needed.keys()) listed.add(p.slice(0, p.lastIndexOf('/')) || '/');
+  return { needed, libs, dirs: listed };
 }
 
-/** Opens an image tarball. Errors are one line starting with the file name. */
+/** A path that cannot be created under `base` on Linux: longer than PATH_MAX, or a component longer than NAME_MAX. */
+function tooLong(base: string, path: readonly string[], target = ''): boolean {
+  return (
+    Buffer.byteLength(base) + path.reduce((n, c) => n + 1 + Buffer.byteLength(c), 0) >= PATH_MAX ||
+    path.some((c) => Buffer.byteLength(c) > NAME_MAX) ||
+    Buffer.byteLength(target) >= PATH_MAX
+  );
+}
+
+/** The limits in force for a tarball of SIZE bytes. */
+function limitsFor(size: number, given: Partial<ImageLimits> = {}): { limits: ImageLimits & { bytes: number }; bytesDefault: boolean } {
+  const bytesDefault = given.bytes === undefined || given.bytes === null;
+  return {
+    limits: {
+      bytes: bytesDefault ? Math.max(IMAGE_LIMITS.bytesFloor, IMAGE_LIMITS.bytesRatio * size) : (given.bytes as number),
+      entries: given.entries ?? IMAGE_LIMITS.entries,
+      layers: given.layers ?? IMAGE_LIMITS.layers,
+      tempBytes: given.tempBytes ?? IMAGE_LIMITS.tempBytes,
+    },
+    bytesDefault,
+  };
+}
+
+/**
+ * Opens an image tarball. Errors are one line starting with the file name. The temp directory it
+ * makes is removed by close(), on failure, and when the process ends or is interrupted.
+ */
 export async function openImage(file: string, opts: OpenImageOptions = {}): Promise<ImageTarget> {
   let ar: Archive | null = null;
   let base: string | null = null;
   try {
     ar = await Archive.open(file);
     const img = await selectImage(ar, opts.platform ? parsePlatform(opts.platform) : null);
+    const { limits, bytesDefault } = limitsFor(ar.size, opts.limits);
+    if (img.layers.length > limits.layers)
+      throw new Error(`the image has ${img.layers.length} layers, more than ${limits.layers} (raise the limit with ${IMAGE_LIMIT_FLAGS.layers})`);
+    const budget = new Budget(limits, bytesDefault);
     base = await mkdtemp(join(tmpdir(), 'goready-image-'));
+    track(base);
     const root = join(base, 'root');
     const blobs = join(base, 'blobs');
     mkdirSync(root, { mode: 0o755 });
@@ -367,6 +646,7 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
 
     const tree = new ImageTree();
     const n = img.layers.length;
+    const held = new Held();
     for (const [i, ref] of img.layers.entries()) {
       await streamLayer(
         ar,
@@ -375,15 +655,25 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
         n,
         (e) => {
           const r = tree.apply(i, e).file;
-          if (!r) return null;
+          if (!r) {
+            if (e.type === 'hardlink') {
+              const t = tree.get(cleanComponents(e.name));
+              if (t?.kind === 'file') held.linked.add(t.content);
+            }
+            return null;
+          }
           const c = r.node.content;
-          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false);
-          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true);
+          const key = joinPath(r.path);
+          held.replace(key, c);
+          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false, budget, { to: held, key });
+          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true, budget, { to: held, key });
           return null;
         },
         true,
+        budget,
       );
     }
+    held.flush(blobPath, budget);
 
     // Files needed but not kept while streaming (a library reached through a symlink or named by
     // ld.so.conf, a hardlink to a file kept under another name): fetched by a second pass over the
@@ -409,25 +699,56 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
           n,
           (e) => {
             const c = entries.get(e.index);
-            return c ? new BlobSink(blobPath(c), c, false) : null;
+            return c ? new BlobSink(blobPath(c), c, false, budget) : null;
           },
           false,
+          budget,
         );
       }
     }
 
-    // Materialize: every directory and symlink (targets re-rooted), the needed files.
-    const { needed, libs } = neededFiles(tree);
+    // Materialize what the readers of the root use: the needed files, the symlinks in the
+    // directories they list or look things up in and at the top two levels (/lib -> usr/lib), and
+    // the directories holding those. Other directories and symlinks are not made: a layer of
+    // 300,000 directories costs no temp disk. Paths too long for the temp root are skipped.
+    const { needed, libs, dirs } = neededFiles(tree);
     const placed = new Map<Content, string>();
-    const host = (path: string[]) => join(root, ...path);
+    /** The paths made under the root (a hardlink's long name may be skipped while its content is placed under another). */
+    const madeFiles = new Set<string>();
+    const made = new Set<string>();
+    let skipped = 0;
+    let firstSkipped = '';
+    const skip = (path: readonly string[]) => {
+      if (skipped++ === 0) firstSkipped = joinPath(path);
+    };
+    const host = (path: readonly string[]) => join(root, ...path);
+    const mkdirs = (dir: readonly string[]) => {
+      for (let k = 1; k <= dir.length; k++) {
+        const key = joinPath(dir.slice(0, k));
+        if (made.has(key)) continue;
+        budget.chargeTemp(DIR_COST);
+        mkdirSync(host(dir.slice(0, k)), { mode: 0o755 });
+        made.add(key);
+      }
+    };
     for (const { path, node } of tree.walk()) {
-      if (node.kind === 'dir') mkdirSync(host(path), { mode: 0o755 });
-      else if (node.kind === 'symlink') {
-        const dir = path.slice(0, -1);
+      const parent = path.slice(0, -1);
+      if (node.kind === 'symlink') {
+        if (!(parent.length <= 1 || dirs.has(joinPath(parent)))) continue;
         const r = tree.resolve(path, true);
-        const target = r ? r.path : cleanComponents(node.target, dir);
-        symlinkSync(relativePath(dir, target), host(path));
+        const target = relativePath(parent, r ? r.path : cleanComponents(node.target, parent));
+        if (tooLong(root, path, target)) {
+          skip(path);
+          continue;
+        }
+        mkdirs(parent);
+        symlinkSync(target, host(path));
       } else if (node.kind === 'file' && needed.get(joinPath(path)) === node && node.content.blob !== null) {
+        if (tooLong(root, path)) {
+          skip(path);
+          continue;
+        }
+        mkdirs(parent);
         const dst = host(path);
         const first = placed.get(node.content);
         if (first) linkSync(first, dst);
@@ -436,14 +757,25 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
           placed.set(node.content, dst);
           chmodSync(dst, (node.mode & 0o777) | 0o600);
         }
+        madeFiles.add(joinPath(path));
       }
     }
+    for (const d of dirs) {
+      const comps = d.split('/').filter(Boolean);
+      if (tree.get(comps)?.kind === 'dir' && !tooLong(root, comps)) mkdirs(comps);
+    }
     rmSync(blobs, { recursive: true, force: true });
+    const notes =
+      skipped > 0
+        ? [
+            `${skipped} ${skipped === 1 ? 'entry' : 'entries'} left out: ${skipped === 1 ? 'its path is' : 'their paths are'} longer than PATH_MAX (${PATH_MAX} bytes) or ${'a name longer than'} NAME_MAX (${NAME_MAX}) under the temp directory (first: ${firstSkipped.slice(0, 120)}${firstSkipped.length > 120 ? '…' : ''})`,
+          ]
+        : [];
 
     // Go binaries among the ELF executables; the others are removed unless they are libraries.
     const goBinaries: GoBinary[] = [];
     for (const [p, node] of [...needed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-      if (!(node.mode & 0o111 && node.content.elf && placed.has(node.content))) continue;
+      if (!(node.mode & 0o111 && node.content.elf && madeFiles.has(p))) continue;
       const f = join(root, p);
       let isGo = false;
       try {
@@ -476,14 +808,15 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     base = null; // owned by the target now
     return {
       snapshot,
+      notes,
       root,
       goBinaries,
-      close: async () => rmSync(dir, { recursive: true, force: true }),
+      close: async () => untrack(dir),
     };
   } catch (e) {
     throw e instanceof InputError && e.input === file ? e : new InputError(file, oneLine(e instanceof Error ? e.message : String(e)));
   } finally {
     await ar?.close();
-    if (base !== null) rmSync(base, { recursive: true, force: true });
+    if (base !== null) untrack(base);
   }
 }

@@ -3,14 +3,18 @@
  * local host, or later an unpacked image), with the Debian package that ships each one (dpkg's file
  * lists) and that package's licence (its DEP-5 copyright file).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dep5Paragraphs, dep5ToSpdx, libraryParagraph } from '../../core/analyses/license/dep5.js';
 import type { LinkedLibrary } from '../../core/facts/linked.js';
 import { usrMergedTwin } from '../../core/linux/dpkg.js';
 import { ownSearchPath, resolveSoname, searchPaths } from '../../core/linux/loader.js';
+import { type ReadCap, readRegularFile } from '../files/read.js';
 import { RootFs } from '../files/root.js';
 import { spdxIds } from './spdx.js';
+
+/** dpkg file lists and copyright files: the largest (texlive's lists) are a few MiB. */
+const PACKAGE_FILE_CAP: ReadCap = { bytes: 64 << 20, what: 'dpkg file lists and copyright files' };
 
 export type { LinkedLibrary } from '../../core/facts/linked.js';
 
@@ -47,7 +51,13 @@ function firstNotice(text: string): string | null {
 export function debianPackageLicense(root: string, pkg: string, library = ''): { license: string; files: string | null } | null {
   const f = join(root, 'usr/share/doc', pkg.replace(/:.*$/, ''), 'copyright');
   if (!existsSync(f)) return null;
-  const text = readFileSync(f, 'utf8');
+  let text: string;
+  try {
+    text = readRegularFile(f, PACKAGE_FILE_CAP).toString('utf8');
+  } catch {
+    // Not a regular file or too large: no copyright file to read the licence from.
+    return null;
+  }
   const paras = dep5Paragraphs(text);
   if (paras) {
     const found = libraryParagraph(paras, library);
@@ -65,7 +75,14 @@ function dpkgOwners(root: string): Map<string, string> {
   for (const f of readdirSync(dir)) {
     if (!f.endsWith('.list')) continue;
     const pkg = f.slice(0, -5);
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line.includes('.so')) owners.set(line, pkg);
+    let list: string;
+    try {
+      list = readRegularFile(join(dir, f), PACKAGE_FILE_CAP).toString('utf8');
+    } catch {
+      // Not a regular file or too large: that package's files are not known.
+      continue;
+    }
+    for (const line of list.split('\n')) if (line.includes('.so')) owners.set(line, pkg);
   }
   return owners;
 }

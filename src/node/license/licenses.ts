@@ -1,5 +1,5 @@
 /** `goready licenses`: each module's licence, found offline and classified, checked against a policy. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import satisfies from 'spdx-satisfies';
 import { classify } from '../../core/analyses/license/classify.js';
@@ -8,6 +8,7 @@ import { InputError } from '../../core/errors.js';
 import type { InspectReport } from '../../core/facts/binary.js';
 import { asInputError } from '../errors.js';
 import { inspectFile } from '../files/inspect.js';
+import { CONFIG_CAP, readJsonFile } from '../files/read.js';
 import { linkedLibraries } from './clibs.js';
 import { findModuleLicenses, type LookupOptions, type ModuleRef, modulesOfTree } from './modules.js';
 import { policyExpression, spdxIndex } from './spdx.js';
@@ -136,7 +137,7 @@ const NO_MODULE_LIST = 'no module list in the build info: ';
 
 /** Policy from a JSON config file: {"allow": "...", "deny": "...", "allowUnknown": false}. */
 export function readPolicy(file: string): LicensePolicy {
-  const j = JSON.parse(readFileSync(file, 'utf8')) as LicensePolicy;
+  const j = readJsonFile(file, CONFIG_CAP) as LicensePolicy;
   if (typeof j !== 'object' || j === null) throw new InputError(file, 'not a licence policy object');
   for (const k of Object.keys(j)) if (!['allow', 'deny', 'allowUnknown'].includes(k)) throw new InputError(file, `unknown key ${k}`);
   for (const k of ['allow', 'deny'] as const) {

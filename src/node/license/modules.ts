@@ -2,11 +2,20 @@
  * Node-only: where a module's licence files are on this machine, without the network — a vendor/
  * directory, a --source tree, the module cache (extracted trees, then cached zips).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { InputError } from '../../core/errors.js';
+import { checkImportPath, checkModulePath, checkModuleVersion, isDirectoryPath } from '../../core/go/modpath.js';
+import { type ReadCap, readRegularFile } from '../files/read.js';
+
+/** A licence text is a few KiB; 10 MiB is no licence file. */
+const LICENSE_CAP: ReadCap = { bytes: 10 << 20, what: 'licence files' };
+/** Go refuses module zips over 500 MiB (golang.org/x/mod/zip MaxZipFile). */
+const MODULE_ZIP_CAP: ReadCap = { bytes: 500 << 20, what: 'module zips (Go refuses larger ones)' };
+/** go.mod and vendor/modules.txt of the largest modules are well under 1 MiB. */
+const MODULE_LIST_CAP: ReadCap = { bytes: 16 << 20, what: 'go.mod and vendor/modules.txt files' };
 
 export interface ModuleRef {
   path: string;
@@ -41,23 +50,51 @@ export function modCache(env: NodeJS.ProcessEnv = process.env): string {
   return join(gopath, 'pkg', 'mod');
 }
 
-function readDirLicenses(dir: string): { name: string; text: string }[] {
+/** The real path of DIR when it is ROOT or lies under it (symlinks resolved), else null. */
+function inside(root: string, dir: string): string | null {
+  try {
+    const r = realpathSync(root);
+    const d = realpathSync(dir);
+    return d === r || d.startsWith(r.endsWith(sep) ? r : r + sep) ? d : null;
+  } catch {
+    // A directory that does not exist (or cannot be resolved) holds nothing to read.
+    return null;
+  }
+}
+
+/**
+ * The licence files at the top of a module directory that lies inside ROOT. A licence file that is
+ * a symlink is read only when its target stays inside the module directory; FIFOs, devices and
+ * files over 10 MiB are skipped.
+ */
+function readDirLicenses(root: string, dir: string): { name: string; text: string }[] {
+  const real = inside(root, dir);
+  if (real === null) return [];
   let names: string[];
   try {
-    names = readdirSync(dir).sort();
+    names = readdirSync(real).sort();
   } catch {
     // A module directory without a readable listing has no licence files to offer.
     return [];
   }
-  return names
-    .filter((n) => isLicenseFile(n) && statSync(join(dir, n)).isFile() && statSync(join(dir, n)).size < 10 << 20)
-    .map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
+  const out: { name: string; text: string }[] = [];
+  for (const n of names) {
+    if (!isLicenseFile(n)) continue;
+    const f = join(real, n);
+    try {
+      if (lstatSync(f).isSymbolicLink() && inside(real, f) === null) continue;
+      out.push({ name: n, text: readRegularFile(f, LICENSE_CAP).toString('utf8') });
+    } catch {
+      // Not a regular file, too large or unreadable: not a licence text to classify.
+    }
+  }
+  return out;
 }
 
 /** Licence files at the root of a module zip (`<module>@<version>/LICENSE`). */
 function readZipLicenses(zipPath: string, mod: string, version: string): { name: string; text: string }[] {
   const prefix = `${mod}@${version}/`;
-  const out = unzipSync(readFileSync(zipPath), {
+  const out = unzipSync(readRegularFile(zipPath, MODULE_ZIP_CAP), {
     filter: (f) =>
       f.name.startsWith(prefix) && !f.name.slice(prefix.length).includes('/') && isLicenseFile(f.name.slice(prefix.length)) && f.originalSize < 10 << 20,
   });
@@ -74,29 +111,34 @@ export interface LookupOptions {
   modcache?: string;
 }
 
-/** Finds a module's licence files, trying vendor, the source tree, then the module cache. */
+/**
+ * Finds a module's licence files, trying vendor, the source tree, then the module cache. The paths
+ * come from the binary or the checkout, so each is checked as Go checks it (module.CheckPath and a
+ * semantic version) before it is joined to a directory, and no directory outside vendor/, the source
+ * tree or the module cache is read, whatever symlinks lie on the way.
+ */
 export function findModuleLicenses(m: ModuleRef, opts: LookupOptions): FoundFiles | null {
   const path = m.replace?.path ?? m.path;
   const version = m.replace?.version ?? m.version;
-  if (opts.vendor) {
+  if (opts.vendor && checkImportPath(m.path) === null) {
     const dir = join(opts.vendor, m.path);
-    const files = readDirLicenses(dir);
+    const files = readDirLicenses(opts.vendor, dir);
     if (files.length) return { source: 'vendor', location: dir, files };
   }
   if (opts.source) {
-    // A replace to a local directory (`=> ./localutil`) is found relative to the source tree.
-    for (const dir of [join(opts.source, path), opts.source]) {
-      const files = existsSync(dir) ? readDirLicenses(dir) : [];
-      if (files.length && (dir !== opts.source || path.startsWith('.'))) return { source: 'source', location: dir, files };
-    }
+    // A replace to a local directory (`=> ./localutil`) is found relative to the source tree, inside it.
+    const local = path === '.' || (m.replace !== undefined && isDirectoryPath(path) && !path.startsWith('/'));
+    const dir = local ? join(opts.source, path) : checkImportPath(path) === null ? join(opts.source, path) : null;
+    const files = dir ? readDirLicenses(opts.source, dir) : [];
+    if (dir && files.length) return { source: 'source', location: dir, files };
   }
   const cache = opts.modcache ?? modCache();
-  if (version && !path.startsWith('.') && !path.startsWith('/')) {
+  if (version && checkModulePath(path) === null && checkModuleVersion(version) === null) {
     const dir = join(cache, `${escapePath(path)}@${escapePath(version)}`);
-    const files = readDirLicenses(dir);
+    const files = readDirLicenses(cache, dir);
     if (files.length) return { source: 'modcache', location: dir, files };
     const zip = join(cache, 'cache', 'download', escapePath(path), '@v', `${escapePath(version)}.zip`);
-    if (existsSync(zip)) {
+    if (existsSync(zip) && inside(cache, zip) !== null) {
       const zfiles = readZipLicenses(zip, path, version);
       if (zfiles.length) return { source: 'modcache-zip', location: zip, files: zfiles };
     }
@@ -109,10 +151,10 @@ export function modulesOfTree(dir: string): { main: string | null; modules: Modu
   const vendorTxt = join(dir, 'vendor', 'modules.txt');
   const gomod = join(dir, 'go.mod');
   let main: string | null = null;
-  if (existsSync(gomod)) main = /^module\s+(\S+)/m.exec(readFileSync(gomod, 'utf8'))?.[1]?.replace(/^"|"$/g, '') ?? null;
+  if (existsSync(gomod)) main = /^module\s+(\S+)/m.exec(readRegularFile(gomod, MODULE_LIST_CAP).toString('utf8'))?.[1]?.replace(/^"|"$/g, '') ?? null;
   if (existsSync(vendorTxt)) {
     const modules: ModuleRef[] = [];
-    for (const line of readFileSync(vendorTxt, 'utf8').split('\n')) {
+    for (const line of readRegularFile(vendorTxt, MODULE_LIST_CAP).toString('utf8').split('\n')) {
       const m = /^# (\S+) (\S+)(?: => (\S+)(?: (\S+))?)?$/.exec(line);
       if (!m) continue;
       const ref: ModuleRef = { path: m[1] as string, version: m[2] as string };
@@ -122,7 +164,7 @@ export function modulesOfTree(dir: string): { main: string | null; modules: Modu
     return { main, modules, vendored: true };
   }
   if (!existsSync(gomod)) throw new InputError(dir, 'no go.mod or vendor/modules.txt');
-  const text = readFileSync(gomod, 'utf8');
+  const text = readRegularFile(gomod, MODULE_LIST_CAP).toString('utf8');
   const modules: ModuleRef[] = [];
   const replaces = new Map<string, { path: string; version: string }>();
   for (const m of text.matchAll(/^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+(\S+)(?:\s+(\S+))?\s*$/gm))

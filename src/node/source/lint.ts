@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyseSources, MAX_FILE_BYTES, type SourceDir, type SourceFacts } from '../../core/source/analyse.js';
+import { readRegularFile } from '../files/read.js';
 import { goParser } from './parser.js';
 
 /** Directories `go vet ./...` leaves out: testdata, vendor, and names starting with . or _. */
@@ -60,7 +61,7 @@ function moduleOf(dir: string, cache: Map<string, { root: string; path: string }
   let found: { root: string; path: string } | null = null;
   const gomod = join(dir, 'go.mod');
   if (existsSync(gomod)) {
-    const m = /^module\s+"?([^\s"]+)"?/m.exec(readFileSync(gomod, 'utf8').slice(0, 4096));
+    const m = /^module\s+"?([^\s"]+)"?/m.exec(readRegularFile(gomod, { bytes: MAX_FILE_BYTES, what: 'go.mod files' }).toString('utf8').slice(0, 4096));
     if (m) found = { root: dir, path: m[1] as string };
   }
   if (!found && dirname(dir) !== dir) found = moduleOf(dirname(dir), cache);
@@ -70,9 +71,7 @@ function moduleOf(dir: string, cache: Map<string, { root: string; path: string }
 
 /** Reads a Go file, refusing huge ones before reading them. */
 function readGo(file: string): string {
-  const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes (${size})`);
-  return readFileSync(file, 'utf8');
+  return readRegularFile(file, { bytes: MAX_FILE_BYTES, what: 'Go source files' }).toString('utf8');
 }
 
 /** Parses the Go files under `paths` and returns the atomic facts. */
