@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
-import { renderFindings } from '../core/render/findings.js';
 import { errorText, failureText } from '../node/errors.js';
 import { VERSION } from '../node/version.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
@@ -57,7 +56,8 @@ export function register(program: Command, cli: Cli): void {
         } catch (e) {
           cli.fail(failureText(binary, e));
         }
-        emit(renderFindings(findings, format as 'text', { color: !flags.out && !!process.stdout.isTTY, version: VERSION }), flags.out);
+        const { renderFindings } = await import('../core/render/findings.js');
+        emit(renderFindings(findings, format as 'text', { color: cli.color(flags.out), version: VERSION }), flags.out);
         const failOn = flags.failOn ?? 'high';
         cli.setExitCode(findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK);
         return;

@@ -529,8 +529,11 @@ export async function openListing(obj: ObjectFile, loc: PclnLocation, opts: { fi
       const { fo, nameAt } = nameAtOf(i);
       const name = names.at(nameAt - nameBase);
       const size = codeSize(b, h, L, fo, entryAt(i + 1) - entry);
-      const args = b.i32(fo + L.argsOff);
-      const f: PclnFunction & { package?: string } = packageOf ? { name, entry, size, args, package: packageOf(name) } : { name, entry, size, args };
+      // The listing inspect writes (with packages) is the report's schema: name, entry, size, package, file;
+      // the table the code stage reads carries each function's argument bytes too.
+      const f: PclnFunction & { package?: string } = packageOf
+        ? { name, entry, size, package: packageOf(name) }
+        : { name, entry, size, args: b.i32(fo + L.argsOff) };
       if (opts.files) {
         const at = fileOf(b, h, L, fo);
         if (at !== null) f.file = fileName(at);

@@ -2,7 +2,7 @@
 import type { Limitation } from '../analyses/trace/http-plan.js';
 import type { HttpSummary, PhaseName, RouteStats } from '../analyses/trace/http-summary.js';
 import type { HttpTarget } from '../analyses/trace/http-target.js';
-import { visible } from './visible.js';
+import { escapeText } from './escape.js';
 
 /** What a trace knows once it runs: the target, the binary's analysis and what cannot be measured. */
 export interface HttpRunInfo {
@@ -48,7 +48,7 @@ export function renderHttpTable(s: HttpSummary): string {
   const statusKeys = [...new Set(s.routes.flatMap((r) => Object.keys(r.statuses)))].sort();
   const head = ['route', 'count', ...statusKeys, ...COLUMNS.map(([, name]) => `${name} p50 p90 p99`)];
   const rows = s.routes.map((r) => [
-    visible(r.route),
+    escapeText(r.route),
     String(r.count),
     ...statusKeys.map((k) => String(r.statuses[k] ?? 0)),
     ...COLUMNS.map(([p]) => cell(r, p)),
@@ -67,7 +67,7 @@ export function renderHttpHeader(h: HttpRunInfo): string {
   const { offsets, probes } = h.analysis.plan;
   const single = probes.filter((p) => !p.site.emulated).map((p) => p.function);
   const lines = [
-    `tracing ${visible(h.target)}${h.goVersion ? ` (${h.goVersion})` : ''}: struct offsets from ${offsets === 'dwarf' ? 'DWARF' : offsets === 'table' ? "goready's table for this Go version" : 'nowhere'}; ${probes.length} probes`,
+    `tracing ${escapeText(h.target)}${h.goVersion ? ` (${h.goVersion})` : ''}: struct offsets from ${offsets === 'dwarf' ? 'DWARF' : offsets === 'table' ? "goready's table for this Go version" : 'nowhere'}; ${probes.length} probes`,
   ];
   if (single.length) lines.push(`  probed at the function entry (two traps per hit): ${single.join(', ')}`);
   for (const l of h.limitations) lines.push(`  not measured: ${l.what}: ${l.why}`);

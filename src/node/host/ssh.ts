@@ -60,6 +60,7 @@ export function parseSshTarget(target: string): SshTarget {
       try {
         user = decodeURIComponent(rest.slice(0, at));
       } catch {
+        // decodeURIComponent's URIError says only "URI malformed"; the user is told which part.
         throw bad('bad %-escape in the user');
       }
       rest = rest.slice(at + 1);
