@@ -123,6 +123,24 @@ describe('seccomp record --pid N', () => {
       sleeper.kill();
     }
   });
+
+  it('--pid on a terminal shows time passing on stderr and clears it; in a pipe, only the attach line', () => {
+    preflight();
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const args = [CLI, 'seccomp', 'record', '--pid', String(sleeper.pid), '--duration', '2'];
+      const tty = spawnSync('script', ['-qec', [process.execPath, ...args].join(' '), '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, GOREADY_PROGRESS_DELAY_MS: '0' },
+      });
+      expect(tty.stdout).toMatch(new RegExp(`\\r\\x1b\\[Kseccomp record pid ${sleeper.pid}: \\d+\\.\\d s`));
+      expect(tty.stdout).toContain('\r\x1b[K');
+      const piped = goready(['seccomp', 'record', '--pid', String(sleeper.pid), '--duration', '1']);
+      expect(piped.stderr).toBe(`goready: recording syscalls of pid ${sleeper.pid} and its descendants\n`);
+    } finally {
+      sleeper.kill();
+    }
+  });
 });
 
 describe('seccomp record pre-flight: one line with the exact fix', () => {

@@ -137,15 +137,23 @@ export function register(program: Command, cli: Cli): void {
           `seccomp record --binary: ${flags.binary} is linux/${staticReport.arch} and this machine linux/${rec.hostArch()}: record names calls by this machine's numbers, so it compares binaries of that architecture only (use strace -f for the others)`,
         );
       let result: Awaited<ReturnType<typeof rec.recordSyscalls>>;
+      // Time passing on a terminal while a running process is recorded; a started command shares
+      // the terminal with goready, so its output is left alone.
+      const shown = { end: () => {} };
       try {
         result = await rec.recordSyscalls({
           ...(pid !== undefined ? { pid } : { command }),
           ...(duration !== undefined ? { durationSec: duration } : {}),
-          onAttached: (p) => process.stderr.write(`goready: recording syscalls of pid ${p} and its descendants\n`),
+          onAttached: (p) => {
+            process.stderr.write(`goready: recording syscalls of pid ${p} and its descendants\n`);
+            if (pid !== undefined) shown.end = cli.progress(`seccomp record pid ${p}`).end;
+          },
         });
       } catch (e) {
+        shown.end();
         cli.fail(errorText(e));
       }
+      shown.end();
       const { compareRecording, recordingProfile } = await import('../core/analyses/seccomp/recording.js');
       const diff = staticReport ? compareRecording(staticReport, result) : null;
       if (flags.format === 'json') emit(`${JSON.stringify({ ...result, ...(diff ? { diff } : {}) }, null, 2)}\n`, flags.out);
