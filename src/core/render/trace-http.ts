@@ -1,19 +1,7 @@
 /** Text for `goready trace http`: the per-route table (live and final) and the header lines. Formats only. */
-import type { Limitation } from '../analyses/trace/http-plan.js';
 import type { HttpSummary, PhaseName, RouteStats } from '../analyses/trace/http-summary.js';
-import type { HttpTarget } from '../analyses/trace/http-target.js';
+import type { HttpTraceInfo } from '../analyses/trace/http-target.js';
 import { escapeText } from './escape.js';
-
-/** What a trace knows once it runs: the target, the binary's analysis and what cannot be measured. */
-export interface HttpRunInfo {
-  target: string;
-  pids: number[];
-  goVersion: string | null;
-  buildId: string | null;
-  analysis: HttpTarget;
-  listeners: string[];
-  limitations: Limitation[];
-}
 
 /** 1234 ns → "1.23µs"; three significant digits, unit chosen by size. */
 export function duration(ns: number): string {
@@ -63,7 +51,7 @@ export function renderHttpTable(s: HttpSummary): string {
   return `${[line(head), ...rows.map(line), ...more].join('\n')}\n`;
 }
 
-export function renderHttpHeader(h: HttpRunInfo): string {
+export function renderHttpHeader(h: HttpTraceInfo): string {
   const { offsets, probes } = h.analysis.plan;
   const single = probes.filter((p) => !p.site.emulated).map((p) => p.function);
   const lines = [
@@ -80,7 +68,7 @@ export function renderHttpSummary(s: HttpSummary, seconds: number): string {
 }
 
 /** The whole run as one JSON document (`--format json`). */
-export function renderHttpJson(result: { info: HttpRunInfo; seconds: number; lostEvents: number }, summary: HttpSummary, requests: unknown[]): string {
+export function renderHttpJson(result: { info: HttpTraceInfo; seconds: number; lostEvents: number }, summary: HttpSummary, requests: unknown[]): string {
   const i = result.info;
   const doc = {
     target: i.target,

@@ -10,8 +10,10 @@
 import { existsSync } from 'node:fs';
 import { httpDecoder } from '../../core/analyses/trace/http-events.js';
 import { HttpJoiner } from '../../core/analyses/trace/http-join.js';
-import type { Limitation } from '../../core/analyses/trace/http-plan.js';
-import { analyzeHttpBinary, type HttpTarget } from '../../core/analyses/trace/http-target.js';
+import { analyzeHttpBinary, type HttpTarget, type HttpTraceInfo } from '../../core/analyses/trace/http-target.js';
+
+export type { HttpTraceInfo };
+
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { fetchText } from '../../core/linux/uprobe.js';
 import { FileSource } from '../files/source.js';
@@ -25,18 +27,6 @@ import { type EventSpec, TraceSession, type UprobeSpec } from './tracefs.js';
 export const MAX_UPROBES = 8;
 /** How often the ring buffers are read. */
 const POLL_MS = 50;
-
-export interface HttpTraceInfo {
-  /** What was traced, in words: `pid 1234 (/srv/app)`. */
-  target: string;
-  pids: number[];
-  goVersion: string | null;
-  buildId: string | null;
-  analysis: HttpTarget;
-  /** Listening TCP endpoints whose kernel events are traced. */
-  listeners: string[];
-  limitations: Limitation[];
-}
 
 export interface HttpTraceResult {
   info: HttpTraceInfo;

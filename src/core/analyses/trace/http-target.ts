@@ -14,7 +14,7 @@ import type { ByteSource } from '../../io/source.js';
 import { readDwarfStructs } from '../../object/dwarf/info.js';
 import { openObject } from '../../object/open.js';
 import { type ObjectFile, readVA } from '../../object/types.js';
-import { HTTP_FUNCTIONS, type HttpPlan, planHttp } from './http-plan.js';
+import { HTTP_FUNCTIONS, type HttpPlan, type Limitation, planHttp } from './http-plan.js';
 
 /** Decodes machine code for `arch` (the code stage's decoders; x86 needs iced-x86, which Node loads). */
 export type Decode = (arch: string, bytes: Uint8Array, addr: number) => Instruction[];
@@ -26,6 +26,19 @@ export interface HttpTarget {
   plan: HttpPlan;
   /** File offset of each probe's site, by probe name. */
   fileOffsets: Record<string, number>;
+}
+
+/** What a trace knows once it runs: the target, the binary's analysis and what cannot be measured. */
+export interface HttpTraceInfo {
+  /** What was traced, in words: `pid 1234 (/srv/app)`. */
+  target: string;
+  pids: number[];
+  goVersion: string | null;
+  buildId: string | null;
+  analysis: HttpTarget;
+  /** Listening TCP endpoints whose kernel events are traced. */
+  listeners: string[];
+  limitations: Limitation[];
 }
 
 /** First Go release with the register ABI, per architecture (arguments and g in registers). */
