@@ -26,27 +26,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { arg, rng } from './fuzz/cli.mjs';
 import { binaryFields, fieldMutations } from './fuzz/fields.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function arg(name, def) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
-
-/** xorshift32: deterministic, so a failing input is reproduced from its seed alone. */
-function rng(seed) {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /**
  * Builds the mutation list for one input. Hot spots (headers, the build info blob, the pclntab

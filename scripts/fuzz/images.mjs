@@ -17,28 +17,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
+import { arg, rng } from './cli.mjs';
 import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const enc = new TextEncoder();
-
-function arg(name, def) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
-
-/** xorshift32, as scripts/fuzz.mjs: an input is reproduced from its seed alone. */
-function rng(seed) {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /** Entry names and link targets that escape, loop, or exceed PATH_MAX/NAME_MAX. */
 const HOSTILE_NAMES = [
