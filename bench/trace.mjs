@@ -20,6 +20,12 @@ const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WRK = ['-t2', '-c8', `-d${SECONDS}s`];
+// BENCH_KERNEL=1 adds a third mode per round: goready attached but stopped (SIGSTOP) while wrk runs,
+// so only the kernel's side (probes and tracepoints recording, nobody reading) costs the server.
+const KERNEL_ONLY = process.env.BENCH_KERNEL === '1';
+// BENCH_PEER_CLI=path/to/other/dist/cli/main.js adds a mode traced by another build of goready (e.g.
+// main's), in the same rounds: its ratio and CPU per request beside this build's.
+const PEER_CLI = process.env.BENCH_PEER_CLI;
 
 function need(ok, msg) {
   if (!ok) {
@@ -75,10 +81,14 @@ function hits(serverPid) {
 
 /** CPU time (user + system) a process has used so far, in seconds (/proc/PID/stat, USER_HZ ticks). */
 const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-function cpuSeconds(pid) {
+function cpuTimes(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICK;
+  return { user: Number(f[11]) / TICK, sys: Number(f[12]) / TICK };
+}
+function cpuSeconds(pid) {
+  const t = cpuTimes(pid);
+  return t.user + t.sys;
 }
 
 // The server, with its log (goid, path, its own handler time) kept for the accuracy figure.
@@ -97,19 +107,43 @@ await wrk(url); // warm-up
 
 const plain = [];
 const traced = [];
+const kernelOnly = [];
+const peer = [];
+let peerCpu = 0;
+let peerRequests = 0;
+/** CPU seconds per mode: the server's (uprobe hits are charged to it) and this process's (it reads the server's log). */
+const cpu = Object.fromEntries(['plain', 'traced', 'kernel', 'peer'].map((m) => [m, { server: 0, bench: 0, requests: 0 }]));
+const benchCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+/** wrk, with the server's and this process's CPU during the run counted for the mode. */
+async function measured(mode) {
+  const s0 = cpuSeconds(server.pid);
+  const b0 = benchCpu();
+  const r = await wrk(url);
+  cpu[mode].server += cpuSeconds(server.pid) - s0;
+  cpu[mode].bench += benchCpu() - b0;
+  cpu[mode].requests += r.total;
+  return r;
+}
 let hitCount = 0;
 let requests = 0;
 let recordsCount = 0;
 let goreadyCpu = 0;
+let goreadySys = 0;
 const extra = [];
 for (let round = 0; round < ROUNDS; round++) {
-  for (const mode of round % 2 ? ['traced', 'plain'] : ['plain', 'traced']) {
+  const modes = round % 2 ? ['traced', 'plain'] : ['plain', 'traced'];
+  if (KERNEL_ONLY) modes.splice(1, 0, 'kernel');
+  if (PEER_CLI) modes.splice(1, 0, 'peer');
+  for (const mode of modes) {
     if (mode === 'plain') {
-      plain.push((await wrk(url)).rps);
+      plain.push((await measured('plain')).rps);
       continue;
     }
     const out = join(tmpdir(), `goready-bench-${process.pid}.jsonl`);
-    const g = spawn(process.execPath, [CLI, 'trace', 'http', '--pid', String(server.pid), '--format', 'jsonl', '--out', out], {
+    const g = spawn(process.execPath, [mode === 'peer' ? PEER_CLI : CLI, 'trace', 'http', '--pid', String(server.pid), '--format', 'jsonl', '--out', out], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     await new Promise((resolve, reject) => {
@@ -121,12 +155,35 @@ for (let round = 0; round < ROUNDS; round++) {
       g.once('exit', (code) => reject(new Error(`goready exited (${code}): ${err}`)));
     });
     log.length = 0;
+    if (mode === 'kernel') {
+      g.kill('SIGSTOP');
+      kernelOnly.push((await measured('kernel')).rps);
+      g.kill('SIGCONT');
+      g.kill('SIGINT');
+      await new Promise((resolve) => g.once('exit', resolve));
+      rmSync(out, { force: true });
+      continue;
+    }
+    if (mode === 'peer') {
+      const c0 = cpuSeconds(g.pid);
+      const r = await measured('peer');
+      await sleep(300);
+      peerCpu += cpuSeconds(g.pid) - c0;
+      peerRequests += r.total;
+      peer.push(r.rps);
+      g.kill('SIGINT');
+      await new Promise((resolve) => g.once('exit', resolve));
+      rmSync(out, { force: true });
+      continue;
+    }
     const h0 = hits(server.pid);
-    const c0 = cpuSeconds(g.pid);
-    const r = await wrk(url);
+    const c0 = cpuTimes(g.pid);
+    const r = await measured('traced');
     const h1 = hits(server.pid);
     await sleep(300);
-    goreadyCpu += cpuSeconds(g.pid) - c0;
+    const c1 = cpuTimes(g.pid);
+    goreadyCpu += c1.user + c1.sys - c0.user - c0.sys;
+    goreadySys += c1.sys - c0.sys;
     g.kill('SIGINT');
     await new Promise((resolve) => g.once('exit', resolve));
     traced.push(r.rps);
@@ -177,9 +234,23 @@ console.log(`== goready trace http: go1.27 httpserver, ${new URL(url).pathname} 
 console.log(`untraced: median ${fmt(median(plain))} req/s (${plain.map(fmt).join(', ')})`);
 console.log(`traced:   median ${fmt(median(traced))} req/s (${traced.map(fmt).join(', ')})`);
 console.log(`ratio traced/untraced: ${(median(traced) / median(plain)).toFixed(3)}x (goal >= 0.95x)`);
+if (KERNEL_ONLY) {
+  console.log(
+    `kernel side only (goready attached, stopped): median ${fmt(median(kernelOnly))} req/s (${kernelOnly.map(fmt).join(', ')}), ${(median(kernelOnly) / median(plain)).toFixed(3)}x untraced`,
+  );
+}
+if (PEER_CLI) {
+  console.log(
+    `traced by ${PEER_CLI}: median ${fmt(median(peer))} req/s (${peer.map(fmt).join(', ')}), ${(median(peer) / median(plain)).toFixed(3)}x untraced; its CPU ${((peerCpu / peerRequests) * 1e6).toFixed(1)} µs per request`,
+  );
+}
+const perReq = (m, k) => ((cpu[m][k] / cpu[m].requests) * 1e6).toFixed(1);
+for (const m of ['plain', ...(KERNEL_ONLY ? ['kernel'] : []), ...(PEER_CLI ? ['peer'] : []), 'traced']) {
+  console.log(`CPU per request, ${m}: server ${perReq(m, 'server')} µs, this bench (reads the server's log) ${perReq(m, 'bench')} µs`);
+}
 console.log(`uprobe hits per request: ${(hitCount / requests).toFixed(2)} (kernel uprobe_profile; ${hitCount} hits, ${requests} requests)`);
 console.log(
-  `goready's own CPU: ${((goreadyCpu / requests) * 1e6).toFixed(1)} µs per request (reading, joining and writing the events while wrk ran; ${goreadyCpu.toFixed(1)} s in all)`,
+  `goready's own CPU: ${((goreadyCpu / requests) * 1e6).toFixed(1)} µs per request, ${((goreadySys / requests) * 1e6).toFixed(1)} µs of it in the kernel (reading, joining and writing the events while wrk ran; ${goreadyCpu.toFixed(1)} s in all)`,
 );
 console.log(`requests reported by the trace: ${((100 * recordsCount) / requests).toFixed(1)}% of the requests wrk completed`);
 console.log(

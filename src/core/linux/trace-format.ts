@@ -121,25 +121,30 @@ export function field(fmt: TraceFormat, name: string): TraceField | undefined {
 /** A decoded field value: integers as numbers (64-bit values above 2^53 lose precision only in their low bits), arrays and strings as bytes. */
 export type FieldValue = number | Uint8Array;
 
-/** Reads one field of a record laid out as `fmt` says; little-endian (the only byte order goready traces). */
-export function readField(f: TraceField, rec: DataView, bytes: Uint8Array): FieldValue {
+/**
+ * Reads one field of a record laid out as `fmt` says; little-endian (the only byte order goready
+ * traces). `rec` may view a larger buffer that holds the record at `base` (one view per ring-buffer
+ * page instead of one per record).
+ */
+export function readField(f: TraceField, rec: DataView, bytes: Uint8Array, base = 0): FieldValue {
   if (f.dataLoc) {
-    const loc = rec.getUint32(f.offset, true);
+    const loc = rec.getUint32(base + f.offset, true);
     const off = loc & 0xffff;
     const len = loc >>> 16;
     return bytes.subarray(Math.min(off, bytes.length), Math.min(off + len, bytes.length));
   }
   if (f.array !== undefined) return bytes.subarray(f.offset, f.offset + f.size);
+  const at = base + f.offset;
   switch (f.size) {
     case 1:
-      return f.signed ? rec.getInt8(f.offset) : rec.getUint8(f.offset);
+      return f.signed ? rec.getInt8(at) : rec.getUint8(at);
     case 2:
-      return f.signed ? rec.getInt16(f.offset, true) : rec.getUint16(f.offset, true);
+      return f.signed ? rec.getInt16(at, true) : rec.getUint16(at, true);
     case 4:
-      return f.signed ? rec.getInt32(f.offset, true) : rec.getUint32(f.offset, true);
+      return f.signed ? rec.getInt32(at, true) : rec.getUint32(at, true);
     case 8: {
-      const lo = rec.getUint32(f.offset, true);
-      const hi = f.signed ? rec.getInt32(f.offset + 4, true) : rec.getUint32(f.offset + 4, true);
+      const lo = rec.getUint32(at, true);
+      const hi = f.signed ? rec.getInt32(at + 4, true) : rec.getUint32(at + 4, true);
       return hi * 0x100000000 + lo;
     }
     default:
@@ -155,11 +160,17 @@ export function recordReader<K extends string>(fmt: TraceFormat, names: readonly
     return f;
   });
   const end = Math.max(0, ...fs.map((f) => f.offset + f.size));
+  let viewed: ArrayBufferLike | null = null;
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   return (bytes) => {
     if (bytes.length < end) throw new FormatError(`${fmt.name} record`, 0, `${bytes.length} bytes, fields need ${end}`, 'truncated');
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Records of one page share its buffer: one view for all of them (bounds were checked above).
+    if (bytes.buffer !== viewed) {
+      viewed = bytes.buffer;
+      view = new DataView(bytes.buffer);
+    }
     const out = {} as Record<K, FieldValue>;
-    for (let i = 0; i < fs.length; i++) out[names[i] as K] = readField(fs[i] as TraceField, view, bytes);
+    for (let i = 0; i < fs.length; i++) out[names[i] as K] = readField(fs[i] as TraceField, view, bytes, bytes.byteOffset);
     return out;
   };
 }

@@ -25,8 +25,13 @@ import { type EventSpec, TraceSession, type UprobeSpec } from './tracefs.js';
 
 /** A plan never needs more than this many uprobes; anything more is a bug, not a reason to attach. */
 export const MAX_UPROBES = 8;
-/** How often the ring buffers are read. */
-const POLL_MS = 50;
+/**
+ * How often the ring buffers are read: each read is a burst of goready's CPU that the server and
+ * its clients wait behind on a small machine, and fewer, larger reads cost less per event. 200 ms
+ * of events at tens of thousands of requests per second is far below the buffers' BUFFER_KB; the
+ * live table refreshes every second.
+ */
+const POLL_MS = 200;
 
 export interface HttpTraceResult {
   info: HttpTraceInfo;

@@ -10,7 +10,8 @@
  */
 import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePage, type PageLayout, parseHeaderPage, type RawEvent } from '../../core/linux/ring-buffer.js';
+import { mergeOrdered } from '../../core/linux/ordered-merge.js';
+import { type PageLayout, parseHeaderPage, type RawEvent, visitPage } from '../../core/linux/ring-buffer.js';
 import { parseTraceFormat, type TraceFormat } from '../../core/linux/trace-format.js';
 import { onCleanup } from './cleanup.js';
 
@@ -252,8 +253,10 @@ export class TraceSession {
     const before = Number(process.hrtime.bigint());
     // Records stay views into the page they came in: a page that held any gets a fresh buffer for the next read.
     let buf = new Uint8Array(this.pageBytes);
-    const fresh: DecodedEvent[] = [];
+    // Each CPU's buffer is in timestamp order, and so is what the last poll held back: merged, not sorted.
+    const streams: DecodedEvent[][] = [this.pending];
     for (const c of this.cpus) {
+      const stream: DecodedEvent[] = [];
       for (;;) {
         let n: number;
         try {
@@ -264,30 +267,31 @@ export class TraceSession {
           throw e;
         }
         if (n <= 0) break;
-        const page = decodePage(buf.subarray(0, n), this.layout);
-        if (page.lost) {
+        const page = buf.subarray(0, n);
+        const had = stream.length;
+        const info = visitPage(page, this.layout, (ts, at, len) => {
+          // common_type, the record's first field: which event it is; other records are skipped without an object.
+          const format = len >= 2 ? this.formats.get((page[at] as number) | ((page[at + 1] as number) << 8)) : undefined;
+          if (format) stream.push({ ts, data: page.subarray(at, at + len), instance: c.instance, format });
+        });
+        if (info.lost) {
           this.lost.pages++;
-          if (page.lostCount !== null) this.lost.events += page.lostCount;
+          if (info.lostCount !== null) this.lost.events += info.lostCount;
         }
-        for (const ev of page.events) {
-          const type = ev.data.length >= 2 ? (ev.data[0] as number) | ((ev.data[1] as number) << 8) : -1;
-          const format = this.formats.get(type);
-          if (format) fresh.push({ ts: ev.ts, data: ev.data, instance: c.instance, format });
-        }
-        if (page.events.length) buf = new Uint8Array(this.pageBytes);
+        if (stream.length > had) buf = new Uint8Array(this.pageBytes);
       }
+      streams.push(stream);
     }
-    const all = this.pending.length ? this.pending.concat(fresh) : fresh;
-    all.sort((a, b) => a.ts - b.ts);
+    const all = mergeOrdered(streams);
     if (flush) {
       this.pending = [];
       return all;
     }
     const cut = before - COMMIT_SLACK_NS;
-    let i = 0;
-    while (i < all.length && (all[i] as DecodedEvent).ts <= cut) i++;
-    this.pending = all.slice(i);
-    return all.slice(0, i);
+    let i = all.length;
+    while (i > 0 && (all[i - 1] as DecodedEvent).ts > cut) i--;
+    this.pending = i === all.length ? [] : all.slice(i);
+    return i === all.length ? all : all.slice(0, i);
   }
 
   /** Disables and removes everything the session created. Safe to call more than once. */

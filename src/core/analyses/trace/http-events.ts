@@ -103,9 +103,10 @@ export function httpDecoder(formats: HttpFormats, ctx: DecodeContext): (format: 
     : null;
   const probe = formats.probe ? recordReader(formats.probe, ['saddr', 'daddr', 'data_len']) : null;
   const hasGoid = serveFields.includes('goid');
+  // Made once: the bundle names every function it creates (esbuild keepNames), a cost per event if made per call.
+  const pidOfRecord = (tid: FieldValue) => ctx.pidOf(num(tid));
 
   return (format, data, ts) => {
-    const pidOfRecord = (tid: FieldValue) => ctx.pidOf(num(tid));
     if (format === formats.serve) {
       const r = serve(data);
       const pid = pidOfRecord(r.common_pid as FieldValue);

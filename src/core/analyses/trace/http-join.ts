@@ -47,6 +47,32 @@ interface Conn {
   current?: Req;
 }
 
+/** Requests by (pid, goroutine), in a map per process: numbers as keys, no key string built per event. */
+class ByGoroutine {
+  private readonly pids = new Map<number, Map<number, Req>>();
+
+  get(pid: number, g: number): Req | undefined {
+    return this.pids.get(pid)?.get(g);
+  }
+
+  set(r: Req): void {
+    let m = this.pids.get(r.pid);
+    if (!m) {
+      m = new Map();
+      this.pids.set(r.pid, m);
+    }
+    m.set(r.g, r);
+  }
+
+  delete(r: Req): void {
+    this.pids.get(r.pid)?.delete(r.g);
+  }
+
+  *values(): IterableIterator<Req> {
+    for (const m of this.pids.values()) yield* m.values();
+  }
+}
+
 export interface JoinOptions {
   /** Converts a CLOCK_MONOTONIC timestamp into Unix milliseconds. */
   wallMs(ts: number): number;
@@ -54,7 +80,7 @@ export interface JoinOptions {
 
 export class HttpJoiner {
   private readonly conns = new Map<string, Conn>();
-  private readonly byG = new Map<string, Req>();
+  private readonly byG = new ByGoroutine();
   private readonly established = new Map<Endpoint, number>();
   /** Per peer, the first data that arrived since its previous handler returned: where the next request's read begins. */
   private readonly arrivals = new Map<Endpoint, number>();
@@ -111,7 +137,7 @@ export class HttpJoiner {
         this.serve(ev);
         break;
       case 'finish': {
-        const r = this.byG.get(`${ev.pid}:${ev.g}`);
+        const r = this.byG.get(ev.pid, ev.g);
         // A second hit with the handler already finished is the prologue re-run after the stack grew.
         if (!r || r.finish !== undefined) break;
         r.finish = ev.ts;
@@ -122,7 +148,7 @@ export class HttpJoiner {
         break;
       }
       case 'flushed': {
-        const r = this.byG.get(`${ev.pid}:${ev.g}`);
+        const r = this.byG.get(ev.pid, ev.g);
         if (!r || r.finish === undefined || r.flushed !== undefined) break;
         r.flushed = ev.ts;
         this.emit(r);
@@ -133,8 +159,7 @@ export class HttpJoiner {
   }
 
   private serve(ev: Extract<HttpEvent, { kind: 'serve' }>): void {
-    const gKey = `${ev.pid}:${ev.g}`;
-    const prev = this.byG.get(gKey);
+    const prev = this.byG.get(ev.pid, ev.g);
     // The same request again before its handler returned: the prologue ran twice (stack growth).
     if (prev && prev.req === ev.req && prev.finish === undefined) return;
     if (prev) this.emit(prev);
@@ -177,11 +202,11 @@ export class HttpJoiner {
       if (r.readStart !== undefined && r.acceptWait === undefined) r.start = r.readStart;
       c.current = r;
     }
-    this.byG.set(gKey, r);
+    this.byG.set(r);
   }
 
   private emit(r: Req): void {
-    this.byG.delete(`${r.pid}:${r.g}`);
+    this.byG.delete(r);
     if (r.fd !== null) {
       const c = this.conns.get(`${r.pid}:${r.fd}`);
       if (c && c.current === r) {

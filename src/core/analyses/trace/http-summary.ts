@@ -2,12 +2,18 @@
  * Per-route statistics of traced requests: counts, status classes and the percentiles of each
  * phase. Memory stays bounded on long traces: each series is a Reservoir.
  */
-import type { HttpPhases, HttpRequestRecord } from './http-types.js';
+import type { HttpRequestRecord } from './http-types.js';
 import { quantile, Reservoir, seededRandom } from './reservoir.js';
 import { RouteNamer } from './routes.js';
 
 export const PHASES = ['acceptWaitNs', 'readNs', 'handlerNs', 'writeNs', 'totalNs'] as const;
 export type PhaseName = (typeof PHASES)[number];
+
+interface RouteEntry {
+  count: number;
+  statuses: Record<string, number>;
+  phases: Map<PhaseName, Reservoir>;
+}
 
 export interface PhaseStats {
   count: number;
@@ -47,7 +53,7 @@ export function statusClass(status: number | null): string {
 
 /** Accumulates records as they come; `summary()` may be called at any time (the live table). */
 export class HttpAggregator {
-  private readonly routes = new Map<string, { count: number; statuses: Record<string, number>; phases: Map<PhaseName, Reservoir> }>();
+  private readonly routes = new Map<string, RouteEntry>();
   private readonly namer: RouteNamer;
   private total = 0;
   // One generator for every series: the same records give the same summary.
@@ -73,20 +79,23 @@ export class HttpAggregator {
     this.total++;
     const cls = statusClass(r.status);
     e.statuses[cls] = (e.statuses[cls] ?? 0) + 1;
-    const values: [PhaseName, number | undefined][] = [
-      ...(['acceptWaitNs', 'readNs', 'handlerNs', 'writeNs'] as (keyof HttpPhases)[]).map((p) => [p, r.phases[p]] as [PhaseName, number | undefined]),
-      ['totalNs', r.totalNs],
-    ];
-    for (const [p, v] of values) {
-      if (v === undefined) continue;
-      let s = e.phases.get(p);
-      if (!s) {
-        s = new Reservoir(this.rand);
-        e.phases.set(p, s);
-      }
-      s.add(v);
-    }
+    // Per request: no arrays built, one reservoir per phase present.
+    const ph = r.phases;
+    if (ph.acceptWaitNs !== undefined) this.sample(e, 'acceptWaitNs', ph.acceptWaitNs);
+    if (ph.readNs !== undefined) this.sample(e, 'readNs', ph.readNs);
+    this.sample(e, 'handlerNs', ph.handlerNs);
+    if (ph.writeNs !== undefined) this.sample(e, 'writeNs', ph.writeNs);
+    this.sample(e, 'totalNs', r.totalNs);
     return route;
+  }
+
+  private sample(e: RouteEntry, p: PhaseName, v: number): void {
+    let s = e.phases.get(p);
+    if (!s) {
+      s = new Reservoir(this.rand);
+      e.phases.set(p, s);
+    }
+    s.add(v);
   }
 
   /** The statistics so far; with `limit`, of the busiest routes only (the others are counted in `more`). */
