@@ -1,6 +1,7 @@
 import type { PclnListing } from '../go/pclntab.js';
 import type { ObjectFile, Segment } from '../object/types.js';
 import {
+  type AtomicKind,
   classifyArm64Atomic,
   countAtomic,
   type FlagRange,
@@ -59,9 +60,24 @@ export async function scanArm64Atomics(
 }
 
 /**
- * The scan's state across windows. The word loop is a plain method, not part of the async caller:
- * V8 optimizes a hot loop in place (on-stack replacement) only outside async functions.
+ * The word indexes in `words` that may hold an atomic instruction. The loop is kept to integer
+ * tests in a small synchronous function: V8 optimizes a hot loop in place (on-stack replacement)
+ * only outside async functions, and compiles a small one in a few milliseconds. It reads each
+ * word's upper half: 16-bit values are small integers in every tier of V8, while a 32-bit word
+ * above 2^30 is a heap number until the loop is optimized.
  */
+function candidates(words: Uint32Array): number[] {
+  const out: number[] = [];
+  const halves = new Uint16Array(words.buffer, words.byteOffset, words.length * 2);
+  for (let k = 0; k < words.length; k++) {
+    const h = halves[2 * k + 1] as number;
+    // mayBeAtomic on halves: the exclusive/ordered space; LD<op>/SWP (bits 11:10 in the lower half); DMB's upper half.
+    if ((h & 0x3f00) === 0x0800 || ((h & 0x3f20) === 0x3820 && ((halves[2 * k] as number) & 0x0c00) === 0) || h === 0xd503) out.push(k);
+  }
+  return out;
+}
+
+/** The census's state across windows: the function the last hit fell in, and the records so far. */
 class Census {
   readonly functions: FunctionAtomics[] = [];
   /** Functions whose guard test waits for their whole code. */
@@ -70,6 +86,7 @@ class Census {
   private cur: FunctionAtomics | null = null;
   private curIndex = -1;
   private curEnd = 0;
+  private readonly classified = new Map<number, { kind: AtomicKind; mnemonic: string } | null>();
 
   constructor(
     private readonly fns: FunctionIndex,
@@ -80,15 +97,15 @@ class Census {
   scan(words: Uint32Array, at: number): void {
     const entries = this.entries;
     const last = this.fns.functionCount - 1;
-    // The test reads each word's upper half first: 16-bit values are small integers in every tier of
-    // V8, while a 32-bit word above 2^30 is a heap number until the loop is optimized.
-    const halves = new Uint16Array(words.buffer, words.byteOffset, words.length * 2);
-    for (let k = 0; k < words.length; k++) {
-      const h = halves[2 * k + 1] as number;
-      if ((h & 0x3f00) !== 0x0800 && (h & 0x3f20) !== 0x3820 && h !== 0xd503) continue;
+    for (const k of candidates(words)) {
       const w = words[k] as number;
       if (!mayBeAtomic(w)) continue;
-      const hit = classifyArm64Atomic(w);
+      // The same instruction (same registers) recurs: each word is classified once.
+      let hit = this.classified.get(w);
+      if (hit === undefined) {
+        hit = classifyArm64Atomic(w);
+        this.classified.set(w, hit);
+      }
       if (!hit) continue;
       const addr = at + k * 4;
       while (this.fi < last && (entries[this.fi + 1] as number) <= addr) this.fi++;

@@ -152,18 +152,15 @@ export class StringTable {
 
   at(off: number): string {
     if (!(off >= 0 && off < this.data.length)) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
-    let s: string;
-    let end: number;
     if (this.text === null && this.lookups++ < FEW_LOOKUPS) {
-      end = this.data.indexOf(0, off);
-      if (end < 0) end = this.data.length;
-      s = latin1(this.data.subarray(off, end));
-    } else {
-      const t = this.decoded();
-      end = t.indexOf('\0', off);
-      if (end < 0) end = t.length;
-      s = t.slice(off, end);
+      // What the slice below gives: ASCII decodes alike, and any other byte sends it to UTF-8.
+      const nul = this.data.indexOf(0, off);
+      return utf8.decode(this.data.subarray(off, nul < 0 ? this.data.length : nul));
     }
+    const t = this.decoded();
+    let end = t.indexOf('\0', off);
+    if (end < 0) end = t.length;
+    const s = t.slice(off, end);
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return utf8.decode(this.data.subarray(off, end));
     return s;
   }
