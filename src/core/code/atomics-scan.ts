@@ -7,7 +7,6 @@ import {
   type FlagRange,
   type FunctionAtomics,
   LITTLE_ENDIAN_HOST,
-  mayBeAtomic,
   newFunctionAtomics,
   testsFlag,
 } from './atomics.js';
@@ -71,8 +70,9 @@ function candidates(words: Uint32Array): number[] {
   const halves = new Uint16Array(words.buffer, words.byteOffset, words.length * 2);
   for (let k = 0; k < words.length; k++) {
     const h = halves[2 * k + 1] as number;
-    // mayBeAtomic on halves: the exclusive/ordered space; LD<op>/SWP (bits 11:10 in the lower half); DMB's upper half.
-    if ((h & 0x3f00) === 0x0800 || ((h & 0x3f20) === 0x3820 && ((halves[2 * k] as number) & 0x0c00) === 0) || h === 0xd503) out.push(k);
+    // mayBeAtomic (core/code/atomics.ts), on halves: the exclusive/ordered space; LD<op>/SWP (bits 11:10 in the lower half); DMB.
+    if ((h & 0x3f00) === 0x0800 || ((h & 0x3f20) === 0x3820 && ((halves[2 * k] as number) & 0x0c00) === 0)) out.push(k);
+    else if (h === 0xd503 && ((halves[2 * k] as number) & 0xf0ff) === 0x30bf) out.push(k);
   }
   return out;
 }
@@ -99,7 +99,6 @@ class Census {
     const last = this.fns.functionCount - 1;
     for (const k of candidates(words)) {
       const w = words[k] as number;
-      if (!mayBeAtomic(w)) continue;
       // The same instruction (same registers) recurs: each word is classified once.
       let hit = this.classified.get(w);
       if (hit === undefined) {
