@@ -86,7 +86,7 @@ ARM64=$(node -e '
   const m = require(process.argv[1] + "/manifest.json"); const fs = require("fs");
   const c = m.filter((e) => e.isGo && e.goarch === "arm64" && e.goos === "linux").map((e) => ({ p: process.argv[1] + "/" + e.path, s: fs.statSync(process.argv[1] + "/" + e.path).size }));
   c.sort((a, b) => b.s - a.s); console.log(c[0].p);' "$CORPUS")
-echo "   $(basename "$(dirname "$(dirname "$ARM64")")")/$(basename "$ARM64"), $(stat -c %s "$ARM64") bytes"
+echo "   $(basename "$(dirname "$(dirname "$ARM64")")")/$(basename "$ARM64"), $(stat -c %s "$ARM64") bytes; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 hyperfine -N --output=null --warmup 1 --runs 10 --export-json "$TMP/atomics.json" \
   "$GR atomics --format json $ARM64" "aarch64-linux-gnu-objdump -d $ARM64" >/dev/null
 ratio "$TMP/atomics.json" "atomics --format json" 0.1

@@ -36,14 +36,8 @@ export function register(program: Command, cli: Cli): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when the verdict has a finding at least this severe').choices(SEVERITIES))
     .option('-o, --out <file>', 'write the report to FILE')
     .action(async (binaries: string[], flags: AtomicsFlags) => {
-      const [{ CPUS, cpuModel }, { lseFindings }, { atomicsByPackage }, { summarizeAtomics }, { atomicsOfFile }, { renderAtomicsText }] = await Promise.all([
-        import('../core/linux/cpus.js'),
-        import('../core/checks/cpu.js'),
-        import('../core/analyses/atomics.js'),
-        import('../core/code/atomics.js'),
-        import('./../node/code/atomics.js'),
-        import('../core/render/atomics.js'),
-      ]);
+      // Only what this run needs: the CPU table and the verdict's rules with a target, the text renderer for text.
+      const { CPUS, cpuModel } = flags.cpu ? await import('../core/linux/cpus.js') : { CPUS: [], cpuModel: () => null };
       if (flags.cpu === 'list') {
         emit(
           CPUS.map((c) => `${c.name}\t${c.core}\t${c.isa}\tLSE ${c.lse ? 'yes' : 'no'}\t${c.cores} cores\t${c.cacheLine}-byte lines\t${c.source}`).join('\n') +
@@ -70,6 +64,12 @@ export function register(program: Command, cli: Cli): void {
           cli.fail(`--host ${flags.host}: not an arm64 host (${host.cpu.arch ?? 'arch unknown'}); no LSE verdict to give`);
         target = { name: flags.host, lse: host.cpu.atomics, cores: host.cpu.onlineCount, modelName: host.cpu.modelName, evidence: '/proc/cpuinfo Features' };
       }
+      const [{ atomicsOfFile }, { atomicsByPackage }, { summarizeAtomics }, { lseFindings }] = await Promise.all([
+        import('../node/code/atomics.js'),
+        import('../core/analyses/atomics.js'),
+        import('../core/code/atomics.js'),
+        target ? import('../core/checks/cpu.js') : { lseFindings: null },
+      ]);
       const results = [];
       for (const file of binaries) {
         let reports: Awaited<ReturnType<typeof atomicsOfFile>>;
@@ -80,7 +80,7 @@ export function register(program: Command, cli: Cli): void {
         }
         for (const r of reports) {
           const findings =
-            target && r.arch === 'arm64'
+            target && lseFindings && r.arch === 'arm64'
               ? lseFindings(r, summarizeAtomics(r.functions), {
                   name: target.name,
                   lse: target.lse,
@@ -96,10 +96,11 @@ export function register(program: Command, cli: Cli): void {
           });
         }
       }
-      emit(
-        flags.format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : results.map((r) => renderAtomicsText(r, { by: flags.by, top })).join('\n'),
-        flags.out,
-      );
+      if (flags.format === 'json') emit(`${JSON.stringify(results, null, 2)}\n`, flags.out);
+      else {
+        const { renderAtomicsText } = await import('../core/render/atomics.js');
+        emit(results.map((r) => renderAtomicsText(r, { by: flags.by, top })).join('\n'), flags.out);
+      }
       const failOn = flags.failOn;
       cli.setExitCode(failOn && results.some((r) => r.verdict?.findings.some((f) => atLeast(f.severity, failOn))) ? EXIT_FINDINGS : EXIT_OK);
     });

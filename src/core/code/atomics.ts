@@ -132,16 +132,18 @@ export interface FlagRange {
 /** The flag symbols Go's runtime and assembly test before an LSE instruction. */
 export const LSE_FLAG_SYMBOLS = ['runtime.arm64HasATOMICS', 'internal/cpu.ARM64'];
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const KINDS: AtomicKind[] = ['lse', 'llsc', 'ldar', 'stlr', 'dmb', 'lock', 'xchg', 'mfence'];
 
 /** A function's record; its package is filled in by the caller, only for functions that have atomics. */
-function empty(f: PclnFunction): FunctionAtomics {
-  return { name: f.name, package: '', entry: f.entry, lse: 0, llsc: 0, ldar: 0, stlr: 0, dmb: 0, lock: 0, xchg: 0, mfence: 0, guarded: false, mnemonics: {} };
+export function newFunctionAtomics(name: string, entry: number): FunctionAtomics {
+  return { name, package: '', entry, lse: 0, llsc: 0, ldar: 0, stlr: 0, dmb: 0, lock: 0, xchg: 0, mfence: 0, guarded: false, mnemonics: {} };
 }
 
-function count(r: FunctionAtomics, kind: AtomicKind, mnemonic: string): void {
+const empty = (f: PclnFunction): FunctionAtomics => newFunctionAtomics(f.name, f.entry);
+
+export function countAtomic(r: FunctionAtomics, kind: AtomicKind, mnemonic: string): void {
   r[kind]++;
   r.mnemonics[mnemonic] = (r.mnemonics[mnemonic] ?? 0) + 1;
 }
@@ -165,27 +167,47 @@ export function arm64Atomics(f: PclnFunction, bytes: Uint8Array, flags: readonly
   const view = words ? null : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < n; i++) {
     const w = words ? (words[i] as number) : (view as DataView).getUint32(i * 4, true);
-    // Every atomic class has bits 27:24 = 1000 (0x08…) or 1000 with bit 29 (0x38…), or is the DMB word: one test skips the rest.
-    if ((w & 0x1f000000) !== 0x08000000 && (w & 0x3f000000) !== 0x38000000 && (w & 0xfffff0ff) >>> 0 !== 0xd50330bf) continue;
-    for (const c of ATOMIC_CLASSES) {
-      if ((w & c.mask) >>> 0 !== c.value >>> 0) continue;
-      const d = c.decode(w, f.entry + i * 4);
-      if (!d) continue;
-      r ??= empty(f);
-      count(r, c.kind, d.mnemonic);
-      break;
-    }
+    if (!mayBeAtomic(w)) continue;
+    const hit = classifyArm64Atomic(w);
+    if (!hit) continue;
+    r ??= empty(f);
+    countAtomic(r, hit.kind, hit.mnemonic);
   }
   if (r) r.guarded = r.lse > 0 && r.llsc > 0 && testsFlag(arm64Words(bytes), f.entry, flags);
   return r;
 }
 
-/** ADRP xN, page; LDRB wM, [xN, #off]; then CBZ/CBNZ/TBZ/TBNZ wM within a few instructions, on a flag address. */
-function testsFlag(words: Uint32Array, entry: number, flags: readonly FlagRange[]): boolean {
+/**
+ * One test that passes every atomic class and few other words (most code is skipped by it): bits
+ * 29:24 = 001000 is the load/store-exclusive and ordered space (CAS, CASP, LD/ST[A]X[R|P], LDAR,
+ * STLR); 111000 with bit 21 set and bits 11:10 = 00 is LD<op> and SWP (LDR/STR register offset
+ * there have bits 11:10 = 10); and the DMB word.
+ */
+export const mayBeAtomic = (w: number): boolean => (w & 0x3f000000) === 0x08000000 || (w & 0x3f200c00) === 0x38200000 || (w & 0xfffff0ff) >>> 0 === 0xd50330bf;
+
+/** The census kind and objdump mnemonic of an A64 word, or null when it is not an atomic instruction. */
+export function classifyArm64Atomic(w: number): { kind: AtomicKind; mnemonic: string } | null {
+  for (const c of ATOMIC_CLASSES) {
+    if ((w & c.mask) >>> 0 !== c.value >>> 0) continue;
+    // The address is not part of any atomic's text.
+    const d = c.decode(w, 0);
+    if (d) return { kind: c.kind, mnemonic: d.mnemonic };
+  }
+  return null;
+}
+
+/**
+ * ADRP xN, page; LDRB wM, [xN, #off]; then CBZ/CBNZ/TBZ/TBNZ wM within a few instructions, on a flag address.
+ * `words` are the function's code from `entry`.
+ */
+export function testsFlag(words: Uint32Array, entry: number, flags: readonly FlagRange[]): boolean {
+  // The upper halves first: 16-bit values stay small integers before V8 optimizes the loop.
+  const halves = new Uint16Array(words.buffer, words.byteOffset, words.length * 2);
+  const upper = LITTLE_ENDIAN_HOST ? 1 : 0;
   for (let i = 1; i < words.length; i++) {
-    const w = words[i] as number;
     // LDRB (immediate, unsigned offset): 0011 1001 01 imm12 Rn Rt
-    if ((w & 0xffc00000) >>> 0 !== 0x39400000) continue;
+    if (((halves[2 * i + upper] as number) & 0xffc0) !== 0x3940) continue;
+    const w = words[i] as number;
     const rn = bits(w, 9, 5);
     const rt = bits(w, 4, 0);
     // Go ≤ 1.19 adds the page offset with ADD (ADRP; ADD; LDRB [x, #0]); later Go folds it into the LDRB.
@@ -221,7 +243,7 @@ export function arm32Atomics(f: PclnFunction, bytes: Uint8Array): FunctionAtomic
       // LDREX/STREX carry a condition (bits 31:28); 1111 is the unconditional space, not these.
       if (c.mnemonic !== 'dmb' && bits(w, 31, 28) === 15) continue;
       r ??= empty(f);
-      count(r, c.kind, c.mnemonic);
+      countAtomic(r, c.kind, c.mnemonic);
       break;
     }
   }
@@ -237,7 +259,7 @@ export function x86Atomics(f: PclnFunction, bytes: Uint8Array, decoder: X86Decod
   for (const ins of decoder.decode(bytes, f.entry, { detail: false })) {
     const m = ins.mnemonic;
     if (m === 'mfence') {
-      count(r, 'mfence', m);
+      countAtomic(r, 'mfence', m);
       continue;
     }
     let p = ins.addr - f.entry;
@@ -245,14 +267,14 @@ export function x86Atomics(f: PclnFunction, bytes: Uint8Array, decoder: X86Decod
     let lock = false;
     while (p < end && PREFIX.has(bytes[p] as number)) if (bytes[p++] === 0xf0) lock = true;
     if (lock) {
-      count(r, 'lock', `lock ${m}`);
+      countAtomic(r, 'lock', `lock ${m}`);
       continue;
     }
     if (m !== 'xchg') continue;
     if (bits64 && ((bytes[p] as number) & 0xf0) === 0x40) p++;
     const op = bytes[p];
     // 86/87 /r: XCHG r/m, r — memory when ModRM.mod != 11 (90+r forms are register-only).
-    if ((op === 0x86 || op === 0x87) && p + 1 < end && (bytes[p + 1] as number) >> 6 !== 3) count(r, 'xchg', m);
+    if ((op === 0x86 || op === 0x87) && p + 1 < end && (bytes[p + 1] as number) >> 6 !== 3) countAtomic(r, 'xchg', m);
   }
   return hasAtomics(r) ? r : null;
 }

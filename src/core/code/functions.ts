@@ -17,7 +17,7 @@ export interface FunctionCode {
  */
 const WINDOW = 1 << 20;
 /** Larger functions are read on their own: real Go functions stay far below this, crafted sizes do not. */
-const MAX_FUNCTION = 64 << 20;
+export const MAX_FUNCTION = 64 << 20;
 
 /**
  * Reads function code through the object's loaded segments (so PIE, external links and stripped

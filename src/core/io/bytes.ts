@@ -123,10 +123,13 @@ export function ascii(s: string): Uint8Array {
 /**
  * A table of NUL-terminated strings (ELF .strtab, Go's funcnametab) decoded once: names are slices
  * of one latin1 string, so a lookup allocates no decoder call; the rare name with non-ASCII bytes
- * (Go ≤ 1.19 spells some generated names with '·') is re-decoded as UTF-8.
+ * (Go ≤ 1.19 spells some generated names with '·') is re-decoded as UTF-8. The first lookups decode
+ * their own bytes only: a caller that wants a few names of a large table (the atomics census) does
+ * not pay for the whole.
  */
 export class StringTable {
   private text: string | null = null;
+  private lookups = 0;
   constructor(
     readonly data: Uint8Array,
     readonly what: string,
@@ -135,9 +138,7 @@ export class StringTable {
 
   private decoded(): string {
     if (this.text === null) {
-      let s = '';
-      for (let i = 0; i < this.data.length; i += 8192) s += String.fromCharCode.apply(null, this.data.subarray(i, i + 8192) as unknown as number[]);
-      this.text = s;
+      this.text = latin1(this.data);
     }
     return this.text;
   }
@@ -151,6 +152,11 @@ export class StringTable {
 
   at(off: number): string {
     if (!(off >= 0 && off < this.data.length)) throw new FormatError(this.what, this.base + Math.max(0, off), 'string offset out of range');
+    if (this.text === null && this.lookups++ < FEW_LOOKUPS) {
+      // What the slice below gives: ASCII decodes alike, and any other byte sends it to UTF-8.
+      const nul = this.data.indexOf(0, off);
+      return utf8.decode(this.data.subarray(off, nul < 0 ? this.data.length : nul));
+    }
     const t = this.decoded();
     let end = t.indexOf('\0', off);
     if (end < 0) end = t.length;
@@ -158,6 +164,16 @@ export class StringTable {
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return utf8.decode(this.data.subarray(off, end));
     return s;
   }
+}
+
+/** Lookups a StringTable serves from its bytes before it decodes the whole table. */
+const FEW_LOOKUPS = 4096;
+
+/** Each byte as the character of that code (what the whole-table decode does). */
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
+  return s;
 }
 
 /** The bytes of an unsigned integer of `size` bytes (4 or 8) in the given byte order. */

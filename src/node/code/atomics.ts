@@ -1,6 +1,5 @@
-import { type AtomicsReport, atomicsReport } from '../../core/analyses/atomics.js';
+import { type AtomicsReport, atomicsOfObject } from '../../core/analyses/atomics.js';
 import { X86Decoder } from '../../core/code/amd64.js';
-import { inspect } from '../../core/facts/inspect.js';
 import { openObject } from '../../core/object/open.js';
 import { FileSource } from '../files/source.js';
 import { loadIced } from './iced.js';
@@ -9,15 +8,12 @@ import { loadIced } from './iced.js';
 export async function atomicsOfFile(path: string): Promise<AtomicsReport[]> {
   const src = new FileSource(path);
   try {
-    // inspect gives the reports (version, build settings) in the same order openObject gives the objects.
-    const reports = await inspect(src, { path });
-    const objs = await openObject(src);
     const out: AtomicsReport[] = [];
-    for (const [i, { obj }] of objs.entries()) {
-      const report = reports[i];
-      if (!report) continue;
-      out.push(await atomicsReport(obj, report, { x86: (bits) => new X86Decoder(loadIced(), bits) }));
-    }
+    const objs = await openObject(src).catch((e: unknown) => {
+      // As inspect says it: an engine limit reached on crafted headers says what was being read.
+      throw e instanceof RangeError ? new Error(`reading the headers: ${e.message}`) : e;
+    });
+    for (const { obj } of objs) out.push(await atomicsOfObject(obj, path, { x86: (bits) => new X86Decoder(loadIced(), bits) }));
     return out;
   } finally {
     src.close();
