@@ -1,6 +1,6 @@
 /** The browser-safe library: no Node APIs below this entry point. */
 
-export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
+export { type AtomicsDeps, type AtomicsReport, type AtomicsResult, atomicsByPackage, atomicsReport, atomicsResult, type PackageAtomics } from './core/analyses/atomics.js';
 export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
 export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
 export { analyseSeccomp, type SeccompOptions } from './core/analyses/seccomp/analyse.js';
