@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
-import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import type { AtomicsResult } from '../core/analyses/atomics.js';
 import type { AtomicsJudge } from '../core/analyses/atomics-verdict.js';
+import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { failureText } from '../node/errors.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
 
@@ -63,7 +63,14 @@ export function register(program: Command, cli: Cli): void {
               : (await import('../node/host/snapshot-file.js')).readSnapshot(flags.host);
         if (host.cpu.arch !== 'arm64' || host.cpu.atomics === null)
           cli.fail(`--host ${flags.host}: not an arm64 host (${host.cpu.arch ?? 'arch unknown'}); no LSE verdict to give`);
-        judge = { name: flags.host, lse: host.cpu.atomics, cores: host.cpu.onlineCount, model: host.cpu.modelName, evidence: '/proc/cpuinfo Features', cpu: null };
+        judge = {
+          name: flags.host,
+          lse: host.cpu.atomics,
+          cores: host.cpu.onlineCount,
+          model: host.cpu.modelName,
+          evidence: '/proc/cpuinfo Features',
+          cpu: null,
+        };
       }
       const [{ atomicsOfFile }, { atomicsResult }, verdicts] = await Promise.all([
         import('../node/code/atomics.js'),
