@@ -1,6 +1,15 @@
 /** The browser-safe library: no Node APIs below this entry point. */
 
-export { type AtomicsDeps, type AtomicsReport, atomicsByPackage, atomicsReport, type PackageAtomics } from './core/analyses/atomics.js';
+export {
+  type AtomicsDeps,
+  type AtomicsReport,
+  type AtomicsResult,
+  atomicsByPackage,
+  atomicsReport,
+  atomicsResult,
+  type PackageAtomics,
+} from './core/analyses/atomics.js';
+export { type AtomicsJudge, atomicsVerdict, cpuJudge } from './core/analyses/atomics-verdict.js';
 export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
 export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
 export { analyseSeccomp, type SeccompOptions } from './core/analyses/seccomp/analyse.js';
@@ -16,6 +25,7 @@ export { closestRuleIds, RULES, type Rule, type RuleId, ruleOf } from './core/ch
 export type { SourceFinding } from './core/checks/source-finding.js';
 export { type IcedModule, X86Decoder } from './core/code/amd64.js';
 export { type FunctionAtomics, summarizeAtomics } from './core/code/atomics.js';
+export { extractionSupported, SUPPORTED_TEXT } from './core/code/syscalls.js';
 export { FormatError, UnsupportedError } from './core/errors.js';
 export type { FileFacts, FunctionFacts, GoFacts, InspectReport, LinkageFacts, PclntabFacts } from './core/facts/binary.js';
 export type { HostSnapshot } from './core/facts/host.js';

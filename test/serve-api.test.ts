@@ -5,7 +5,7 @@
  * `goready diff A B --binary BIN --format json`.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -391,6 +391,15 @@ for (const store of ['pglite', 'postgres'] as const) {
       expect(api404.status).toBe(404);
       expect(((await api404.json()) as { error: string }).error).toMatch(/no such resource/);
       expect(api404.headers.get('content-security-policy')).toBe(csp);
+      // The analysis worker's script alone may compile WebAssembly (the x86 decoder); eval stays refused.
+      const assets = join(import.meta.dirname, '..', 'dist', 'web', 'assets');
+      const workers = readdirSync(assets).filter((f) => /^analyse\.worker-.+\.js$/.test(f));
+      expect(workers).toHaveLength(1);
+      const worker = await fetch(api(`/assets/${workers[0]}`));
+      expect(worker.status).toBe(200);
+      expect(worker.headers.get('content-security-policy')).toBe(csp.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"));
+      for (const other of readdirSync(assets).filter((f) => f.endsWith('.js') && !workers.includes(f)))
+        expect((await fetch(api(`/assets/${other}`))).headers.get('content-security-policy'), other).toBe(csp);
     });
 
     it('keeps everything across a restart, and does not print the token again', async () => {

@@ -51,7 +51,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** A fresh page that records console errors and every request it makes. */
+/** A fresh page that records console errors, CSP violations (the page's and its workers') and every request it makes. */
 async function open(url: string): Promise<{ page: Page; errors: string[]; requests: { method: string; url: string }[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -62,6 +62,13 @@ async function open(url: string): Promise<{ page: Page; errors: string[]; reques
   });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+  // A CSP violation is an error here, whether Chromium logs it or not: the page's, and the worker's
+  // (a worker runs under its own script's policy), each reported through the console.
+  const report = `(scope) => scope.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')))`;
+  await page.addInitScript(`(${report})(window)`);
+  page.on('worker', (w) => {
+    w.evaluate(`(${report})(self)`).catch((e: Error) => errors.push(`worker: ${e.message}`));
+  });
   await page.goto(url);
   await page.waitForSelector('header.top');
   return { page, errors, requests };
@@ -198,6 +205,81 @@ describe('the analysis page (served by goready serve)', () => {
     await page.context().close();
   }, 300_000);
 
+  /** Drops a corpus binary, asks for its syscalls and its census, and compares both downloads with the CLI's. */
+  async function seccompAndCensus(name: string, opts: { cpu?: string } = {}) {
+    const e = entry(name);
+    const { page, errors, requests } = await open(server.url);
+    await page.setInputFiles('#binaries', e.file);
+    await page.waitForSelector('.file-tab[data-state=done]', { timeout: 120_000 });
+    const wasm = () => requests.filter((r) => r.url.endsWith('.wasm'));
+    // The x86 decoder is not fetched with the page nor by the analysis: only when a feature needs it.
+    expect(wasm()).toEqual([]);
+    const cli = (args: string[]) => {
+      const r = goready(args, { cwd: dirname(e.file) });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+
+    await page.click('[data-action=seccomp]');
+    await page.waitForSelector('.seccomp table.syscalls, .seccomp-error', { timeout: 120_000 });
+    expect(await page.locator('.seccomp-error').allTextContents()).toEqual([]);
+    expect(await downloadText(page, '[data-download=seccomp-oci]')).toBe(cli(['seccomp', basename(e.file), '--format', 'oci']));
+    const report = JSON.parse(cli(['seccomp', basename(e.file), '--format', 'json'])) as { syscalls: { name: string; sites: unknown[] }[] };
+    expect(await downloadText(page, '[data-download=seccomp-json]')).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    // The list on the page: every syscall in the CLI's order, with its number of sites.
+    expect(
+      await page
+        .locator('table.syscalls tr[data-syscall]')
+        .evaluateAll((l) => l.map((x) => [x.getAttribute('data-syscall'), Number(x.getAttribute('data-sites'))])),
+    ).toEqual(report.syscalls.map((x) => [x.name, x.sites.length]));
+    // Another runtime: the profile as the CLI's --runtime none.
+    await page.selectOption('#seccomp-runtime', 'none');
+    await page.waitForSelector('.seccomp[data-runtime=none]');
+    expect(await downloadText(page, '[data-download=seccomp-oci]')).toBe(cli(['seccomp', basename(e.file), '--format', 'oci', '--runtime', 'none']));
+    await shot(page, `analyse-seccomp-${e.goarch}`);
+
+    if (await page.locator('[data-action=atomics]').count()) await page.click('[data-action=atomics]');
+    await page.waitForSelector('.atomics-census, .atomics-error', { timeout: 120_000 });
+    expect(await page.locator('.atomics-error').allTextContents()).toEqual([]);
+    expect(await downloadText(page, '[data-download=atomics]')).toBe(cli(['atomics', basename(e.file), '--format', 'json']));
+    if (opts.cpu) {
+      await page.selectOption('#atomics-cpu', opts.cpu);
+      await page.waitForSelector(`.verdict[data-cpu="${opts.cpu}"]`);
+      expect(await downloadText(page, '[data-download=atomics]')).toBe(cli(['atomics', basename(e.file), '--cpu', opts.cpu, '--format', 'json']));
+    }
+    await shot(page, `analyse-atomics-${e.goarch}`);
+    expect(wasm().length).toBe(e.goarch === 'amd64' || e.goarch === '386' ? 1 : 0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }
+
+  it('amd64: the syscalls with their sites, the profile download equals goready seccomp --format oci, the census equals goready atomics (x86 decoder loaded when asked, no CSP violation)', async () => {
+    await seccompAndCensus('linux-amd64-http');
+  }, 300_000);
+
+  it('arm64: the profile and the census equal the CLI; with a CPU from the table, the verdict equals goready atomics --cpu (no x86 decoder)', async () => {
+    await seccompAndCensus('linux-arm64', { cpu: 'cortex-a53' });
+  }, 300_000);
+
+  it('386 (the decoder in 32-bit mode): profile and census equal the CLI', async () => {
+    await seccompAndCensus('linux-386');
+  }, 300_000);
+
+  it('arm: the census comes with the analysis; no syscall extraction, said in one line as the CLI says it', async () => {
+    const e = entry('linux-arm-7');
+    const { page, errors } = await open(server.url);
+    await page.setInputFiles('#binaries', e.file);
+    await page.waitForSelector('.atomics-census', { timeout: 120_000 });
+    const census = goready(['atomics', basename(e.file), '--format', 'json'], { cwd: dirname(e.file) });
+    expect(await downloadText(page, '[data-download=atomics]')).toBe(census.stdout);
+    const cli = goready(['seccomp', basename(e.file)], { cwd: dirname(e.file) });
+    expect(cli.code).toBe(2);
+    const why = cli.stderr.trim().replace(/^goready: [^:]+: /, '');
+    expect(await page.locator('.seccomp-note').textContent()).toBe(`No seccomp profile: ${why}.`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it('a bad file or snapshot is one line on the page, not a crash', async () => {
     const { page, errors } = await open(server.url);
     const notSnap = join(work, 'not-a-snapshot.json');
@@ -220,9 +302,10 @@ describe('the analysis page (served by goready serve)', () => {
       .sort((a, b) => b.size - a.size)[0]?.c;
     if (!largest) throw new Error('empty corpus');
     const cli = cliReport(largest.file);
-    const rounds: { page: number; cli: number }[] = [];
+    const rounds: { page: number; cli: number; pageCpu: number; cliCpu: number }[] = [];
     for (let round = 0; round < 3; round++) {
       // The same analysis by the CLI: inspect with every function, and the size report with functions.
+      const c0 = treeCpuMs();
       const t0 = performance.now();
       for (const args of [
         ['inspect', '--functions', '--format', 'json', '--out', '/dev/null', largest.file],
@@ -232,8 +315,10 @@ describe('the analysis page (served by goready serve)', () => {
         expect(r.status).toBe(0);
       }
       const cliMs = performance.now() - t0;
+      const cliCpu = treeCpuMs() - c0;
 
       const { page, errors } = await open(server.url);
+      const c1 = treeCpuMs();
       const t1 = performance.now();
       await page.setInputFiles('#binaries', largest.file);
       if (round === 0) {
@@ -245,21 +330,82 @@ describe('the analysis page (served by goready serve)', () => {
       await page.waitForSelector('.file-tab[data-state=done]', { timeout: 300_000 });
       await page.waitForSelector('.treemap .cell');
       const pageMs = performance.now() - t1;
-      rounds.push({ page: pageMs, cli: cliMs });
+      rounds.push({ page: pageMs, cli: cliMs, pageCpu: treeCpuMs() - c1, cliCpu });
       expect(await page.locator('article.binary').getAttribute('data-go-version')).toBe(cli?.go.version);
       expect(Number(await page.locator('article.binary').getAttribute('data-functions'))).toBe(cli?.pclntab.functionCount);
       if (round === 0) await shot(page, 'analyse-largest');
+      if (round === 0 && largest.goos === 'linux' && ['amd64', 'arm64', '386'].includes(largest.goarch)) {
+        // Once: the syscalls and the census, asked for in the page, against goready seccomp + atomics.
+        const c2 = treeCpuMs();
+        const t2 = performance.now();
+        for (const args of [
+          ['seccomp', largest.file, '--format', 'oci', '--out', '/dev/null'],
+          ['atomics', largest.file, '--format', 'json', '--out', '/dev/null'],
+        ]) {
+          const r = spawnSync(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+          expect(r.status).toBe(0);
+        }
+        const cliCode = { ms: performance.now() - t2, cpu: treeCpuMs() - c2 };
+        const c3 = treeCpuMs();
+        const t3 = performance.now();
+        await page.click('[data-action=seccomp]');
+        await page.waitForSelector('.seccomp table.syscalls, .seccomp-error', { timeout: 300_000 });
+        if (await page.locator('[data-action=atomics]').count()) await page.click('[data-action=atomics]');
+        await page.waitForSelector('.atomics-census, .atomics-error', { timeout: 300_000 });
+        const pageCode = { ms: performance.now() - t3, cpu: treeCpuMs() - c3 };
+        expect(await page.locator('.seccomp-error, .atomics-error').allTextContents()).toEqual([]);
+        console.log(
+          `performance (seccomp --format oci + atomics, once): page ${pageCode.ms.toFixed(0)} ms wall, ${pageCode.cpu.toFixed(0)} ms CPU; ` +
+            `CLI ${cliCode.ms.toFixed(0)} ms wall, ${cliCode.cpu.toFixed(0)} ms CPU; page/CLI ${(pageCode.ms / cliCode.ms).toFixed(2)} wall, ${(pageCode.cpu / cliCode.cpu).toFixed(2)} CPU`,
+        );
+      }
       expect(errors).toEqual([]);
       await page.context().close();
     }
     const ratios = rounds.map((r) => r.page / r.cli).sort((a, b) => a - b);
+    const cpuRatios = rounds.map((r) => r.pageCpu / r.cliCpu).sort((a, b) => a - b);
     console.log(
       `performance: ${largest.name} (${readFileSync(largest.file).length} bytes): page ${rounds.map((r) => r.page.toFixed(0)).join(', ')} ms; ` +
         `CLI (inspect --functions + size --functions) ${rounds.map((r) => r.cli.toFixed(0)).join(', ')} ms; ` +
-        `page/CLI ratio min ${ratios[0]?.toFixed(2)}, median ${ratios[1]?.toFixed(2)} (target ≤ 2)`,
+        `page/CLI ratio min ${ratios[0]?.toFixed(2)}, median ${ratios[1]?.toFixed(2)} (target ≤ 2); ` +
+        `CPU (user+sys, Chromium's processes against the CLI's) page ${rounds.map((r) => r.pageCpu.toFixed(0)).join(', ')} ms, CLI ${rounds.map((r) => r.cliCpu.toFixed(0)).join(', ')} ms, ` +
+        `ratio median ${cpuRatios[1]?.toFixed(2)}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
   }, 900_000);
 });
+
+/**
+ * CPU time (user+sys, ms) of this process's children and all their descendants, the finished ones
+ * included (as the cutime/cstime of the process that waited for them): the CLI runs, and
+ * Chromium's browser, renderer and worker processes.
+ */
+function treeCpuMs(): number {
+  const stat = (pid: string) => {
+    try {
+      const t = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command (in parentheses, which may hold spaces): state is field 3.
+      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+      return { ppid: f[1] as string, ticks: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+    } catch {
+      return null;
+    }
+  };
+  const procs = new Map<string, { ppid: string; ticks: number; children: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const s = stat(d);
+    if (s) procs.set(d, s);
+  }
+  const self = String(process.pid);
+  let ticks = procs.get(self)?.children ?? 0;
+  const below = (pid: string): boolean => {
+    for (let p = procs.get(pid)?.ppid, n = 0; p && n < 64; p = procs.get(p)?.ppid, n++) if (p === self) return true;
+    return false;
+  };
+  for (const [pid, s] of procs) if (below(pid)) ticks += s.ticks + s.children;
+  // Linux reports in clock ticks of 1/100 s (USER_HZ).
+  return ticks * 10;
+}
 
 describe('the fleet pages', () => {
   const bins = join(work, 'bins');
@@ -445,6 +591,12 @@ describe('the static build (npm run build:web) without the server', () => {
     await page.waitForSelector('li.finding[data-id="GR-LIBC-002"]', { timeout: 120_000 });
     expect(await page.locator('article.binary').getAttribute('data-go-version')).toBe(cliReport(e.file)?.go.version);
     expect(await page.locator('form.save').count()).toBe(0);
+    // The x86 decoder works without the server's headers (the worker is under no policy here but the host's).
+    await page.click('[data-action=seccomp]');
+    await page.waitForSelector('.seccomp table.syscalls', { timeout: 120_000 });
+    expect(await downloadText(page, '[data-download=seccomp-oci]')).toBe(
+      goready(['seccomp', basename(e.file), '--format', 'oci'], { cwd: dirname(e.file) }).stdout,
+    );
     await shot(page, 'static-analyse');
     expect(requests.filter((r) => !r.url.startsWith('data:') && (r.method !== 'GET' || !r.url.startsWith(url) || r.url.includes('/api/')))).toEqual([]);
     expect(errors).toEqual([]);

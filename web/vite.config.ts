@@ -33,6 +33,42 @@ function snapshotValidator(): Plugin {
   };
 }
 
+/**
+ * `virtual:iced-x86`: iced-x86's wasm-bindgen glue for the browser. The npm build targets Node (it
+ * takes TextDecoder from `util` and reads and instantiates its .wasm with `fs` when required); here
+ * the same glue is an ES module that exports its import object, a function that starts it on an
+ * instance, and the URL of the .wasm (a file of the site, emitted by Vite).
+ * web/src/worker/iced.ts fetches and instantiates it, in the worker, when a feature needs it.
+ */
+function icedForBrowser(): Plugin {
+  const id = 'virtual:iced-x86';
+  const glue = join(root, 'node_modules', 'iced-x86', 'iced_x86.js');
+  const head = 'const { TextDecoder, TextEncoder } = require(`util`);';
+  const tail = "const path = require('path').join(__dirname, 'iced_x86_bg.wasm');";
+  return {
+    name: 'goready-iced-x86',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load(resolved) {
+      if (resolved !== `\0${id}`) return null;
+      const code = readFileSync(glue, 'utf8');
+      const at = code.lastIndexOf(tail);
+      // A new iced-x86 whose glue has another shape fails the build here, not in a user's page.
+      if (!code.includes(head) || at < 0) throw new Error(`${glue}: not the wasm-bindgen Node glue this plugin adapts (iced-x86 changed?)`);
+      return [
+        "export { default as wasmUrl } from 'iced-x86/iced_x86_bg.wasm?url';",
+        'const module = { exports: {} };',
+        code.slice(0, at).replace(head, ''),
+        'export const icedImports = imports;',
+        'export function icedStart(instance) {',
+        '  wasm = instance.exports;',
+        '  module.exports.__wasm = wasm;',
+        '  return module.exports;',
+        '}',
+      ].join('\n');
+    },
+  };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
@@ -40,7 +76,8 @@ export default defineConfig({
   plugins: [snapshotValidator()],
   define: { __GOREADY_VERSION__: JSON.stringify(pkg.version) },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  worker: { format: 'es' },
+  // The worker is bundled on its own, with its own plugins.
+  worker: { format: 'es', plugins: () => [icedForBrowser()] },
   build: {
     outDir: join(root, 'dist', 'web'),
     emptyOutDir: true,

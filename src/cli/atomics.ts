@@ -1,4 +1,6 @@
 import { type Command, Option } from 'commander';
+import type { AtomicsResult } from '../core/analyses/atomics.js';
+import type { AtomicsJudge } from '../core/analyses/atomics-verdict.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/checks/finding.js';
 import { failureText } from '../node/errors.js';
 import { type Cli, EXIT_FINDINGS, EXIT_OK, emit, examples } from './command.js';
@@ -51,8 +53,7 @@ export function register(program: Command, cli: Cli): void {
       if (!Number.isInteger(top) || top < 1) cli.fail(`--top ${flags.top}: expected a positive integer`);
       const model = flags.cpu ? cpuModel(flags.cpu) : null;
       if (flags.cpu && !model) cli.fail(`--cpu ${flags.cpu}: unknown CPU (known: ${CPUS.map((c) => c.name).join(', ')})`);
-      let target: { name: string; lse: boolean; cores: number | null; modelName: string | null; evidence: string } | null = null;
-      if (model) target = { name: model.name, lse: model.lse, cores: model.cores, modelName: null, evidence: `${model.core} (${model.isa}, ${model.source})` };
+      let judge: AtomicsJudge | null = null;
       if (flags.host) {
         const host =
           flags.host === 'local'
@@ -62,15 +63,22 @@ export function register(program: Command, cli: Cli): void {
               : (await import('../node/host/snapshot-file.js')).readSnapshot(flags.host);
         if (host.cpu.arch !== 'arm64' || host.cpu.atomics === null)
           cli.fail(`--host ${flags.host}: not an arm64 host (${host.cpu.arch ?? 'arch unknown'}); no LSE verdict to give`);
-        target = { name: flags.host, lse: host.cpu.atomics, cores: host.cpu.onlineCount, modelName: host.cpu.modelName, evidence: '/proc/cpuinfo Features' };
+        judge = {
+          name: flags.host,
+          lse: host.cpu.atomics,
+          cores: host.cpu.onlineCount,
+          model: host.cpu.modelName,
+          evidence: '/proc/cpuinfo Features',
+          cpu: null,
+        };
       }
-      const [{ atomicsOfFile }, { atomicsByPackage }, { summarizeAtomics }, { lseFindings }] = await Promise.all([
+      const [{ atomicsOfFile }, { atomicsResult }, verdicts] = await Promise.all([
         import('../node/code/atomics.js'),
         import('../core/analyses/atomics.js'),
-        import('../core/code/atomics.js'),
-        target ? import('../core/checks/cpu.js') : { lseFindings: null },
+        model || judge ? import('../core/analyses/atomics-verdict.js') : null,
       ]);
-      const results = [];
+      if (model && verdicts) judge = verdicts.cpuJudge(model);
+      const results: AtomicsResult[] = [];
       for (const file of binaries) {
         let reports: Awaited<ReturnType<typeof atomicsOfFile>>;
         try {
@@ -78,23 +86,7 @@ export function register(program: Command, cli: Cli): void {
         } catch (e) {
           cli.fail(failureText(file, e));
         }
-        for (const r of reports) {
-          const findings =
-            target && lseFindings && r.arch === 'arm64'
-              ? lseFindings(r, summarizeAtomics(r.functions), {
-                  name: target.name,
-                  lse: target.lse,
-                  cores: target.cores,
-                  model: target.modelName,
-                  evidence: target.evidence,
-                })
-              : [];
-          results.push({
-            ...r,
-            ...(flags.by === 'package' ? { packages: atomicsByPackage(r) } : {}),
-            verdict: target && r.arch === 'arm64' ? { target: target.name, cpu: model, lse: target.lse, cores: target.cores, findings } : null,
-          });
-        }
+        for (const r of reports) results.push(atomicsResult(r, judge && verdicts ? verdicts.atomicsVerdict(r, judge) : null, flags.by === 'package'));
       }
       if (flags.format === 'json') emit(`${JSON.stringify(results, null, 2)}\n`, flags.out);
       else {

@@ -34,6 +34,16 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The analysis worker's own policy (a dedicated worker runs under the policy its script is served
+ * with, not the page's): the same, plus 'wasm-unsafe-eval', which lets it compile WebAssembly (the
+ * x86 decoder, iced-x86) and nothing else — JavaScript eval stays refused. The page keeps {@link CSP}.
+ */
+export const WORKER_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+
+/** Vite names the worker's script after its source, web/src/worker/analyse.worker.ts. */
+const WORKER_SCRIPT = /^\/assets\/analyse\.worker-[\w-]+\.js$/;
+
 export interface AppOptions {
   fleet: Fleet;
   metrics: Metrics;
@@ -79,8 +89,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     }
   };
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('content-security-policy', CSP);
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('content-security-policy', WORKER_SCRIPT.test(req.url.split('?')[0] ?? '') ? WORKER_CSP : CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');

@@ -1,3 +1,4 @@
+import type { Finding } from '../checks/finding.js';
 import type { X86Decoder } from '../code/amd64.js';
 import { type AtomicCounts, arm32Atomics, arm64Atomics, type FlagRange, type FunctionAtomics, LSE_FLAG_SYMBOLS, x86Atomics } from '../code/atomics.js';
 import { scanArm64Atomics } from '../code/atomics-scan.js';
@@ -10,6 +11,7 @@ import { ModinfoError, parseModinfo } from '../go/modinfo.js';
 import { findPclntab, openListing, type PclnFormat, type PclnFunction, type Pclntab, readPclntab } from '../go/pclntab.js';
 import { generatedPrefixOf, packageOf } from '../go/pkgname.js';
 import { findGoVersion, splitGoVersion } from '../go/version.js';
+import type { CpuModel } from '../linux/cpus.js';
 import type { ObjectFile } from '../object/types.js';
 
 /** `goready atomics --format json`: see schema/atomics-report.schema.json. */
@@ -35,6 +37,17 @@ export interface AtomicsReport {
   functions: FunctionAtomics[];
   /** Functions whose code was not in the file (corrupt entries). */
   skippedFunctions: number;
+}
+
+/** One entry of `goready atomics --format json`: the census, its packages when asked, and the verdict for the target (null without one). */
+export interface AtomicsResult extends AtomicsReport {
+  packages?: PackageAtomics[];
+  verdict: { target: string; cpu: CpuModel | null; lse: boolean; cores: number | null; findings: Finding[] } | null;
+}
+
+/** The census as the CLI and the page print it (the verdict from atomics-verdict.ts, or null). */
+export function atomicsResult(r: AtomicsReport, verdict: AtomicsResult['verdict'], byPackage = false): AtomicsResult {
+  return { ...r, ...(byPackage ? { packages: atomicsByPackage(r) } : {}), verdict };
 }
 
 export interface PackageAtomics extends AtomicCounts {

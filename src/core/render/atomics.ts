@@ -1,15 +1,7 @@
-import type { AtomicsReport, PackageAtomics } from '../analyses/atomics.js';
-import type { Finding } from '../checks/finding.js';
+import type { AtomicsResult } from '../analyses/atomics.js';
 import type { FunctionAtomics } from '../code/atomics.js';
-import type { CpuModel } from '../linux/cpus.js';
 import { text } from './escape.js';
 import { renderFindingsText } from './findings.js';
-
-/** One binary's census with, when a target was given, the verdict for it. */
-export interface AtomicsResult extends AtomicsReport {
-  packages?: PackageAtomics[];
-  verdict: { target: string; cpu: CpuModel | null; lse: boolean; cores: number | null; findings: Finding[] } | null;
-}
 
 const MEMORY_MODEL =
   "Go's sync/atomic operations are sequentially consistent on every GOARCH (there is no acquire/release API); LSE changes which instructions implement them, not what they guarantee.";

@@ -222,6 +222,8 @@ function ItemView({ item, target, worker }: { item: Item; target: Target | null;
           onRender={(findings, format) => worker.render(job, findings, format)}
           onFunctions={(query, limit) => worker.functions(job, i, query, limit)}
           onInspectJson={() => worker.inspectJson(job)}
+          onAtomics={(cpu) => worker.atomics(job, i, cpu)}
+          onSeccomp={(runtime) => worker.seccomp(job, runtime)}
         />
       ))}
     </>

@@ -5,7 +5,10 @@ import { Findings } from '../findings.js';
 import { bytes, download, percent, text } from '../format.js';
 import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
 import type { BinaryAnalysis } from '../worker/protocol.js';
+import { AtomicsSection } from './atomics-view.js';
+import { SeccompSection } from './seccomp-view.js';
 import { Treemap } from './treemap.js';
+import type { AtomicsAnswer, SeccompAnswer } from './worker-client.js';
 
 export interface ViewProps {
   analysis: BinaryAnalysis;
@@ -18,6 +21,10 @@ export interface ViewProps {
   onFunctions: (query: string, limit: number) => Promise<FunctionMatches>;
   /** The file as `goready inspect --functions --format json` prints it. */
   onInspectJson: () => Promise<string>;
+  /** The census as `goready atomics --format json [--cpu CPU]` prints it. */
+  onAtomics: (cpu: string | null) => Promise<AtomicsAnswer>;
+  /** The syscalls and the profile, as `goready seccomp --format json|oci --runtime R` print them. */
+  onSeccomp: (runtime: string) => Promise<SeccompAnswer>;
 }
 
 export interface FunctionMatches {
@@ -133,55 +140,6 @@ function Packages({ a }: { a: BinaryAnalysis }) {
   );
 }
 
-/** The atomics census (arm64, arm): LSE guarded or not, LL/SC, barriers, and the functions that use them most. */
-function AtomicsCensus({ a }: { a: NonNullable<BinaryAnalysis['atomics']> }) {
-  const top = [...a.functions].sort((x, y) => y.lse + y.llsc - (x.lse + x.llsc)).slice(0, 10);
-  return (
-    <>
-      <table class="kv atomics">
-        <tbody>
-          <tr>
-            <th>LSE</th>
-            <td data-field="lse">
-              {a.lse.total} ({a.lse.guarded} guarded, {a.lse.unguarded} unguarded)
-            </td>
-          </tr>
-          <tr>
-            <th>LL/SC</th>
-            <td>{a.llsc.total} exclusive loads/stores</td>
-          </tr>
-          <tr>
-            <th>LDAR/STLR/DMB</th>
-            <td>
-              {a.ldar} / {a.stlr} / {a.dmb}
-            </td>
-          </tr>
-          <tr>
-            <th>requires LSE</th>
-            <td data-field="requires-lse">{a.requiresLSE ? 'yes: LSE instructions run with no fallback; an ARMv8.0 CPU dies with SIGILL' : 'no'}</td>
-          </tr>
-        </tbody>
-      </table>
-      <details>
-        <summary>{a.functions.length} functions with atomic instructions</summary>
-        <table class="grid">
-          <tbody>
-            {top.map((f) => (
-              <tr key={`${f.entry}`}>
-                <td>{f.name}</td>
-                <td>
-                  lse {f.lse}
-                  {f.lse && !f.guarded ? ' UNGUARDED' : ''}, llsc {f.llsc}, ldar {f.ldar}, stlr {f.stlr}, dmb {f.dmb}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-    </>
-  );
-}
-
 /** The functions recovered from the pclntab (stripped or not), searched by name in the worker. */
 function Functions({ find }: { find: ViewProps['onFunctions'] }) {
   const [open, setOpen] = useState(false);
@@ -284,7 +242,7 @@ function SaveToFleet({ a }: { a: BinaryAnalysis }) {
   );
 }
 
-export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender, onFunctions, onInspectJson }: ViewProps) {
+export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender, onFunctions, onInspectJson, onAtomics, onSeccomp }: ViewProps) {
   const name = base(a.report.path) || 'binary';
   const sbom = async (format: 'cyclonedx' | 'spdx') => download(`${name}.${format === 'spdx' ? 'spdx' : 'cdx'}.json`, await onSbom(format));
   const findingsFile = async (format: 'json' | 'sarif') =>
@@ -309,10 +267,16 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender
           <Packages a={a} />
         </details>
       </section>
-      {a.atomics && (
-        <section>
-          <h3>Atomics ({a.atomics.arch})</h3>
-          <AtomicsCensus a={a.atomics} />
+      {a.report.pclntab && (
+        <section class="atomics-section">
+          <h3>Atomics ({a.report.file.arch})</h3>
+          <AtomicsSection arch={a.report.file.arch} ready={a.atomics !== null} name={name} ask={onAtomics} />
+        </section>
+      )}
+      {a.report.file.format === 'elf' && a.report.go.isGo && (
+        <section class="seccomp-section">
+          <h3>Syscalls and seccomp profile</h3>
+          <SeccompSection arch={a.report.file.arch} unsupported={a.seccompUnsupported} name={name} ask={onSeccomp} />
         </section>
       )}
       {a.report.pclntab && (
@@ -342,17 +306,6 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender
         <button type="button" data-download="sarif" disabled={!findings} onClick={() => findingsFile('sarif')}>
           findings (SARIF)
         </button>{' '}
-        {a.atomics && (
-          <>
-            <button
-              type="button"
-              data-download="atomics"
-              onClick={() => download(`${name}.atomics.json`, `${JSON.stringify([{ ...a.atomics, verdict: null }], null, 2)}\n`)}
-            >
-              atomics census (JSON)
-            </button>{' '}
-          </>
-        )}
         <button type="button" data-download="report" onClick={() => download(`${name}.inspect.json`, `${JSON.stringify(a.report)}\n`)}>
           inspect report (JSON)
         </button>{' '}

@@ -1,12 +1,22 @@
 /** The page's side of the analysis worker: one request, one promise; progress through a callback. */
-import type { Finding, FunctionFacts, HostSnapshot } from '../../../src/index.js';
-import type { BinaryAnalysis, Request, Response } from '../worker/protocol.js';
+import type { AtomicsResult, Finding, FunctionFacts, HostSnapshot, SeccompReport } from '../../../src/index.js';
+import type { BinaryAnalysis, CpuChoice, Request, Response } from '../worker/protocol.js';
 
 export interface Progress {
   stage: string;
   loaded: number;
   size: number;
 }
+
+export interface AtomicsAnswer {
+  result: AtomicsResult;
+  /** The JSON text, as the CLI prints it. */
+  text: string;
+  /** The CPUs a verdict can be asked for (arm64). */
+  cpus: CpuChoice[];
+}
+
+export type SeccompAnswer = { report: SeccompReport; profile: string } | { unsupported: string };
 
 type Pending = { resolve: (r: Response) => void; reject: (e: Error) => void; onProgress?: (p: Progress) => void };
 
@@ -79,6 +89,20 @@ export class AnalysisWorker {
   async inspectJson(job: number): Promise<string> {
     const r = await this.call({ type: 'inspect-json', job }, 'inspect-json');
     return r.type === 'inspect-json' ? r.text : '';
+  }
+
+  /** One slice's census as `goready atomics --format json [--cpu CPU]` prints it (amd64 and 386 load the x86 decoder). */
+  async atomics(job: number, slice: number, cpu: string | null): Promise<AtomicsAnswer> {
+    const r = await this.call({ type: 'atomics', job, slice, cpu }, 'atomics');
+    if (r.type !== 'atomics') throw new Error('no census');
+    return { result: r.result, text: r.text, cpus: r.cpus };
+  }
+
+  /** The syscalls as `goready seccomp --format json --runtime R`, and the profile as `--format oci`; or why there are none. */
+  async seccomp(job: number, runtime: string): Promise<SeccompAnswer> {
+    const r = await this.call({ type: 'seccomp', job, runtime }, 'seccomp');
+    if (r.type !== 'seccomp') throw new Error('no syscall set');
+    return 'unsupported' in r ? { unsupported: r.unsupported } : { report: r.report, profile: r.profile };
   }
 
   forget(job: number): void {

@@ -1,27 +1,38 @@
 /**
  * The analysis worker: the same core as the CLI (inspect with the function table, size, checks,
- * SBOM) on the dropped file, read through a Blob. The page stays responsive while it runs, and the
- * bytes never leave the browser.
+ * SBOM, atomics census, seccomp syscall set and profile) on the dropped file, read through a Blob.
+ * The page stays responsive while it runs, and the bytes never leave the browser.
  */
 import {
   type AtomicsReport,
+  analyseSeccomp,
   assembleTarget,
   atomicsReport,
+  atomicsResult,
+  atomicsVerdict,
   type ByteSource,
+  CPUS,
   codeFacts,
+  cpuJudge,
+  cpuModel,
+  extractionSupported,
   type FunctionFacts,
   type InspectReport,
   inspect,
+  ociProfile,
   openObject,
   renderFindings,
   runChecks,
   type SizeReport,
+  SUPPORTED_TEXT,
   sbomModel,
   size,
   sizeTree,
   summarizeAtomics,
   toCycloneDX,
   toSPDX,
+  UnsupportedError,
+  X86Decoder,
 } from '../../../src/index.js';
 import { ChunkedBlobSource } from './chunked-source.js';
 import type { BinaryAnalysis, Request, Response } from './protocol.js';
@@ -36,6 +47,19 @@ const scope = self as unknown as Scope;
 const jobs = new Map<number, BinaryAnalysis[]>();
 /** Each job's reports with their function lists (which stay here: the page asks for the part it shows). */
 const fullReports = new Map<number, InspectReport[]>();
+/** Each job's file, for the analyses made when the page asks (x86 census, seccomp). */
+const files = new Map<number, File>();
+/** amd64 and 386 censuses, made once each when first asked. */
+const x86Census = new Map<string, Promise<AtomicsReport>>();
+
+/**
+ * iced-x86 (WebAssembly, ~780 KB) fetched and compiled the first time an amd64 or 386 analysis
+ * needs it, never with the page: most analyses do not.
+ */
+async function x86Decoders(): Promise<(bits: 32 | 64) => X86Decoder> {
+  const iced = await (await import('./iced.js')).loadIced();
+  return (bits) => new X86Decoder(iced, bits);
+}
 
 /** Progress at most every 50 ms: enough to move a bar, few enough not to flood the page. */
 function progress(job: number, src: ChunkedBlobSource, stage: () => string): () => void {
@@ -102,9 +126,51 @@ async function analyse(job: number, file: File): Promise<{ binaries: BinaryAnaly
       tree: i === 0 ? tree : null,
       sizeError: i === 0 ? sizeError : 'size covers the first slice of a universal binary',
       atomics: a,
+      // The CLI's words (analyseSeccomp), without reading the code.
+      seccompUnsupported: extractionSupported(r.file.arch) ? null : `syscall extraction for ${r.file.arch} is not supported yet (${SUPPORTED_TEXT})`,
     };
   });
   return { binaries, full };
+}
+
+/** One slice's census: arm64 and arm from the analysis, amd64 and 386 counted now with the x86 decoder. */
+async function census(job: number, slice: number): Promise<AtomicsReport> {
+  const b = jobs.get(job)?.[slice];
+  const file = files.get(job);
+  if (!b || !file) throw new Error('no such analysis');
+  if (b.atomics) return b.atomics;
+  const arch = b.report.file.arch;
+  if (arch !== 'amd64' && arch !== '386') throw new Error(`atomics: ${arch} is not analysed (arm64, amd64, 386, arm are)`);
+  if (!b.report.pclntab) throw new Error('atomics: no Go function table (pclntab) found');
+  const key = `${job}:${slice}`;
+  let p = x86Census.get(key);
+  if (!p) {
+    const report = fullReports.get(job)?.[slice] ?? b.report;
+    p = (async () => {
+      const x86 = await x86Decoders();
+      const objs = await openObject(new ChunkedBlobSource(file));
+      const obj = objs[slice]?.obj;
+      if (!obj) throw new Error('no such slice');
+      return atomicsReport(obj, report, { x86 });
+    })();
+    x86Census.set(key, p);
+    p.catch(() => x86Census.delete(key));
+  }
+  return p;
+}
+
+/** `goready seccomp` on the whole file (seccomp is Linux's: one ELF object), with the decoder only for x86. */
+async function seccomp(job: number, runtime: string): Promise<Response> {
+  const file = files.get(job);
+  if (!file) throw new Error('no such analysis');
+  const x86 = ['amd64', '386'].includes(jobs.get(job)?.[0]?.report.file.arch ?? '') ? await x86Decoders() : undefined;
+  try {
+    const report = await analyseSeccomp(new ChunkedBlobSource(file), { path: file.name, runtime, ...(x86 ? { x86 } : {}) });
+    return { type: 'seccomp', job, report, profile: `${JSON.stringify(ociProfile(report), null, 2)}\n` };
+  } catch (e) {
+    if (e instanceof UnsupportedError) return { type: 'seccomp', job, unsupported: e.message };
+    throw e;
+  }
 }
 
 function findFunctions(list: FunctionFacts[], query: string, limit: number): { matched: number; list: FunctionFacts[] } {
@@ -120,6 +186,7 @@ async function handle(m: Request): Promise<Response | null> {
       const { binaries, full } = await analyse(m.job, m.file);
       jobs.set(m.job, binaries);
       fullReports.set(m.job, full);
+      files.set(m.job, m.file);
       return { type: 'analysed', job: m.job, binaries };
     }
     case 'check': {
@@ -150,9 +217,21 @@ async function handle(m: Request): Promise<Response | null> {
       const full = fullReports.get(m.job) ?? [];
       return { type: 'inspect-json', job: m.job, text: full.length ? `[\n${full.map((r) => JSON.stringify(r)).join(',\n')}\n]\n` : '[]\n' };
     }
+    case 'atomics': {
+      const r = await census(m.job, m.slice);
+      const model = m.cpu ? cpuModel(m.cpu) : null;
+      if (m.cpu && !model) throw new Error(`unknown CPU ${m.cpu}`);
+      const result = atomicsResult(r, model ? atomicsVerdict(r, cpuJudge(model)) : null);
+      const cpus = r.arch === 'arm64' ? CPUS.map((c) => ({ name: c.name, core: c.core, isa: c.isa, lse: c.lse })) : [];
+      return { type: 'atomics', job: m.job, result, text: `${JSON.stringify([result], null, 2)}\n`, cpus };
+    }
+    case 'seccomp':
+      return seccomp(m.job, m.runtime);
     case 'forget':
       jobs.delete(m.job);
       fullReports.delete(m.job);
+      files.delete(m.job);
+      for (const k of x86Census.keys()) if (k.startsWith(`${m.job}:`)) x86Census.delete(k);
       return null;
   }
 }

@@ -1,5 +1,16 @@
 /** Messages between the page and the analysis worker. Everything crosses by structured clone; nothing leaves the browser. */
-import type { AtomicsReport, CodeFacts, Finding, FunctionFacts, HostSnapshot, InspectReport, SizeReport, SizeTree } from '../../../src/index.js';
+import type {
+  AtomicsReport,
+  AtomicsResult,
+  CodeFacts,
+  Finding,
+  FunctionFacts,
+  HostSnapshot,
+  InspectReport,
+  SeccompReport,
+  SizeReport,
+  SizeTree,
+} from '../../../src/index.js';
 
 /** One binary (one slice of a universal Mach-O) as the page shows it. */
 export interface BinaryAnalysis {
@@ -12,8 +23,18 @@ export interface BinaryAnalysis {
   tree: SizeTree | null;
   /** Why there is no size report, when there is none. */
   sizeError: string | null;
-  /** The atomics census (`goready atomics --format json`), for arm64 and arm; null for the rest. */
+  /** The atomics census of arm64 and arm, made with the analysis (the checks use arm64's); amd64 and 386 are counted when asked (`atomics`), with the x86 decoder. */
   atomics: AtomicsReport | null;
+  /** Why `goready seccomp` has no syscall set for this architecture (one line), or null when it has one. */
+  seccompUnsupported: string | null;
+}
+
+/** A CPU of the shipped table, as the page lists it. */
+export interface CpuChoice {
+  name: string;
+  core: string;
+  isa: string;
+  lse: boolean;
 }
 
 export type Request =
@@ -25,6 +46,10 @@ export type Request =
   | { type: 'functions'; job: number; slice: number; query: string; limit: number }
   /** The file as `goready inspect --functions --format json FILE` prints it. */
   | { type: 'inspect-json'; job: number }
+  /** One slice's census as `goready atomics --format json [--cpu CPU]` prints it. */
+  | { type: 'atomics'; job: number; slice: number; cpu: string | null }
+  /** The file's syscalls as `goready seccomp --format json --runtime R`, and its profile as `--format oci`. */
+  | { type: 'seccomp'; job: number; runtime: string }
   | { type: 'forget'; job: number };
 
 export type Response =
@@ -35,4 +60,9 @@ export type Response =
   | { type: 'rendered'; job: number; text: string }
   | { type: 'functions'; job: number; total: number; matched: number; list: FunctionFacts[] }
   | { type: 'inspect-json'; job: number; text: string }
+  /** `cpus`: the CPU table's entries a verdict can be asked for (here rather than in the page, whose script stays small). */
+  | { type: 'atomics'; job: number; result: AtomicsResult; text: string; cpus: CpuChoice[] }
+  /** `unsupported`: why there is no syscall set (not Linux, not Go, an architecture without extraction), one line. */
+  | { type: 'seccomp'; job: number; report: SeccompReport; profile: string }
+  | { type: 'seccomp'; job: number; unsupported: string }
   | { type: 'error'; job: number; message: string };
