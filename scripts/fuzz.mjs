@@ -32,7 +32,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, rng } from './fuzz/cli.mjs';
 import { binaryFields, fieldMutations } from './fuzz/fields.mjs';
-import { isWorker, runPool, serve, workerData } from './fuzz/pool.mjs';
+import { isWorker, runPool, serve, stopwatch, workerData } from './fuzz/pool.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -163,13 +163,12 @@ function worker() {
         held.set(seedIndex, s);
       }
       const m = inputFor(seed, s.base, s.hot, s.fields, mode);
-      const t0 = performance.now();
+      const time = stopwatch();
       try {
         await lib.inspect(new OverlaySource(s.base, m), { functions: true, files: true });
-        return { outcome: 'report', mode: m.mode, ms: Math.round(performance.now() - t0) };
+        return { outcome: 'report', mode: m.mode, ...time() };
       } catch (e) {
-        if (e instanceof lib.FormatError || e instanceof lib.UnsupportedError)
-          return { outcome: 'error', mode: m.mode, ms: Math.round(performance.now() - t0) };
+        if (e instanceof lib.FormatError || e instanceof lib.UnsupportedError) return { outcome: 'error', mode: m.mode, ...time() };
         return { bad: `${e?.name}: ${e?.message}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` };
       }
     },
@@ -257,7 +256,7 @@ async function main() {
   const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
 
   console.log(
-    `fuzz: ${count} inputs a format (${formats.join(', ')}), mode ${mode}, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms, heap ${heapMb} MB`,
+    `fuzz: ${count} inputs a format (${formats.join(', ')}), mode ${mode}, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`,
   );
   let failed = 0;
   let total = 0;
@@ -292,7 +291,8 @@ async function main() {
     const name = (t) => `seed=${t.seed} input=${files[t.seedIndex]}`;
     console.log(
       `fuzz: ${format}: ${r.done} inputs from ${files.length} seeds (${byMode.bytes} bytes, ${byMode.fields} fields) in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ` +
-        `${stats.report} reports, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms${r.slow.length ? ` (${r.slow.slice(0, 5).map(name).join(', ')})` : ''}; slowest ${slow ? `${slow.ms} ms (${name(slow.task)})` : '-'}; ` +
+        `${stats.report} reports, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(name).join(', ')})` : ''}; ` +
+        `slowest ${slow ? `${slow.cpu} ms CPU, ${slow.ms} ms wall (${name(slow.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== slow?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU)` : ''}; ` +
         `peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
     );
     if (saving.length) {

@@ -21,7 +21,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { arg, rng } from './cli.mjs';
-import { isWorker, runPool, serve, started, workerData } from './pool.mjs';
+import { isWorker, runPool, serve, started, stopwatch, workerData } from './pool.mjs';
 import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -282,7 +282,7 @@ function worker() {
       let outcome = 'result';
       let kind = '';
       // The reader's time alone: building a 10 MB input is the fuzzer's cost, not goready's.
-      const t0 = performance.now();
+      const time = stopwatch();
       try {
         if (format === 'snapshot') lib.readSnapshot(file);
         else await (await lib.openImage(file)).close();
@@ -298,9 +298,9 @@ function worker() {
           .replace(/\d+/g, 'N')
           .slice(0, 90);
       }
-      const ms = Math.round(performance.now() - t0);
+      const t = time();
       rmSync(file, { force: true });
-      return { outcome, kind, ms };
+      return { outcome, kind, ...t };
     },
   );
 }
@@ -338,7 +338,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'goready-fuzz-images-'));
   // Failing inputs are moved here, named by format and seed.
   const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
-  console.log(`fuzz: ${count} inputs a format (${formats.join(', ')}), seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms, heap ${heapMb} MB`);
+  console.log(`fuzz: ${count} inputs a format (${formats.join(', ')}), seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`);
   let failed = 0;
   let total = 0;
   try {
@@ -374,8 +374,8 @@ async function main() {
       const secs = r.ms / 1000;
       const seedOf = (t) => `seed=${t.seed}`;
       console.log(
-        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ${stats.result} results, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms${r.slow.length ? ` (${r.slow.slice(0, 5).map(seedOf).join(' ')})` : ''}; ` +
-          `slowest ${r.slowest ? `${r.slowest.ms} ms (${seedOf(r.slowest.task)})` : '-'}; peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
+        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ${stats.result} results, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(seedOf).join(' ')})` : ''}; ` +
+          `slowest ${r.slowest ? `${r.slowest.cpu} ms CPU, ${r.slowest.ms} ms wall (${seedOf(r.slowest.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== r.slowest?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU, ${seedOf(r.slowestWall.task)})` : ''}; peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
       );
       for (const f of r.failures.slice(0, 20)) console.log(`FAIL format=${format} seed=${f.seed}${f.saved ? ` saved=${f.saved}` : ''}: ${f.why}`);
       // --errors: the commonest one-line errors (numbers and digests folded), to see what the inputs reach.

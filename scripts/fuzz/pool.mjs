@@ -4,6 +4,9 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+/** A task may wait this many times --timeout-ms of wall time for a core before it counts as hung. */
+const STARVED = 6;
+
 const IS_WORKER = process.env.GOREADY_FUZZ_WORKER === '1';
 
 /** Whether this process is a pool worker (forked by runPool). */
@@ -25,16 +28,38 @@ function hwm(pid) {
   }
 }
 
+/** CPU time (user + system, ms) of a live process from /proc (clock ticks of 10 ms), null when it is gone. */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts timing: `done()` gives wall and CPU ms since. */
+export function stopwatch() {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { ms: Math.round(performance.now() - t0), cpu: Math.round((c.user + c.system) / 1000) };
+  };
+}
+
 /**
  * Worker side: answers each task with `handle(task)` (an object: outcome and whatever the parent
- * wants), adding the task's id, its time (unless `handle` measured its own, `ms`) and the peak RSS.
+ * wants), adding the task's id, its wall and CPU time (unless `handle` measured its own, `ms` and
+ * `cpu`, with stopwatch) and the peak RSS.
  */
 export async function serve(init, handle) {
   const state = await init();
   process.on('message', async (task) => {
-    const t0 = performance.now();
+    const time = stopwatch();
     const res = await handle(state, task);
-    process.send({ ms: Math.round(performance.now() - t0), ...res, id: task.id, rss: peakRss() });
+    process.send({ ...time(), ...res, id: task.id, rss: peakRss() });
   });
   process.send({ ready: true, rss: peakRss() });
 }
@@ -44,8 +69,9 @@ export const started = (task) => process.send({ started: true, id: task.id });
 
 /**
  * Parent side: runs `tasks` (an iterable of objects with a numeric `id`) over `threads` forked
- * copies of `script`, each task cut off after `timeoutMs` (its worker killed by PID and replaced;
- * with `buildsInput`, `timeoutMs` after the worker's `started` message). No task starts after
+ * copies of `script`, each task cut off after `timeoutMs` of CPU (its worker killed by PID and
+ * replaced; with `buildsInput`, counted from the worker's `started` message); `slowest` and
+ * `slow` (over `slowMs`) go by CPU time, `slowestWall` by wall time. No task starts after
  * `deadline` (ms since the epoch): a long run by hand ends on time with its summary.
  * `onResult(task, msg)` receives each answer; an answer with `bad`, a hang and a worker that died
  * are failures, each passed to `onFailure(task, why)` (to save the input) and collected; so is the
@@ -71,6 +97,7 @@ export function runPool({
   const failures = [];
   const slow = [];
   let slowest = null;
+  let slowestWall = null;
   let peak = 0;
   let startRss = 0;
   let done = 0;
@@ -78,7 +105,7 @@ export function runPool({
   let exhausted = false;
   return new Promise((finish) => {
     const maybeEnd = () => {
-      if (exhausted && live === 0) finish({ done, failures, slow, slowest, peak, startRss, ms: Date.now() - begun });
+      if (exhausted && live === 0) finish({ done, failures, slow, slowest, slowestWall, peak, startRss, ms: Date.now() - begun });
     };
     const fail = (task, why) => {
       failures.push({ ...task, why });
@@ -103,18 +130,32 @@ export function runPool({
         clearTimeout(timer);
         live--;
       };
-      /** Cuts the current task off after `ms`: its worker is killed by PID and replaced. */
-      const arm = (ms) => {
+      let cpu0 = 0;
+      /**
+       * Cuts the current task off: after `ms` of wall time while its input is built (`building`),
+       * else once it has used `timeoutMs` of CPU, or STARVED times that in wall time (on a shared
+       * machine a process waits for a core: waiting is not hanging). Its worker is killed by PID
+       * and replaced.
+       */
+      const arm = (ms, building) => {
         clearTimeout(timer);
         timer = setTimeout(() => {
+          const cpu = (cpuOf(child.pid) ?? cpu0) - cpu0;
+          const wall = Date.now() - t0;
+          if (!building && cpu < timeoutMs && wall < STARVED * timeoutMs) return arm(Math.max(250, timeoutMs - cpu), false);
           const task = current;
           current = null;
           peak = Math.max(peak, hwm(child.pid));
           retire();
           child.kill('SIGKILL');
-          fail(task, `no result within ${ms} ms (hang)`);
+          fail(task, building ? `its input was not built within ${ms} ms` : `no result after ${cpu} ms of CPU, ${wall} ms wall (hang)`);
           spawn();
         }, ms);
+      };
+      const begin = () => {
+        t0 = Date.now();
+        cpu0 = cpuOf(child.pid) ?? 0;
+        arm(timeoutMs, false);
       };
       const give = () => {
         const n = exhausted || Date.now() > deadline ? { done: true } : it.next();
@@ -125,19 +166,18 @@ export function runPool({
           return;
         }
         current = n.value;
-        t0 = Date.now();
         // A worker that builds its input first says `started` when it has (the bound is then the
         // reader's); building is the harness's cost, bounded only against a harness that hangs.
-        arm(buildsInput ? timeoutMs * 10 : timeoutMs);
+        if (buildsInput) {
+          t0 = Date.now();
+          arm(timeoutMs * STARVED, true);
+        } else begin();
         child.send(current);
       };
       child.on('message', (msg) => {
         peak = Math.max(peak, msg.rss ?? 0);
         if (msg.started) {
-          if (current && msg.id === current.id) {
-            t0 = Date.now();
-            arm(timeoutMs);
-          }
+          if (current && msg.id === current.id) begin();
           return;
         }
         if (msg.ready) {
@@ -148,9 +188,12 @@ export function runPool({
         if (!current || msg.id !== current.id) return;
         clearTimeout(timer);
         const task = current;
+        // Slow by CPU: what the input costs goready, whatever else the machine is doing.
         const ms = msg.ms ?? Date.now() - t0;
-        if (ms > slowMs) slow.push(task);
-        if (!slowest || ms > slowest.ms) slowest = { ms, task };
+        const cpu = msg.cpu ?? ms;
+        if (cpu > slowMs) slow.push(task);
+        if (!slowest || cpu > slowest.cpu) slowest = { ms, cpu, task };
+        if (!slowestWall || ms > slowestWall.ms) slowestWall = { ms, cpu, task };
         if (msg.bad) fail(task, msg.bad);
         else {
           done++;
