@@ -290,7 +290,7 @@ async function main() {
     const slow = r.slowest;
     const name = (t) => `seed=${t.seed} input=${files[t.seedIndex]}`;
     console.log(
-      `fuzz: ${format}: ${r.done} inputs from ${files.length} seeds (${byMode.bytes} bytes, ${byMode.fields} fields) in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ` +
+      `fuzz: ${format}: ${r.done} inputs from ${files.length} seeds (${byMode.bytes} bytes, ${byMode.fields} fields) in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s; ${(r.cpuTotal / 1000).toFixed(1)} s of CPU in goready): ` +
         `${stats.report} reports, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(name).join(', ')})` : ''}; ` +
         `slowest ${slow ? `${slow.cpu} ms CPU, ${slow.ms} ms wall (${name(slow.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== slow?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU)` : ''}; ` +
         `peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,

@@ -374,7 +374,7 @@ async function main() {
       const secs = r.ms / 1000;
       const seedOf = (t) => `seed=${t.seed}`;
       console.log(
-        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ${stats.result} results, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(seedOf).join(' ')})` : ''}; ` +
+        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s; ${(r.cpuTotal / 1000).toFixed(1)} s of CPU in goready): ${stats.result} results, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(seedOf).join(' ')})` : ''}; ` +
           `slowest ${r.slowest ? `${r.slowest.cpu} ms CPU, ${r.slowest.ms} ms wall (${seedOf(r.slowest.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== r.slowest?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU, ${seedOf(r.slowestWall.task)})` : ''}; peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
       );
       for (const f of r.failures.slice(0, 20)) console.log(`FAIL format=${format} seed=${f.seed}${f.saved ? ` saved=${f.saved}` : ''}: ${f.why}`);

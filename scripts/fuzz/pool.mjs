@@ -98,6 +98,8 @@ export function runPool({
   const slow = [];
   let slowest = null;
   let slowestWall = null;
+  /** CPU the inputs took in the readers (building inputs and loading seeds not counted). */
+  let cpuTotal = 0;
   let peak = 0;
   let startRss = 0;
   let done = 0;
@@ -105,7 +107,7 @@ export function runPool({
   let exhausted = false;
   return new Promise((finish) => {
     const maybeEnd = () => {
-      if (exhausted && live === 0) finish({ done, failures, slow, slowest, slowestWall, peak, startRss, ms: Date.now() - begun });
+      if (exhausted && live === 0) finish({ done, failures, slow, slowest, slowestWall, cpuTotal, peak, startRss, ms: Date.now() - begun });
     };
     const fail = (task, why) => {
       failures.push({ ...task, why });
@@ -191,6 +193,7 @@ export function runPool({
         // Slow by CPU: what the input costs goready, whatever else the machine is doing.
         const ms = msg.ms ?? Date.now() - t0;
         const cpu = msg.cpu ?? ms;
+        cpuTotal += cpu;
         if (cpu > slowMs) slow.push(task);
         if (!slowest || cpu > slowest.cpu) slowest = { ms, cpu, task };
         if (!slowestWall || ms > slowestWall.ms) slowestWall = { ms, cpu, task };
