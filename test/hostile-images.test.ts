@@ -181,6 +181,11 @@ describe('9. limits on decompressed bytes, entries, layers and temp disk', () =>
     const r = runBounded(['check', '--image', f, '--max-temp-bytes', '1M']);
     endsCleanly(r, f);
     expect(r.code, r.stderr).toBe(0);
+    // The same layer named three times (replayed, not re-read): still the two versions, not 200.
+    const g = write('same-lib-thrice.tar', dockerSave([layer], { order: [0, 0, 0], compress: 'gzip' }));
+    const r3 = runBounded(['check', '--image', g, '--max-temp-bytes', '1M']);
+    endsCleanly(r3, g);
+    expect(r3.code, r3.stderr).toBe(0);
     const t = await openImage(f, { limits: { tempBytes: 2 ** 20 } });
     try {
       const read = (p: string) => execFileSync('od', ['-An', '-tu1', '-j100', '-N1', join(t.root, p)], { encoding: 'utf8' }).trim();

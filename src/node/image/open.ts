@@ -693,11 +693,9 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
         n,
         (e) => {
           const { sink, content } = applyEntry(i, e, null);
-          if (record) {
-            record.push({ entry: e, content });
-            // Held data another path may need again when this blob is replayed above a later layer.
-            if (content) held.linked.add(content);
-          }
+          // A replay above a later layer may bring back content whose held data that layer dropped:
+          // its blob is then null and the second pass below fetches it, like any file not kept.
+          record?.push({ entry: e, content });
           return sink;
         },
         true,
