@@ -201,10 +201,11 @@ async function hotSpots(lib, file) {
 
 /**
  * Task ids in runs of RUN inputs of one seed, cycling over the seeds: a worker holds one or two
- * seeds, not all of them, and a run stopped early has still reached every seed. Input `id` is always
+ * seeds, not all of them, and loads each once in a short run (a seed costs about what 10 inputs
+ * do); a long run stopped early has still reached every seed every 500 inputs a seed. Input `id` is always
  * seed `id % seeds` with the random seed of `id`, whatever the order.
  */
-function* taskOrder(count, seeds, seed0, run = 50) {
+function* taskOrder(count, seeds, seed0, run = Math.min(500, Math.max(50, Math.ceil(count / seeds)))) {
   for (let base = 0; base < count; base += run * seeds)
     for (let s = 0; s < seeds; s++)
       for (let j = 0; j < run; j++) {
