@@ -13,21 +13,26 @@
 //           (self-referencing verneed chains with counts of 65535, 65535 segments, a functab of one
 //           _func, pc-value streams that never advance, varint lengths past the file, self-similar
 //           runs of records).
-// Formats (ELF, PE, Mach-O) run one after another with --count inputs each; each gets a line with
-// its inputs per second, outcomes, slowest input and the process's peak RSS while it ran.
+// Formats (ELF, PE, Mach-O) run one after another with --count inputs each, over --threads worker
+// processes (scripts/fuzz/pool.mjs: a hang is killed at --timeout-ms, an input taking a worker past
+// --rss-mb is a failure); each format gets a line with its inputs per second, outcomes, slowest
+// input and the workers' peak RSS (the analysing processes', not the harness's). Failing inputs are
+// written to --save DIR.
 //
-//   node scripts/fuzz.mjs [--count N] [--seed S] [--mode bytes|fields|mixed] [--formats elf,pe,macho]
-//                         [--timeout-ms T] [--slow-ms 10000] [--heap-mb M] [--corpus DIR] [--seeds NAME,…] [--max-seed-mb 12]
+//   node scripts/fuzz.mjs [--count N] [--seed S] [--mode bytes|fields|mixed] [--formats elf,pe,macho] [--threads 2]
+//                         [--timeout-ms T] [--slow-ms 10000] [--heap-mb M] [--rss-mb 500] [--corpus DIR]
+//                         [--seeds NAME,…] [--max-seed-mb 12] [--save DIR] [--minutes M,…]
 //   node scripts/fuzz.mjs --count 1 --seed S --seeds NAME --write FILE   (the input a FAIL line names)
 //
 // Inputs are not materialised: an overlay source applies the mutations to the ranges the readers
 // ask for, so a 100 MB seed costs no copies.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { arg, rng } from './fuzz/cli.mjs';
 import { binaryFields, fieldMutations } from './fuzz/fields.mjs';
+import { isWorker, runPool, serve, stopwatch, workerData } from './fuzz/pool.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -126,35 +131,52 @@ class OverlaySource {
   }
 }
 
-/** Fuzzes inside a worker so a hang can be cut off and the heap is capped. */
-async function worker() {
-  const lib = await import(resolve(here, '..', 'dist', 'index.js'));
-  const { inspect, FormatError, UnsupportedError } = lib;
-  const seeds = workerData.seeds.map((p) => new Uint8Array(readFileSync(p)));
-  const hot = workerData.hot;
-  const fields = seeds.map((b, i) => binaryFields(b, { pclntab: workerData.pclntab[i] }));
+/** The seed files a worker holds at once: tasks come in runs of one seed (taskOrder), so two suffice. */
+const SEEDS_HELD = 2;
 
-  parentPort.on('message', async ({ id, seedIndex, seed }) => {
-    const base = seeds[seedIndex];
-    const m = inputFor(seed, base, hot[seedIndex], fields[seedIndex], workerData.mode);
-    let outcome = 'report';
-    try {
-      await inspect(new OverlaySource(base, m), { functions: true, files: true });
-    } catch (e) {
-      if (e instanceof FormatError || e instanceof UnsupportedError) outcome = 'error';
-      else {
-        parentPort.postMessage({ id, bad: `${e?.name}: ${e?.message}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` });
-        return;
+/** A seed file with what its mutations aim at: its bytes, hot spots and fields. */
+async function loadSeed(lib, file) {
+  const base = new Uint8Array(readFileSync(file));
+  const { spots, pclntab } = await hotSpots(lib, file);
+  return { base, hot: spots, fields: binaryFields(base, { pclntab }) };
+}
+
+/** The input a task names, materialised (to save a failing one, or for --write). */
+async function materialise(lib, file, seed, mode) {
+  const { base, hot, fields } = await loadSeed(lib, file);
+  const m = inputFor(seed, base, hot, fields, mode);
+  const src = new OverlaySource(base, m);
+  return { bytes: await src.read(0, src.size), mode: m.mode };
+}
+
+/** A pool worker: loads seeds as their tasks arrive (at most SEEDS_HELD at a time) and inspects each input. */
+function worker() {
+  const { files, mode } = workerData();
+  return serve(
+    async () => ({ lib: await import(resolve(here, '..', 'dist', 'index.js')), held: new Map() }),
+    async (state, { seedIndex, seed }) => {
+      const { lib, held } = state;
+      let s = held.get(seedIndex);
+      if (!s) {
+        if (held.size >= SEEDS_HELD) held.delete(held.keys().next().value);
+        s = await loadSeed(lib, files[seedIndex]);
+        held.set(seedIndex, s);
       }
-    }
-    parentPort.postMessage({ id, outcome, mode: m.mode });
-  });
-  parentPort.postMessage({ ready: true });
+      const m = inputFor(seed, s.base, s.hot, s.fields, mode);
+      const time = stopwatch();
+      try {
+        await lib.inspect(new OverlaySource(s.base, m), { functions: true, files: true });
+        return { outcome: 'report', mode: m.mode, ...time() };
+      } catch (e) {
+        if (e instanceof lib.FormatError || e instanceof lib.UnsupportedError) return { outcome: 'error', mode: m.mode, ...time() };
+        return { bad: `${e?.name}: ${e?.message}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` };
+      }
+    },
+  );
 }
 
 /** Offsets worth aiming at (the first bytes, and where the unmutated readers found structures) and the pclntab's offset. */
-async function hotSpots(file) {
-  const lib = await import(resolve(here, '..', 'dist', 'index.js'));
+async function hotSpots(lib, file) {
   const { FileSource } = await import(resolve(here, '..', 'dist', 'node.js'));
   const src = new FileSource(file);
   const spots = [0, 16, 32, 48, 64];
@@ -177,23 +199,24 @@ async function hotSpots(file) {
   return { spots, pclntab };
 }
 
+/**
+ * Task ids in runs of RUN inputs of one seed, cycling over the seeds: a worker holds one or two
+ * seeds, not all of them, and loads each once in a short run (a seed costs about what 10 inputs
+ * do); a long run stopped early has still reached every seed every 500 inputs a seed. Input `id` is always
+ * seed `id % seeds` with the random seed of `id`, whatever the order.
+ */
+function* taskOrder(count, seeds, seed0, run = Math.min(500, Math.max(50, Math.ceil(count / seeds)))) {
+  for (let base = 0; base < count; base += run * seeds)
+    for (let s = 0; s < seeds; s++)
+      for (let j = 0; j < run; j++) {
+        const id = base + j * seeds + s;
+        if (id < count) yield { id, seedIndex: id % seeds, seed: (seed0 + id * 2654435761) >>> 0 };
+      }
+}
+
 const FORMAT_OF = { windows: 'pe', darwin: 'macho', ios: 'macho' };
 /** The object format of a corpus entry, by its GOOS. */
 const formatOf = (e) => FORMAT_OF[e.goos] ?? 'elf';
-
-/** Peak RSS of this process (workers included) while `fn` runs, sampled every 50 ms. */
-async function withPeakRss(fn) {
-  let peak = process.memoryUsage.rss();
-  const t = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  try {
-    const result = await fn();
-    return { result, peak: Math.max(peak, process.memoryUsage.rss()) };
-  } finally {
-    clearInterval(t);
-  }
-}
 
 async function main() {
   const count = Number(arg('count', '20000'));
@@ -202,6 +225,14 @@ async function main() {
   // Inputs slower than this are counted (a hang is one past --timeout-ms).
   const slowMs = Number(arg('slow-ms', '10000'));
   const heapMb = Number(arg('heap-mb', '512'));
+  // Issue 15's budget for the analysing process: an input that takes a worker past it is a failure.
+  const rssMb = Number(arg('rss-mb', '500'));
+  // --minutes M or M1,M2,…: no input of a format starts after its minutes (the run ends with what it did).
+  const minutes = arg('minutes', '').split(',').filter(Boolean).map(Number);
+  const deadlineOf = (format) => {
+    const m = minutes[formats.indexOf(format)] ?? minutes.at(-1);
+    return m === undefined ? Number.POSITIVE_INFINITY : Date.now() + m * 60_000;
+  };
   const threads = Number(arg('threads', '2'));
   const mode = arg('mode', 'mixed');
   if (!['bytes', 'fields', 'mixed'].includes(mode)) throw new Error(`--mode ${mode}: bytes, fields or mixed`);
@@ -210,29 +241,23 @@ async function main() {
   // Small seeds of every format, byte order, word size and Go version keep each input cheap.
   const wanted = arg('seeds', '').split(',').filter(Boolean);
   let seeds = manifest.filter((e) => (wanted.length ? wanted.includes(e.name) : true));
-  if (!wanted.length) {
-    const bySize = [...seeds]
-      .map((e) => ({ e, size: readFileSync(join(corpusDir, e.path)).length }))
-      .filter((x) => x.size < Number(arg('max-seed-mb', '12')) * 2 ** 20);
-    seeds = bySize.map((x) => x.e);
-  }
+  if (!wanted.length) seeds = seeds.filter((e) => statSync(join(corpusDir, e.path)).size < Number(arg('max-seed-mb', '12')) * 2 ** 20);
   const formats = arg('formats', 'elf,pe,macho').split(',').filter(Boolean);
 
   // --write FILE: materialise input 0 (seed --seed, first seed file) to reproduce a failure by hand.
   const out = arg('write', '');
   if (out) {
     const file = join(corpusDir, seeds[0].path);
-    const { spots, pclntab } = await hotSpots(file);
-    const base = new Uint8Array(readFileSync(file));
-    const m = inputFor(seed0 >>> 0, base, spots, binaryFields(base, { pclntab }), mode);
-    const src = new OverlaySource(base, m);
-    writeFileSync(out, await src.read(0, src.size));
-    console.log(`fuzz: wrote ${out} (${src.size} bytes, ${m.mode} mutation) from ${file}`);
+    const { bytes, mode: kind } = await materialise(await import(resolve(here, '..', 'dist', 'index.js')), file, seed0 >>> 0, mode);
+    writeFileSync(out, bytes);
+    console.log(`fuzz: wrote ${out} (${bytes.length} bytes, ${kind} mutation) from ${file}`);
     return;
   }
+  // Failing inputs are written here, named by format, seed and seed file, to be run by hand.
+  const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
 
   console.log(
-    `fuzz: ${count} inputs a format (${formats.join(', ')}), mode ${mode}, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms, heap ${heapMb} MB`,
+    `fuzz: ${count} inputs a format (${formats.join(', ')}), mode ${mode}, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`,
   );
   let failed = 0;
   let total = 0;
@@ -240,21 +265,47 @@ async function main() {
     const entries = seeds.filter((e) => formatOf(e) === format);
     if (!entries.length) continue;
     const files = entries.map((e) => join(corpusDir, e.path));
-    const hot = [];
-    const pclntab = [];
-    for (const f of files) {
-      const h = await hotSpots(f);
-      hot.push(h.spots);
-      pclntab.push(h.pclntab);
-    }
-    const { result: r, peak } = await withPeakRss(() => runFormat({ files, hot, pclntab, count, seed0, timeoutMs, slowMs, heapMb, threads, mode }));
+    const stats = { report: 0, error: 0 };
+    const byMode = { bytes: 0, fields: 0 };
+    const saving = [];
+    const r = await runPool({
+      script: fileURLToPath(import.meta.url),
+      data: { files, mode },
+      heapMb,
+      rssMb,
+      deadline: deadlineOf(format),
+      threads,
+      timeoutMs,
+      slowMs,
+      tasks: taskOrder(count, files.length, seed0),
+      onResult: (_, msg) => {
+        stats[msg.outcome]++;
+        byMode[msg.mode]++;
+      },
+      onFailure: (task) => saving.push(task),
+      progress: (done, failures, ms) => {
+        if (done % 5000 === 0) console.log(`fuzz: ${format}: ${done}/${count}, ${failures} failures, ${Math.round(done / (ms / 1000))}/s`);
+      },
+    });
     const secs = r.ms / 1000;
     const slow = r.slowest;
+    const name = (t) => `seed=${t.seed} input=${files[t.seedIndex]}`;
     console.log(
-      `fuzz: ${format}: ${r.done} inputs from ${files.length} seeds (${r.byMode.bytes} bytes, ${r.byMode.fields} fields) in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ` +
-        `${r.stats.report} reports, ${r.stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms${r.slow.length ? ` (seeds ${r.slow.slice(0, 5).join(' ')})` : ''}; slowest ${slow ? `${slow.ms} ms (seed=${slow.seed} input=${slow.file})` : '-'}; peak RSS ${Math.round(peak / 2 ** 20)} MB (${Math.round(r.baseline / 2 ** 20)} MB before the first input)`,
+      `fuzz: ${format}: ${r.done} inputs from ${files.length} seeds (${byMode.bytes} bytes, ${byMode.fields} fields) in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s; ${(r.cpuTotal / 1000).toFixed(1)} s of CPU in goready): ` +
+        `${stats.report} reports, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(name).join(', ')})` : ''}; ` +
+        `slowest ${slow ? `${slow.cpu} ms CPU, ${slow.ms} ms wall (${name(slow.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== slow?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU)` : ''}; ` +
+        `peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
     );
-    for (const f of r.failures.slice(0, 20)) console.log(`FAIL seed=${f.seed} input=${f.file}: ${f.why}`);
+    if (saving.length) {
+      const lib = await import(resolve(here, '..', 'dist', 'index.js'));
+      mkdirSync(saveDir, { recursive: true });
+      for (const t of saving.filter((t) => t.id >= 0).slice(0, 20)) {
+        const f = join(saveDir, `${format}-${t.seed}-${basename(files[t.seedIndex])}`);
+        writeFileSync(f, (await materialise(lib, files[t.seedIndex], t.seed, mode)).bytes);
+        t.saved = f;
+      }
+    }
+    for (const f of r.failures.slice(0, 20)) console.log(`FAIL ${f.id >= 0 ? `${name(f)}${f.saved ? ` saved=${f.saved}` : ''}` : ''}: ${f.why}`);
     failed += r.failures.length;
     total += r.done;
   }
@@ -262,81 +313,5 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-/** Runs `count` inputs over the seeds of one format in a pool of workers, each input timed. */
-function runFormat({ files, hot, pclntab, count, seed0, timeoutMs, slowMs, heapMb, threads, mode }) {
-  const started = Date.now();
-  const stats = { report: 0, error: 0 };
-  const byMode = { bytes: 0, fields: 0 };
-  const failures = [];
-  let slowest = null;
-  const slow = [];
-  // RSS once every worker has loaded (its seeds): what the inputs add is above this.
-  let ready = 0;
-  let baseline = 0;
-  let next = 0;
-  let done = 0;
-  return new Promise((finish) => {
-    const end = () => finish({ done, slow, baseline, stats, byMode, failures, slowest, ms: Date.now() - started });
-    const spawn = () => {
-      const w = new Worker(fileURLToPath(import.meta.url), {
-        workerData: { seeds: files, hot, pclntab, mode },
-        resourceLimits: { maxOldGenerationSizeMb: heapMb },
-      });
-      let current = null;
-      let timer = null;
-      let t0 = 0;
-      const give = () => {
-        if (next >= count) {
-          w.terminate();
-          if (done >= count) end();
-          return;
-        }
-        const id = next++;
-        current = { id, seedIndex: id % files.length, seed: (seed0 + id * 2654435761) >>> 0 };
-        timer = setTimeout(() => {
-          failures.push({ ...current, file: files[current.seedIndex], why: `no result within ${timeoutMs} ms (hang)` });
-          done++;
-          current = null;
-          w.terminate();
-          if (done >= count) end();
-          else spawn();
-        }, timeoutMs);
-        t0 = Date.now();
-        w.postMessage(current);
-      };
-      w.on('message', (msg) => {
-        if (msg.ready) {
-          if (++ready === threads) baseline = process.memoryUsage.rss();
-          return give();
-        }
-        clearTimeout(timer);
-        const ms = Date.now() - t0;
-        done++;
-        if (ms > slowMs) slow.push(current.seed);
-        if (!slowest || ms > slowest.ms) slowest = { ms, seed: current.seed, file: files[current.seedIndex] };
-        if (msg.bad) failures.push({ ...current, file: files[current.seedIndex], why: msg.bad });
-        else {
-          stats[msg.outcome]++;
-          byMode[msg.mode]++;
-        }
-        if (done % 5000 === 0) console.log(`fuzz: ${done}/${count}, ${failures.length} failures, ${Math.round(done / ((Date.now() - started) / 1000))}/s`);
-        if (done >= count) end();
-        give();
-      });
-      w.on('error', (e) => {
-        clearTimeout(timer);
-        if (current) {
-          failures.push({ ...current, file: files[current.seedIndex], why: `worker died: ${e.message}` });
-          done++;
-          current = null;
-        }
-        if (done >= count) end();
-        else spawn();
-      });
-    };
-    for (let i = 0; i < threads; i++) spawn();
-  });
-}
-
-if (isMainThread) main();
-else worker();
+if (isWorker()) worker();
+else main();

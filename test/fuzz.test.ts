@@ -2,23 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../scripts/fuzz/cli.mjs';
 import { binaryFields, encode, readField, shape } from '../scripts/fuzz/fields.mjs';
 import { CORPUS, entry } from './helpers/corpus.js';
 
 const SCRIPTS = join(import.meta.dirname, '..', 'scripts');
-
-/** xorshift32, as the fuzzers use. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /**
  * The mutation fuzzers (scripts/fuzz.mjs over the corpus binaries, byte-level and structure-aware;

@@ -352,6 +352,12 @@ describe('bad snapshots: one-line errors', () => {
     ['not-json.json', 'hello {', /^.*not-json\.json: not JSON: /],
     ['foreign.json', '{"name": "goready", "version": "0.1.0"}', /foreign\.json: not a goready host snapshot \(no schemaVersion/],
     ['v2.json', JSON.stringify({ ...good, schemaVersion: 2 }), /v2\.json: host snapshot schemaVersion 2 is not supported/],
+    // The fuzzer's find: JSON.stringify of a schemaVersion nested 20,000 deep overflowed the stack.
+    [
+      'deep-version.json',
+      `{"schemaVersion":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`,
+      /deep-version\.json: host snapshot schemaVersion \[…\] is not supported/,
+    ],
     ['truncated.json', JSON.stringify(good, null, 2).slice(0, 2000), /truncated\.json: not JSON: /],
     [
       'missing-field.json',

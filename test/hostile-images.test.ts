@@ -6,12 +6,12 @@
  * result or one line naming the limit and its flag; each fails on the code before these bounds.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerSave, elfStub, ociLayout, smallLayer, tar, tarChunks } from '../scripts/fuzz/shapes.mjs';
+import { concat, dockerSave, elfStub, ociLayout, smallLayer, tar, tarChunks } from '../scripts/fuzz/shapes.mjs';
 import { openImage } from '../src/node/image/open.js';
 import { endsCleanly, refused, runBounded } from './helpers/bounded.js';
 import { CLI } from './helpers/cli.js';
@@ -91,6 +91,53 @@ describe('9. limits on decompressed bytes, entries, layers and temp disk', () =>
     endsCleanly(runBounded(['check', '--image', g]), g);
   });
 
+  it('one layer blob named 200 times is decompressed once: the bytes limit is charged once, not 200 times', async () => {
+    // 4 MiB of zeros in a gzip layer: 200 references decompressed each time would be 800 MiB,
+    // past the 512 MiB default; read once it is 4 MiB. (The fuzzer's find: 184 references, 10 s.)
+    const pad = { name: 'usr/share/pad', data: new Uint8Array(4 << 20) };
+    const small = smallLayer();
+    const layer = concat([small.subarray(0, small.length - 1024), tar([pad])]);
+    const f = write('same-blob.tar', dockerSave([layer], { order: Array.from({ length: 200 }, () => 0), compress: 'gzip' }));
+    const r = runBounded(['check', '--image', f]);
+    endsCleanly(r, f);
+    expect(r.code, r.stderr).toBe(0);
+    const t = await openImage(f, { limits: { bytes: 8 << 20 } });
+    try {
+      expect(t.snapshot.image?.layers).toBe(200);
+      expect(t.snapshot.distro?.id).toBe('crafted');
+      expect(t.goBinaries).toEqual([]);
+      expect(t.snapshot.libraries?.files.map((x) => x.path)).toContain('/usr/lib/libcrafted.so.1');
+    } finally {
+      await t.close();
+    }
+    // The entries limit still counts every reference's entries.
+    refused(
+      runBounded(['check', '--image', f, '--max-image-entries', '1000']),
+      f,
+      /the layers hold more than 1000 entries \(raise the limit with --max-image-entries\)/,
+    );
+  });
+
+  it('a blob named again above another layer is applied again there: layers stack in manifest order', async () => {
+    const a = smallLayer();
+    const b = tar([
+      { name: 'etc/', type: 'dir' },
+      { name: 'etc/os-release', data: new TextEncoder().encode('ID=middle\nVERSION_ID=2\n') },
+      { name: 'usr/lib/.wh.libcrafted.so.1' },
+    ]);
+    const stacked = async (order: number[]) => {
+      const t = await openImage(write(`stack-${order.join('')}.tar`, dockerSave([a, b], { order, compress: 'gzip' })));
+      try {
+        return { id: t.snapshot.distro?.id, lib: existsSync(join(t.root, 'usr/lib/libcrafted.so.1')) };
+      } finally {
+        await t.close();
+      }
+    };
+    expect(await stacked([0, 1])).toEqual({ id: 'middle', lib: false });
+    expect(await stacked([0, 1, 0])).toEqual({ id: 'crafted', lib: true });
+    expect(await stacked([1, 0, 1, 0, 1])).toEqual({ id: 'middle', lib: false });
+  });
+
   it('100,000 directories cost no temp disk: only the directories of extracted files are made', async () => {
     const dirs = tar([
       ...Array.from({ length: 100_000 }, (_, i) => ({ name: `srv/${i % 1000}/${i}/`, type: 'dir' as const })),
@@ -134,6 +181,11 @@ describe('9. limits on decompressed bytes, entries, layers and temp disk', () =>
     const r = runBounded(['check', '--image', f, '--max-temp-bytes', '1M']);
     endsCleanly(r, f);
     expect(r.code, r.stderr).toBe(0);
+    // The same layer named three times (replayed, not re-read): still the two versions, not 200.
+    const g = write('same-lib-thrice.tar', dockerSave([layer], { order: [0, 0, 0], compress: 'gzip' }));
+    const r3 = runBounded(['check', '--image', g, '--max-temp-bytes', '1M']);
+    endsCleanly(r3, g);
+    expect(r3.code, r3.stderr).toBe(0);
     const t = await openImage(f, { limits: { tempBytes: 2 ** 20 } });
     try {
       const read = (p: string) => execFileSync('od', ['-An', '-tu1', '-j100', '-N1', join(t.root, p)], { encoding: 'utf8' }).trim();

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../scripts/fuzz/cli.mjs';
 import { TarError, TarReader } from '../src/core/image/tar.js';
 import { readSnapshot } from '../src/node/host/snapshot-file.js';
 import { openImage } from '../src/node/image/open.js';
@@ -13,17 +14,6 @@ import { buildImages, type TestImage } from './helpers/images.js';
  * captured snapshot) truncated, bit-flipped and with numbers written over header fields. Every
  * input must end in a result or a clean one-line error, within a time bound.
  */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 /** Mutations concentrated on `hot` offsets (tar headers, JSON members). */
 function mutate(src: Uint8Array, seed: number, hot: number[]): Uint8Array {

@@ -8,16 +8,20 @@
 // strings, deep nesting and wrong types. Every input must end in a result or one line naming the
 // file, within the time bound and the heap cap; anything else is a failure, printed with its seed.
 //
+// Inputs run over --threads worker processes (pool.mjs): a hang is killed at --timeout-ms, an
+// input taking a worker past --rss-mb is a failure, failing inputs are moved to --save DIR.
+//
 //   node scripts/fuzz/images.mjs [--count N] [--seed S] [--formats docker,oci,snapshot]
-//                                [--timeout-ms T] [--slow-ms 10000] [--heap-mb M] [--threads 2]
+//                                [--timeout-ms T] [--slow-ms 10000] [--heap-mb M] [--rss-mb 500] [--threads 2] [--save DIR]
+//                                [--minutes M,…]   (no input of a format starts after its minutes)
 //   node scripts/fuzz/images.mjs --seed S --formats F --write FILE   (the input a FAIL line names)
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { arg, rng } from './cli.mjs';
+import { isWorker, runPool, serve, started, stopwatch, workerData } from './pool.mjs';
 import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -265,127 +269,46 @@ function inputFor(format, seed) {
 const INTERNAL =
   /Cannot read propert|is not a function|is not iterable|Cannot convert|Invalid (array|string) length|Maximum call stack|ENAMETOOLONG|EMFILE|\bundefined\b|\[object Object\]|\bNaN\b/;
 
-async function worker() {
-  const lib = await import(resolve(here, '..', '..', 'dist', 'node.js'));
-  const dir = workerData.dir;
-  parentPort.on('message', async ({ id, format, seed }) => {
-    const file = join(dir, `in-${id}.${format === 'snapshot' ? 'json' : 'tar'}`);
-    writeFileSync(file, inputFor(format, seed));
-    let outcome = 'result';
-    let kind = '';
-    // The reader's time alone: building a 10 MB input is the fuzzer's cost, not goready's.
-    const t0 = performance.now();
-    try {
-      if (format === 'snapshot') lib.readSnapshot(file);
-      else await (await lib.openImage(file)).close();
-    } catch (e) {
-      const msg = String(e?.message ?? e);
-      // One line naming the file, in words: a JavaScript error passed through is a failure.
-      if (msg.startsWith(`${file}: `) && !msg.includes('\n') && !INTERNAL.test(msg)) {
+/** A pool worker: writes each input to the shared directory and opens it; a failing input is left there for the parent to save. */
+function worker() {
+  const { dir } = workerData();
+  return serve(
+    async () => import(resolve(here, '..', '..', 'dist', 'node.js')),
+    async (lib, task) => {
+      const { id, format, seed } = task;
+      const file = inputFile(dir, id, format);
+      writeFileSync(file, inputFor(format, seed));
+      started(task);
+      let outcome = 'result';
+      let kind = '';
+      // The reader's time alone: building a 10 MB input is the fuzzer's cost, not goready's.
+      const time = stopwatch();
+      try {
+        if (format === 'snapshot') lib.readSnapshot(file);
+        else await (await lib.openImage(file)).close();
+      } catch (e) {
+        const msg = String(e?.message ?? e);
+        // One line naming the file, in words: a JavaScript error passed through is a failure.
+        if (!(msg.startsWith(`${file}: `) && !msg.includes('\n') && !INTERNAL.test(msg)))
+          return { bad: `${e?.name}: ${msg.slice(0, 300)}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` };
         outcome = 'error';
         kind = msg
           .slice(file.length + 2)
           .replace(/[0-9a-f]{64}/g, 'H')
           .replace(/\d+/g, 'N')
           .slice(0, 90);
-      } else {
-        rmSync(file, { force: true });
-        parentPort.postMessage({ id, bad: `${e?.name}: ${msg.slice(0, 300)}\n${String(e?.stack).split('\n').slice(1, 4).join('\n')}` });
-        return;
       }
-    }
-    const ms = Math.round(performance.now() - t0);
-    rmSync(file, { force: true });
-    parentPort.postMessage({ id, outcome, kind, ms });
-  });
-  parentPort.postMessage({ ready: true });
+      const t = time();
+      rmSync(file, { force: true });
+      return { outcome, kind, ...t };
+    },
+  );
 }
 
-/** Peak RSS of this process (workers included) while `fn` runs, sampled every 50 ms. */
-async function withPeakRss(fn) {
-  let peak = process.memoryUsage.rss();
-  const t = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  try {
-    return { result: await fn(), peak };
-  } finally {
-    clearInterval(t);
-  }
-}
+const inputFile = (dir, id, format) => join(dir, `in-${id}.${format === 'snapshot' ? 'json' : 'tar'}`);
 
-function runFormat({ format, count, seed0, timeoutMs, slowMs, heapMb, threads, dir }) {
-  const started = Date.now();
-  const stats = { result: 0, error: 0 };
-  const kinds = new Map();
-  const failures = [];
-  let slowest = null;
-  const slow = [];
-  // RSS once every worker has loaded (its seeds): what the inputs add is above this.
-  let ready = 0;
-  let baseline = 0;
-  let next = 0;
-  let done = 0;
-  return new Promise((finish) => {
-    const end = () => finish({ done, kinds, slow, baseline, stats, failures, slowest, ms: Date.now() - started });
-    const spawn = () => {
-      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { dir }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-      let current = null;
-      let timer = null;
-      let t0 = 0;
-      const give = () => {
-        if (next >= count) {
-          w.terminate();
-          if (done >= count) end();
-          return;
-        }
-        const id = next++;
-        current = { id, format, seed: (seed0 + id * 2654435761) >>> 0 };
-        timer = setTimeout(() => {
-          failures.push({ ...current, why: `no result within ${timeoutMs} ms (hang)` });
-          done++;
-          current = null;
-          w.terminate();
-          if (done >= count) end();
-          else spawn();
-        }, timeoutMs);
-        t0 = Date.now();
-        w.postMessage(current);
-      };
-      w.on('message', (msg) => {
-        if (msg.ready) {
-          if (++ready === threads) baseline = process.memoryUsage.rss();
-          return give();
-        }
-        clearTimeout(timer);
-        // Reader time when the worker measured it; else (a failure) time since the input was sent.
-        const ms = msg.ms ?? Date.now() - t0;
-        done++;
-        if (ms > slowMs) slow.push(current.seed);
-        if (!slowest || ms > slowest.ms) slowest = { ms, seed: current.seed };
-        if (msg.bad) failures.push({ ...current, why: msg.bad });
-        else {
-          stats[msg.outcome]++;
-          if (msg.kind) kinds.set(msg.kind, (kinds.get(msg.kind) ?? 0) + 1);
-        }
-        if (done % 1000 === 0)
-          console.log(`fuzz: ${format}: ${done}/${count}, ${failures.length} failures, ${Math.round(done / ((Date.now() - started) / 1000))}/s`);
-        if (done >= count) end();
-        give();
-      });
-      w.on('error', (e) => {
-        clearTimeout(timer);
-        if (current) {
-          failures.push({ ...current, why: `worker died: ${e.message}` });
-          done++;
-          current = null;
-        }
-        if (done >= count) end();
-        else spawn();
-      });
-    };
-    for (let i = 0; i < threads; i++) spawn();
-  });
+function* taskOrder(format, count, seed0) {
+  for (let id = 0; id < count; id++) yield { id, format, seed: (seed0 + id * 2654435761) >>> 0 };
 }
 
 async function main() {
@@ -395,6 +318,14 @@ async function main() {
   // Inputs slower than this are counted (a hang is one past --timeout-ms).
   const slowMs = Number(arg('slow-ms', '10000'));
   const heapMb = Number(arg('heap-mb', '512'));
+  // Issue 15's budget for the analysing process: an input that takes a worker past it is a failure.
+  const rssMb = Number(arg('rss-mb', '500'));
+  // --minutes M or M1,M2,…: no input of a format starts after its minutes (the run ends with what it did).
+  const minutes = arg('minutes', '').split(',').filter(Boolean).map(Number);
+  const deadlineOf = (format) => {
+    const m = minutes[formats.indexOf(format)] ?? minutes.at(-1);
+    return m === undefined ? Number.POSITIVE_INFINITY : Date.now() + m * 60_000;
+  };
   const threads = Number(arg('threads', '2'));
   const formats = arg('formats', 'docker,oci,snapshot').split(',').filter(Boolean);
   for (const f of formats) if (!['docker', 'oci', 'snapshot'].includes(f)) throw new Error(`--formats ${f}: docker, oci or snapshot`);
@@ -405,20 +336,50 @@ async function main() {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'goready-fuzz-images-'));
-  console.log(`fuzz: ${count} inputs a format (${formats.join(', ')}), seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms, heap ${heapMb} MB`);
+  // Failing inputs are moved here, named by format and seed.
+  const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
+  console.log(`fuzz: ${count} inputs a format (${formats.join(', ')}), seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`);
   let failed = 0;
   let total = 0;
   try {
     for (const format of formats) {
-      const { result: r, peak } = await withPeakRss(() => runFormat({ format, count, seed0, timeoutMs, slowMs, heapMb, threads, dir }));
+      const stats = { result: 0, error: 0 };
+      const kinds = new Map();
+      const r = await runPool({
+        script: fileURLToPath(import.meta.url),
+        data: { dir },
+        heapMb,
+        rssMb,
+        deadline: deadlineOf(format),
+        buildsInput: true,
+        threads,
+        timeoutMs,
+        slowMs,
+        tasks: taskOrder(format, count, seed0),
+        onResult: (_, msg) => {
+          stats[msg.outcome]++;
+          if (msg.kind) kinds.set(msg.kind, (kinds.get(msg.kind) ?? 0) + 1);
+        },
+        onFailure: (task) => {
+          const from = inputFile(dir, task.id, format);
+          if (!existsSync(from)) return;
+          mkdirSync(saveDir, { recursive: true });
+          task.saved = join(saveDir, `${format}-${task.seed}${extname(from)}`);
+          renameSync(from, task.saved);
+        },
+        progress: (done, failures, ms) => {
+          if (done % 1000 === 0) console.log(`fuzz: ${format}: ${done}/${count}, ${failures} failures, ${Math.round(done / (ms / 1000))}/s`);
+        },
+      });
       const secs = r.ms / 1000;
+      const seedOf = (t) => `seed=${t.seed}`;
       console.log(
-        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s): ${r.stats.result} results, ${r.stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms${r.slow.length ? ` (seeds ${r.slow.slice(0, 5).join(' ')})` : ''}; ` +
-          `slowest ${r.slowest ? `${r.slowest.ms} ms (seed=${r.slowest.seed})` : '-'}; peak RSS ${Math.round(peak / 2 ** 20)} MB (${Math.round(r.baseline / 2 ** 20)} MB before the first input)`,
+        `fuzz: ${format}: ${r.done} inputs in ${secs.toFixed(1)} s (${Math.round(r.done / secs)}/s; ${(r.cpuTotal / 1000).toFixed(1)} s of CPU in goready): ${stats.result} results, ${stats.error} clean errors, ${r.failures.length} failures; ${r.slow.length} over ${slowMs} ms of CPU${r.slow.length ? ` (${r.slow.slice(0, 5).map(seedOf).join(' ')})` : ''}; ` +
+          `slowest ${r.slowest ? `${r.slowest.cpu} ms CPU, ${r.slowest.ms} ms wall (${seedOf(r.slowest.task)})` : '-'}${r.slowestWall && r.slowestWall.task !== r.slowest?.task ? `, slowest by wall ${r.slowestWall.ms} ms (${r.slowestWall.cpu} ms CPU, ${seedOf(r.slowestWall.task)})` : ''}; peak RSS of a worker ${Math.round(r.peak / 2 ** 20)} MB (${Math.round(r.startRss / 2 ** 20)} MB before its first input)`,
       );
-      for (const f of r.failures.slice(0, 20)) console.log(`FAIL format=${f.format} seed=${f.seed}: ${f.why}`);
+      for (const f of r.failures.slice(0, 20)) console.log(`FAIL format=${format} seed=${f.seed}${f.saved ? ` saved=${f.saved}` : ''}: ${f.why}`);
       // --errors: the commonest one-line errors (numbers and digests folded), to see what the inputs reach.
-      if (process.argv.includes('--errors')) for (const [k, n] of [...r.kinds].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${n}\t${k}`);
+      if (process.argv.includes('--errors')) for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${n}\t${k}`);
       failed += r.failures.length;
       total += r.done;
     }
@@ -429,5 +390,5 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-if (isMainThread) main();
-else worker();
+if (isWorker()) worker();
+else main();

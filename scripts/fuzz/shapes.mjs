@@ -106,6 +106,15 @@ export const tar = (entries) => concat(tarChunks(entries));
 
 export const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 
+/** F with its results kept by argument (a layer named 600 times is hashed once). */
+function memo(f) {
+  const seen = new Map();
+  return (x) => {
+    if (!seen.has(x)) seen.set(x, f(x));
+    return seen.get(x);
+  };
+}
+
 const json = (v) => enc.encode(JSON.stringify(v));
 
 /** A minimal image config for LAYERS (uncompressed tars, for their diff_ids). */
@@ -114,7 +123,7 @@ export function imageConfig(uncompressed, extra = {}) {
     architecture: 'amd64',
     os: 'linux',
     config: { Env: ['PATH=/usr/bin'] },
-    rootfs: { type: 'layers', diff_ids: uncompressed.map((l) => `sha256:${sha256(l)}`) },
+    rootfs: { type: 'layers', diff_ids: uncompressed.map(memo(sha256)).map((d) => `sha256:${d}`) },
     ...extra,
   });
 }

@@ -33,6 +33,16 @@ function describe(e: ErrorObject): string {
 }
 
 /**
+ * A value from the file, shown in a message: a number or a short string as JSON, anything else by
+ * its kind (an array nested 20,000 deep overflows the stack of JSON.stringify; a long string is noise).
+ */
+function shown(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return v.length <= 40 ? JSON.stringify(v) : `${JSON.stringify(v.slice(0, 40))}…`;
+  return Array.isArray(v) ? '[…]' : typeof v === 'object' ? '{…}' : typeof v;
+}
+
+/**
  * Checks parsed JSON against the published schema and returns it typed, in the current shape (an
  * older snapshot of the same schema version is upgraded: upgradeSnapshot). A foreign document,
  * another schema version or a schema violation throws one line naming `file` and the first problem.
@@ -43,7 +53,7 @@ export function validateSnapshot(json: unknown, file = '<snapshot>'): HostSnapsh
   }
   const v = (json as { schemaVersion: unknown }).schemaVersion;
   if (v !== SCHEMA_VERSION) {
-    throw new InputError(file, `host snapshot schemaVersion ${JSON.stringify(v)} is not supported (this goready reads schemaVersion ${SCHEMA_VERSION})`);
+    throw new InputError(file, `host snapshot schemaVersion ${shown(v)} is not supported (this goready reads schemaVersion ${SCHEMA_VERSION})`);
   }
   const { validate } = compiled();
   if (!validate(json)) {

@@ -350,6 +350,7 @@ class Held {
   /** `c` now holds `key`: what held it before is dropped unless a hardlink reaches it. */
   replace(key: string, c: Content): void {
     const before = this.latest.get(key);
+    if (before === c) return;
     this.latest.set(key, c);
     const f = before && !this.linked.has(before) ? this.files.get(before) : undefined;
     if (!before || !f) return;
@@ -647,32 +648,61 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     const tree = new ImageTree();
     const n = img.layers.length;
     const held = new Held();
+    /** Applies entry E of layer I; `shared` is the content a replayed file entry carries (read with the blob's first occurrence). */
+    const applyEntry = (i: number, e: TarEntry, shared: Content | null): { sink: TarDataSink | null; content: Content | null } => {
+      const r = tree.apply(i, e).file;
+      if (!r) {
+        if (e.type === 'hardlink') {
+          const t = tree.get(cleanComponents(e.name));
+          if (t?.kind === 'file') held.linked.add(t.content);
+        }
+        return { sink: null, content: null };
+      }
+      if (shared) r.node.content = shared;
+      const c = r.node.content;
+      const key = joinPath(r.path);
+      held.replace(key, c);
+      if (shared) return { sink: null, content: c };
+      if (wantedWhileStreaming(r.path)) return { sink: new BlobSink(blobPath(c), c, false, budget, { to: held, key }), content: c };
+      if (r.node.mode & 0o111) return { sink: new BlobSink(blobPath(c), c, true, budget, { to: held, key }), content: c };
+      return { sink: null, content: c };
+    };
+    // A manifest may name one blob many times (real images repeat their empty layers; a crafted one
+    // named a layer 184 times, each read and decompressed again). Each distinct blob is streamed once;
+    // a later reference replays the entries recorded then, so the layers still stack in order.
+    const blobKey = (ref: LayerRef) => JSON.stringify([ref.member, ref.mediaType, ref.digest, ref.diffId]);
+    const uses = new Map<string, number>();
+    for (const ref of img.layers) uses.set(blobKey(ref), (uses.get(blobKey(ref)) ?? 0) + 1);
+    const recorded = new Map<string, { entry: TarEntry; content: Content | null }[]>();
     for (const [i, ref] of img.layers.entries()) {
+      const key = blobKey(ref);
+      const replay = recorded.get(key);
+      if (replay) {
+        for (const { entry, content } of replay) {
+          budget.chargeEntry();
+          applyEntry(i, entry, content);
+        }
+        continue;
+      }
+      const record: { entry: TarEntry; content: Content | null }[] | null = (uses.get(key) ?? 1) > 1 ? [] : null;
+      if (record) recorded.set(key, record);
       await streamLayer(
         ar,
         ref,
         i,
         n,
         (e) => {
-          const r = tree.apply(i, e).file;
-          if (!r) {
-            if (e.type === 'hardlink') {
-              const t = tree.get(cleanComponents(e.name));
-              if (t?.kind === 'file') held.linked.add(t.content);
-            }
-            return null;
-          }
-          const c = r.node.content;
-          const key = joinPath(r.path);
-          held.replace(key, c);
-          if (wantedWhileStreaming(r.path)) return new BlobSink(blobPath(c), c, false, budget, { to: held, key });
-          if (r.node.mode & 0o111) return new BlobSink(blobPath(c), c, true, budget, { to: held, key });
-          return null;
+          const { sink, content } = applyEntry(i, e, null);
+          // A replay above a later layer may bring back content whose held data that layer dropped:
+          // its blob is then null and the second pass below fetches it, like any file not kept.
+          record?.push({ entry: e, content });
+          return sink;
         },
         true,
         budget,
       );
     }
+    recorded.clear();
     held.flush(blobPath, budget);
 
     // Files needed but not kept while streaming (a library reached through a symlink or named by

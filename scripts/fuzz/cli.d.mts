@@ -1,0 +1,3 @@
+// Types of cli.mjs, for the TypeScript tests.
+export function arg(name: string, def: string): string;
+export function rng(seed: number): () => number;
