@@ -3,18 +3,8 @@
  * kept in stream order, and streams that are not ordered still come out sorted.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../src/core/analyses/trace/reservoir.js';
 import { mergeOrdered } from '../src/core/linux/ordered-merge.js';
-
-/** xorshift32: the same streams on every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function streams(seed: number, ordered: boolean): { ts: number; k: number; i: number }[][] {
   const r = rng(seed);
