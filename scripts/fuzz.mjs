@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, rng } from './fuzz/cli.mjs';
+import { arg, knownFlags, rng } from './fuzz/cli.mjs';
 import { binaryFields, fieldMutations } from './fuzz/fields.mjs';
 import { isWorker, runPool, serve, stopwatch, workerData } from './fuzz/pool.mjs';
 
@@ -219,6 +219,23 @@ const FORMAT_OF = { windows: 'pe', darwin: 'macho', ios: 'macho' };
 const formatOf = (e) => FORMAT_OF[e.goos] ?? 'elf';
 
 async function main() {
+  knownFlags('scripts/fuzz.mjs', [
+    'count',
+    'seed',
+    'timeout-ms',
+    'slow-ms',
+    'heap-mb',
+    'rss-mb',
+    'minutes',
+    'threads',
+    'mode',
+    'corpus',
+    'seeds',
+    'max-seed-mb',
+    'formats',
+    'write',
+    'save',
+  ]);
   const count = Number(arg('count', '20000'));
   const seed0 = Number(arg('seed', String(Date.now() % 1e9)));
   const timeoutMs = Number(arg('timeout-ms', '10000'));

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { arg, rng } from './cli.mjs';
+import { arg, knownFlags, rng } from './cli.mjs';
 import { isWorker, runPool, serve, started, stopwatch, workerData } from './pool.mjs';
 import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
@@ -312,6 +312,7 @@ function* taskOrder(format, count, seed0) {
 }
 
 async function main() {
+  knownFlags('scripts/fuzz/images.mjs', ['count', 'seed', 'timeout-ms', 'slow-ms', 'heap-mb', 'rss-mb', 'minutes', 'threads', 'formats', 'write', 'save']);
   const count = Number(arg('count', '1000'));
   const seed0 = Number(arg('seed', String(Date.now() % 1e9)));
   const timeoutMs = Number(arg('timeout-ms', '10000'));
