@@ -27,10 +27,9 @@
 // Inputs are not materialised: an overlay source applies the mutations to the ranges the readers
 // ask for, so a 100 MB seed costs no copies.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, knownFlags, rng } from './fuzz/cli.mjs';
+import { arg, knownFlags, RUN_FLAGS, rng, runFlags } from './fuzz/cli.mjs';
 import { binaryFields, fieldMutations } from './fuzz/fields.mjs';
 import { isWorker, runPool, serve, stopwatch, workerData } from './fuzz/pool.mjs';
 
@@ -219,38 +218,8 @@ const FORMAT_OF = { windows: 'pe', darwin: 'macho', ios: 'macho' };
 const formatOf = (e) => FORMAT_OF[e.goos] ?? 'elf';
 
 async function main() {
-  knownFlags('scripts/fuzz.mjs', [
-    'count',
-    'seed',
-    'timeout-ms',
-    'slow-ms',
-    'heap-mb',
-    'rss-mb',
-    'minutes',
-    'threads',
-    'mode',
-    'corpus',
-    'seeds',
-    'max-seed-mb',
-    'formats',
-    'write',
-    'save',
-  ]);
-  const count = Number(arg('count', '20000'));
-  const seed0 = Number(arg('seed', String(Date.now() % 1e9)));
-  const timeoutMs = Number(arg('timeout-ms', '10000'));
-  // Inputs slower than this are counted (a hang is one past --timeout-ms).
-  const slowMs = Number(arg('slow-ms', '10000'));
-  const heapMb = Number(arg('heap-mb', '512'));
-  // Issue 15's budget for the analysing process: an input that takes a worker past it is a failure.
-  const rssMb = Number(arg('rss-mb', '500'));
-  // --minutes M or M1,M2,…: no input of a format starts after its minutes (the run ends with what it did).
-  const minutes = arg('minutes', '').split(',').filter(Boolean).map(Number);
-  const deadlineOf = (format) => {
-    const m = minutes[formats.indexOf(format)] ?? minutes.at(-1);
-    return m === undefined ? Number.POSITIVE_INFINITY : Date.now() + m * 60_000;
-  };
-  const threads = Number(arg('threads', '2'));
+  knownFlags('scripts/fuzz.mjs', [...RUN_FLAGS, 'mode', 'corpus', 'seeds', 'max-seed-mb', 'formats', 'write']);
+  const { count, seed0, timeoutMs, slowMs, heapMb, rssMb, threads, deadline, saveDir } = runFlags('20000');
   const mode = arg('mode', 'mixed');
   if (!['bytes', 'fields', 'mixed'].includes(mode)) throw new Error(`--mode ${mode}: bytes, fields or mixed`);
   const corpusDir = resolve(arg('corpus', process.env.GOREADY_CORPUS ?? join(here, '..', '.corpus')));
@@ -270,8 +239,6 @@ async function main() {
     console.log(`fuzz: wrote ${out} (${bytes.length} bytes, ${kind} mutation) from ${file}`);
     return;
   }
-  // Failing inputs are written here, named by format, seed and seed file, to be run by hand.
-  const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
 
   console.log(
     `fuzz: ${count} inputs a format (${formats.join(', ')}), mode ${mode}, seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`,
@@ -290,7 +257,7 @@ async function main() {
       data: { files, mode },
       heapMb,
       rssMb,
-      deadline: deadlineOf(format),
+      deadline: deadline(formats.indexOf(format)),
       threads,
       timeoutMs,
       slowMs,

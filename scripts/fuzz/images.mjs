@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { arg, knownFlags, rng } from './cli.mjs';
+import { arg, knownFlags, RUN_FLAGS, rng, runFlags } from './cli.mjs';
 import { isWorker, runPool, serve, started, stopwatch, workerData } from './pool.mjs';
 import { concat, dockerSave, elfStub, fixChecksum, ociLayout, sha256, tar } from './shapes.mjs';
 
@@ -312,22 +312,8 @@ function* taskOrder(format, count, seed0) {
 }
 
 async function main() {
-  knownFlags('scripts/fuzz/images.mjs', ['count', 'seed', 'timeout-ms', 'slow-ms', 'heap-mb', 'rss-mb', 'minutes', 'threads', 'formats', 'write', 'save']);
-  const count = Number(arg('count', '1000'));
-  const seed0 = Number(arg('seed', String(Date.now() % 1e9)));
-  const timeoutMs = Number(arg('timeout-ms', '10000'));
-  // Inputs slower than this are counted (a hang is one past --timeout-ms).
-  const slowMs = Number(arg('slow-ms', '10000'));
-  const heapMb = Number(arg('heap-mb', '512'));
-  // Issue 15's budget for the analysing process: an input that takes a worker past it is a failure.
-  const rssMb = Number(arg('rss-mb', '500'));
-  // --minutes M or M1,M2,…: no input of a format starts after its minutes (the run ends with what it did).
-  const minutes = arg('minutes', '').split(',').filter(Boolean).map(Number);
-  const deadlineOf = (format) => {
-    const m = minutes[formats.indexOf(format)] ?? minutes.at(-1);
-    return m === undefined ? Number.POSITIVE_INFINITY : Date.now() + m * 60_000;
-  };
-  const threads = Number(arg('threads', '2'));
+  knownFlags('scripts/fuzz/images.mjs', [...RUN_FLAGS, 'formats', 'write', 'errors']);
+  const { count, seed0, timeoutMs, slowMs, heapMb, rssMb, threads, deadline, saveDir } = runFlags('1000');
   const formats = arg('formats', 'docker,oci,snapshot').split(',').filter(Boolean);
   for (const f of formats) if (!['docker', 'oci', 'snapshot'].includes(f)) throw new Error(`--formats ${f}: docker, oci or snapshot`);
   const out = arg('write', '');
@@ -337,8 +323,6 @@ async function main() {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'goready-fuzz-images-'));
-  // Failing inputs are moved here, named by format and seed.
-  const saveDir = resolve(arg('save', join(tmpdir(), 'goready-fuzz-failures')));
   console.log(`fuzz: ${count} inputs a format (${formats.join(', ')}), seed ${seed0}, ${threads} workers, timeout ${timeoutMs} ms of CPU, heap ${heapMb} MB`);
   let failed = 0;
   let total = 0;
@@ -351,7 +335,7 @@ async function main() {
         data: { dir },
         heapMb,
         rssMb,
-        deadline: deadlineOf(format),
+        deadline: deadline(formats.indexOf(format)),
         buildsInput: true,
         threads,
         timeoutMs,
