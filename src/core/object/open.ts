@@ -23,6 +23,16 @@ export function sniff(head: Uint8Array): Magic {
 
 /** Opens an ELF, PE or Mach-O file (every slice of a universal binary). */
 export async function openObject(src: ByteSource): Promise<OpenedObject[]> {
+  try {
+    return await openAny(src);
+  } catch (e) {
+    // The engine's own limits (string length, stack depth, array size) reached on crafted headers:
+    // say what was being read instead of surfacing the engine's message alone.
+    throw e instanceof RangeError ? new Error(`reading the headers: ${e.message}`) : e;
+  }
+}
+
+async function openAny(src: ByteSource): Promise<OpenedObject[]> {
   const head = await src.read(0, 16);
   switch (sniff(head)) {
     case 'elf':

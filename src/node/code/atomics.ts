@@ -9,10 +9,7 @@ export async function atomicsOfFile(path: string): Promise<AtomicsReport[]> {
   const src = new FileSource(path);
   try {
     const out: AtomicsReport[] = [];
-    const objs = await openObject(src).catch((e: unknown) => {
-      // As inspect says it: an engine limit reached on crafted headers says what was being read.
-      throw e instanceof RangeError ? new Error(`reading the headers: ${e.message}`) : e;
-    });
+    const objs = await openObject(src);
     for (const { obj } of objs) out.push(await atomicsOfObject(obj, path, { x86: (bits) => new X86Decoder(loadIced(), bits) }));
     return out;
   } finally {
