@@ -8,7 +8,7 @@ export interface Stamped {
 }
 
 /** True when every stream is non-decreasing in `ts` (the merge's precondition). */
-export function allOrdered(streams: readonly (readonly Stamped[])[]): boolean {
+function allOrdered(streams: readonly (readonly Stamped[])[]): boolean {
   for (const s of streams) for (let i = 1; i < s.length; i++) if ((s[i] as Stamped).ts < (s[i - 1] as Stamped).ts) return false;
   return true;
 }

@@ -3,9 +3,10 @@
  * with `metrics`, a Prometheus endpoint for the run's lifetime. Callers render (the CLI).
  */
 import { HttpAggregator, type HttpSummary, LIVE_ROUTES } from '../../core/analyses/trace/http-summary.js';
+import type { HttpTraceInfo } from '../../core/analyses/trace/http-target.js';
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { RouteNamer } from '../../core/analyses/trace/routes.js';
-import { type HttpTraceInfo, type HttpTraceOptions, type HttpTraceResult, traceHttp } from './http.js';
+import { type HttpTraceOptions, type HttpTraceResult, traceHttp } from './http.js';
 
 export interface HttpReportOptions extends Omit<HttpTraceOptions, 'onStart' | 'onRecord' | 'onTick'> {
   /** Group paths into routes (Request.Pattern or path shapes) instead of listing each path. */

@@ -11,9 +11,6 @@ import { existsSync } from 'node:fs';
 import { httpDecoder } from '../../core/analyses/trace/http-events.js';
 import { HttpJoiner } from '../../core/analyses/trace/http-join.js';
 import { analyzeHttpBinary, type HttpTarget, type HttpTraceInfo } from '../../core/analyses/trace/http-target.js';
-
-export type { HttpTraceInfo };
-
 import type { HttpRequestRecord } from '../../core/analyses/trace/http-types.js';
 import { fetchText } from '../../core/linux/uprobe.js';
 import { FileSource } from '../files/source.js';
