@@ -41,7 +41,7 @@ export { DOCKER_DEFAULT } from './core/linux/docker-default.js';
 export { evaluateProfile, type SeccompProfile } from './core/linux/seccomp-profile.js';
 export { openObject } from './core/object/open.js';
 export type { Linkage, ObjectFile, Section, Segment, Sym, VersionNeed } from './core/object/types.js';
-export { renderAtomicsText } from './core/render/atomics.js';
+export { MEMORY_MODEL, renderAtomicsText } from './core/render/atomics.js';
 export { renderFindings, renderFindingsMarkdown, renderFindingsText, renderSarif } from './core/render/findings.js';
 export { renderInspectText } from './core/render/inspect-text.js';
 export { renderLintJson, renderLintSarif, renderLintText } from './core/render/lint.js';

@@ -3,7 +3,8 @@ import type { FunctionAtomics } from '../code/atomics.js';
 import { text } from './escape.js';
 import { renderFindingsText } from './findings.js';
 
-const MEMORY_MODEL =
+/** What Go guarantees of its atomics, said with every census (the CLI's text and the page). */
+export const MEMORY_MODEL =
   "Go's sync/atomic operations are sequentially consistent on every GOARCH (there is no acquire/release API); LSE changes which instructions implement them, not what they guarantee.";
 
 const mnemonicList = (m: Record<string, number>, limit = 8) =>

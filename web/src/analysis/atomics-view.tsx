@@ -153,10 +153,7 @@ export function AtomicsSection({
           <Findings findings={r.verdict.findings} empty="No findings: its atomics run well there." />
         </div>
       )}
-      <p class="hint">
-        Go's sync/atomic operations are sequentially consistent on every GOARCH (there is no acquire/release API); LSE changes which instructions implement
-        them, not what they guarantee.
-      </p>
+      <p class="hint">{answer.memoryModel}</p>
       <button type="button" data-download="atomics" onClick={() => download(`${name}.atomics.json`, answer.text)}>
         atomics census (JSON{r.verdict ? `, verdict for ${r.verdict.target}` : ''})
       </button>

@@ -14,6 +14,8 @@ export interface AtomicsAnswer {
   text: string;
   /** The CPUs a verdict can be asked for (arm64). */
   cpus: CpuChoice[];
+  /** What Go guarantees of its atomics, in the CLI's words. */
+  memoryModel: string;
 }
 
 export type SeccompAnswer = { report: SeccompReport; profile: string } | { unsupported: string };
@@ -95,7 +97,7 @@ export class AnalysisWorker {
   async atomics(job: number, slice: number, cpu: string | null): Promise<AtomicsAnswer> {
     const r = await this.call({ type: 'atomics', job, slice, cpu }, 'atomics');
     if (r.type !== 'atomics') throw new Error('no census');
-    return { result: r.result, text: r.text, cpus: r.cpus };
+    return { result: r.result, text: r.text, cpus: r.cpus, memoryModel: r.memoryModel };
   }
 
   /** The syscalls as `goready seccomp --format json --runtime R`, and the profile as `--format oci`; or why there are none. */

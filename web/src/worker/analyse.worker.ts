@@ -19,6 +19,7 @@ import {
   type FunctionFacts,
   type InspectReport,
   inspect,
+  MEMORY_MODEL,
   ociProfile,
   openObject,
   renderFindings,
@@ -223,7 +224,7 @@ async function handle(m: Request): Promise<Response | null> {
       if (m.cpu && !model) throw new Error(`unknown CPU ${m.cpu}`);
       const result = atomicsResult(r, model ? atomicsVerdict(r, cpuJudge(model)) : null);
       const cpus = r.arch === 'arm64' ? CPUS.map((c) => ({ name: c.name, core: c.core, isa: c.isa, lse: c.lse })) : [];
-      return { type: 'atomics', job: m.job, result, text: `${JSON.stringify([result], null, 2)}\n`, cpus };
+      return { type: 'atomics', job: m.job, result, text: `${JSON.stringify([result], null, 2)}\n`, cpus, memoryModel: MEMORY_MODEL };
     }
     case 'seccomp':
       return seccomp(m.job, m.runtime);

@@ -61,7 +61,7 @@ export type Response =
   | { type: 'functions'; job: number; total: number; matched: number; list: FunctionFacts[] }
   | { type: 'inspect-json'; job: number; text: string }
   /** `cpus`: the CPU table's entries a verdict can be asked for (here rather than in the page, whose script stays small). */
-  | { type: 'atomics'; job: number; result: AtomicsResult; text: string; cpus: CpuChoice[] }
+  | { type: 'atomics'; job: number; result: AtomicsResult; text: string; cpus: CpuChoice[]; memoryModel: string }
   /** `unsupported`: why there is no syscall set (not Linux, not Go, an architecture without extraction), one line. */
   | { type: 'seccomp'; job: number; report: SeccompReport; profile: string }
   | { type: 'seccomp'; job: number; unsupported: string }
