@@ -672,7 +672,10 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     // a later reference replays the entries recorded then, so the layers still stack in order.
     const blobKey = (ref: LayerRef) => JSON.stringify([ref.member, ref.mediaType, ref.digest, ref.diffId]);
     const uses = new Map<string, number>();
-    for (const ref of img.layers) uses.set(blobKey(ref), (uses.get(blobKey(ref)) ?? 0) + 1);
+    for (const ref of img.layers) {
+      const key = blobKey(ref);
+      uses.set(key, (uses.get(key) ?? 0) + 1);
+    }
     const recorded = new Map<string, { entry: TarEntry; content: Content | null }[]>();
     for (const [i, ref] of img.layers.entries()) {
       const key = blobKey(ref);
