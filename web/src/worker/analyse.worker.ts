@@ -36,11 +36,11 @@ import {
   X86Decoder,
 } from '../../../src/index.js';
 import { ChunkedBlobSource } from './chunked-source.js';
-import type { BinaryAnalysis, Request, Response } from './protocol.js';
+import type { Answer, BinaryAnalysis, Call, Request, Response } from './protocol.js';
 
 interface Scope {
-  postMessage(m: Response): void;
-  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  postMessage(m: Answer): void;
+  onmessage: ((e: MessageEvent<Call>) => void) | null;
 }
 const scope = self as unknown as Scope;
 
@@ -241,8 +241,8 @@ scope.onmessage = (e) => {
   const m = e.data;
   handle(m).then(
     (r) => {
-      if (r) scope.postMessage(r);
+      if (r) scope.postMessage({ ...r, call: m.call });
     },
-    (err: unknown) => scope.postMessage({ type: 'error', job: m.job, message: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) => scope.postMessage({ type: 'error', job: m.job, message: err instanceof Error ? err.message : String(err), call: m.call }),
   );
 };

@@ -66,3 +66,11 @@ export type Response =
   | { type: 'seccomp'; job: number; report: SeccompReport; profile: string }
   | { type: 'seccomp'; job: number; unsupported: string }
   | { type: 'error'; job: number; message: string };
+
+/**
+ * A request as posted: numbered by the page, and its answer or error carries the number back.
+ * Answers can overtake each other (seccomp and the x86 census wait for the decoder), so an error
+ * goes to the call that failed, not to the oldest one of its job. Progress is the analysis's, by job.
+ */
+export type Call = Request & { call: number };
+export type Answer = Response & { call?: number };
