@@ -12,8 +12,9 @@ export {
 export { type AtomicsJudge, atomicsVerdict, cpuJudge } from './core/analyses/atomics-verdict.js';
 export { diffHosts, type FactChange, type FindingChange, type HostDiff } from './core/analyses/host-diff.js';
 export { type SbomModel, sbomModel } from './core/analyses/sbom.js';
-export { analyseSeccomp, type SeccompOptions } from './core/analyses/seccomp/analyse.js';
+export { analyseSeccomp, type SeccompFacts, type SeccompOptions, seccompFacts } from './core/analyses/seccomp/analyse.js';
 export { ociProfile } from './core/analyses/seccomp/profile.js';
+export { buildSeccompReport } from './core/analyses/seccomp/report.js';
 export type { PackageSize, SizeAdvice, SizeReport } from './core/analyses/size/model.js';
 export { size } from './core/analyses/size/size.js';
 export { type SizeTree, sizeTree } from './core/analyses/size/tree.js';

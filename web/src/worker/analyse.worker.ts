@@ -5,12 +5,12 @@
  */
 import {
   type AtomicsReport,
-  analyseSeccomp,
   assembleTarget,
   atomicsReport,
   atomicsResult,
   atomicsVerdict,
   type ByteSource,
+  buildSeccompReport,
   CPUS,
   codeFacts,
   cpuJudge,
@@ -24,9 +24,11 @@ import {
   openObject,
   renderFindings,
   runChecks,
+  type SeccompFacts,
   type SizeReport,
   SUPPORTED_TEXT,
   sbomModel,
+  seccompFacts,
   size,
   sizeTree,
   summarizeAtomics,
@@ -160,13 +162,23 @@ async function census(job: number, slice: number): Promise<AtomicsReport> {
   return p;
 }
 
+/** What each job's code says about syscalls, read once: a change of runtime only rebuilds the report. */
+const seccompRead = new Map<number, Promise<SeccompFacts>>();
+
 /** `goready seccomp` on the whole file (seccomp is Linux's: one ELF object), with the decoder only for x86. */
 async function seccomp(job: number, runtime: string): Promise<Response> {
   const file = files.get(job);
   if (!file) throw new Error('no such analysis');
-  const x86 = ['amd64', '386'].includes(jobs.get(job)?.[0]?.report.file.arch ?? '') ? await x86Decoders() : undefined;
+  let read = seccompRead.get(job);
+  if (!read) {
+    read = (async () => {
+      const x86 = ['amd64', '386'].includes(jobs.get(job)?.[0]?.report.file.arch ?? '') ? await x86Decoders() : undefined;
+      return seccompFacts(new ChunkedBlobSource(file), { path: file.name, ...(x86 ? { x86 } : {}) });
+    })();
+    seccompRead.set(job, read);
+  }
   try {
-    const report = await analyseSeccomp(new ChunkedBlobSource(file), { path: file.name, runtime, ...(x86 ? { x86 } : {}) });
+    const report = buildSeccompReport({ ...(await read), runtime });
     return { type: 'seccomp', job, report, profile: `${JSON.stringify(ociProfile(report), null, 2)}\n` };
   } catch (e) {
     if (e instanceof UnsupportedError) return { type: 'seccomp', job, unsupported: e.message };
@@ -232,6 +244,7 @@ async function handle(m: Request): Promise<Response | null> {
       jobs.delete(m.job);
       fullReports.delete(m.job);
       files.delete(m.job);
+      seccompRead.delete(m.job);
       for (const k of x86Census.keys()) if (k.startsWith(`${m.job}:`)) x86Census.delete(k);
       return null;
   }

@@ -6,7 +6,7 @@ import { inspect } from '../../facts/inspect.js';
 import type { SeccompReport } from '../../facts/seccomp.js';
 import type { ByteSource } from '../../io/source.js';
 import { openObject } from '../../object/open.js';
-import { buildSeccompReport } from './report.js';
+import { buildSeccompReport, type ReportInput } from './report.js';
 
 export interface SeccompOptions {
   /** Name to report as `path`. */
@@ -20,12 +20,20 @@ export interface SeccompOptions {
 /** ELF OSABI bytes Go's linker writes for non-Linux ELF targets (cmd/link elf.go). */
 const OSABI: Record<number, string> = { 9: 'freebsd', 12: 'openbsd', 2: 'netbsd', 6: 'solaris' };
 
+/** What the code says, before a runtime's needs are added: the page keeps it to switch runtimes without reading the code again. */
+export type SeccompFacts = Omit<ReportInput, 'runtime'>;
+
 /**
  * The syscalls a Linux Go binary can make, found statically (see core/code/syscalls.ts), as a
  * report with the evidence for each. Throws UnsupportedError with one line for what it cannot
  * analyse: not ELF, not Linux, not Go, an architecture without extraction yet.
  */
 export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {}): Promise<SeccompReport> {
+  return buildSeccompReport({ ...(await seccompFacts(src, opts)), runtime: opts.runtime ?? 'runc' });
+}
+
+/** analyseSeccomp's reading of the binary, without the runtime (opts.runtime is not used). */
+export async function seccompFacts(src: ByteSource, opts: SeccompOptions = {}): Promise<SeccompFacts> {
   const path = opts.path ?? '';
   const objs = await openObject(src);
   const first = objs[0];
@@ -52,5 +60,5 @@ export async function analyseSeccomp(src: ByteSource, opts: SeccompOptions = {})
   const found = await extractSyscalls(obj, tab.functions, obj.arch, x86 ? { x86 } : {});
   // cgo: recorded in the build settings, or visible as shared libraries needed or the runtime/cgo package's functions.
   const cgo = settings.get('CGO_ENABLED') === '1' || facts.linkage.needed.length > 0 || tab.functions.some((f) => f.name.startsWith('runtime/cgo.'));
-  return buildSeccompReport({ path, goVersion: facts.go.version, cgo, interpreter: facts.linkage.interpreter, found, runtime: opts.runtime ?? 'runc' });
+  return { path, goVersion: facts.go.version, cgo, interpreter: facts.linkage.interpreter, found };
 }
