@@ -11,26 +11,29 @@ import { defineConfig, type Plugin } from 'vite';
 const root = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
+/** A plugin serving module `id` with the code `load` builds (called when the bundle imports it). */
+function virtualModule(name: string, id: string, load: () => string): Plugin {
+  return {
+    name,
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load: (resolved) => (resolved === `\0${id}` ? load() : null),
+  };
+}
+
 /**
  * `virtual:snapshot-validator`: the host snapshot schema compiled to plain code at build time
  * (ajv's standalone output), because compiling in the page needs eval, which the CSP forbids.
  */
 function snapshotValidator(): Plugin {
-  const id = 'virtual:snapshot-validator';
-  return {
-    name: 'goready-snapshot-validator',
-    resolveId: (source) => (source === id ? `\0${id}` : null),
-    load(resolved) {
-      if (resolved !== `\0${id}`) return null;
-      const schema = JSON.parse(readFileSync(join(root, 'schema', 'host-snapshot.schema.json'), 'utf8'));
-      const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
-      // The same RFC 3339 rule as the Node reader (src/node/host/snapshot-file.ts).
-      ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i);
-      // ajv's standalone module is CommonJS: its function is the default export's `default`.
-      const generate = (standaloneCode as unknown as { default: (a: Ajv2020, v: unknown) => string }).default;
-      return generate(ajv, ajv.compile(schema));
-    },
-  };
+  return virtualModule('goready-snapshot-validator', 'virtual:snapshot-validator', () => {
+    const schema = JSON.parse(readFileSync(join(root, 'schema', 'host-snapshot.schema.json'), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
+    // The same RFC 3339 rule as the Node reader (src/node/host/snapshot-file.ts).
+    ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i);
+    // ajv's standalone module is CommonJS: its function is the default export's `default`.
+    const generate = (standaloneCode as unknown as { default: (a: Ajv2020, v: unknown) => string }).default;
+    return generate(ajv, ajv.compile(schema));
+  });
 }
 
 /**
@@ -41,32 +44,26 @@ function snapshotValidator(): Plugin {
  * web/src/worker/iced.ts fetches and instantiates it, in the worker, when a feature needs it.
  */
 function icedForBrowser(): Plugin {
-  const id = 'virtual:iced-x86';
   const glue = join(root, 'node_modules', 'iced-x86', 'iced_x86.js');
   const head = 'const { TextDecoder, TextEncoder } = require(`util`);';
   const tail = "const path = require('path').join(__dirname, 'iced_x86_bg.wasm');";
-  return {
-    name: 'goready-iced-x86',
-    resolveId: (source) => (source === id ? `\0${id}` : null),
-    load(resolved) {
-      if (resolved !== `\0${id}`) return null;
-      const code = readFileSync(glue, 'utf8');
-      const at = code.lastIndexOf(tail);
-      // A new iced-x86 whose glue has another shape fails the build here, not in a user's page.
-      if (!code.includes(head) || at < 0) throw new Error(`${glue}: not the wasm-bindgen Node glue this plugin adapts (iced-x86 changed?)`);
-      return [
-        "export { default as wasmUrl } from 'iced-x86/iced_x86_bg.wasm?url';",
-        'const module = { exports: {} };',
-        code.slice(0, at).replace(head, ''),
-        'export const icedImports = imports;',
-        'export function icedStart(instance) {',
-        '  wasm = instance.exports;',
-        '  module.exports.__wasm = wasm;',
-        '  return module.exports;',
-        '}',
-      ].join('\n');
-    },
-  };
+  return virtualModule('goready-iced-x86', 'virtual:iced-x86', () => {
+    const code = readFileSync(glue, 'utf8');
+    const at = code.lastIndexOf(tail);
+    // A new iced-x86 whose glue has another shape fails the build here, not in a user's page.
+    if (!code.includes(head) || at < 0) throw new Error(`${glue}: not the wasm-bindgen Node glue this plugin adapts (iced-x86 changed?)`);
+    return [
+      "export { default as wasmUrl } from 'iced-x86/iced_x86_bg.wasm?url';",
+      'const module = { exports: {} };',
+      code.slice(0, at).replace(head, ''),
+      'export const icedImports = imports;',
+      'export function icedStart(instance) {',
+      '  wasm = instance.exports;',
+      '  module.exports.__wasm = wasm;',
+      '  return module.exports;',
+      '}',
+    ].join('\n');
+  });
 }
 
 export default defineConfig({
