@@ -139,6 +139,8 @@ for (let round = 0; round < ROUNDS; round++) {
   if (PEER_CLI) modes.splice(1, 0, 'peer');
   for (const mode of modes) {
     if (mode === 'plain') {
+      // Only a traced round's lines are joined: an untraced round's are dropped, not kept until then.
+      log.length = 0;
       plain.push((await measured('plain')).rps);
       continue;
     }
@@ -196,7 +198,12 @@ for (let round = 0; round < ROUNDS; round++) {
     rmSync(out, { force: true });
     recordsCount += recs.length;
     const own = new Map();
-    for (const l of log) own.set(`${l.goid} ${l.path}`, [...(own.get(`${l.goid} ${l.path}`) ?? []), l.dur]);
+    for (const l of log) {
+      const k = `${l.goid} ${l.path}`;
+      const ds = own.get(k);
+      if (ds) ds.push(l.dur);
+      else own.set(k, [l.dur]);
+    }
     for (const rec of recs) {
       const d = own.get(`${rec.goid} ${rec.path}`)?.shift();
       if (d !== undefined) extra.push(rec.phases.handlerNs - d);
