@@ -176,6 +176,8 @@ async function seccomp(job: number, runtime: string): Promise<Response> {
       return seccompFacts(new ChunkedBlobSource(file), { path: file.name, ...(x86 ? { x86 } : {}) });
     })();
     seccompRead.set(job, read);
+    // A failure is not kept: the decoder's fetch may work on the next click (the page was offline).
+    read.catch(() => seccompRead.delete(job));
   }
   try {
     const report = buildSeccompReport({ ...(await read), runtime });
