@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { renderMessage } from '../core/render/escape.js';
 import { errorText } from '../node/errors.js';
+import { IMAGE_LIMIT_FLAGS as FLAG, IMAGE_LIMITS as LIMIT } from '../node/image/limits.js';
 import type { Progress } from './progress.js';
 
 /** Exit codes: 0 ok, 1 findings at or above --fail-on (or a budget exceeded), 2 bad input or usage. */
@@ -94,7 +95,7 @@ export function examples(lines: [string, string][]): string {
   return `\nExamples:\n${lines.map(([c, what]) => `  ${c.padEnd(width)}  # ${what}`).join('\n')}\n`;
 }
 
-/** The flags that raise an image's limits (src/node/image/open.ts ImageLimits), for every command that takes --image. */
+/** The flags that raise an image's limits (src/node/image/limits.ts), for every command that takes --image. */
 export interface ImageLimitFlags {
   maxImageBytes?: string;
   maxImageEntries?: string;
@@ -102,12 +103,18 @@ export interface ImageLimitFlags {
   maxTempBytes?: string;
 }
 
+/** A size as the flags take it: 512M, 4G. */
+const sizeText = (n: number) => (n % 2 ** 30 === 0 ? `${n / 2 ** 30}G` : `${n / 2 ** 20}M`);
+
 export function addImageLimitOptions(cmd: Command): Command {
   return cmd
-    .option('--max-image-bytes <size>', 'with --image: decompressed bytes of all layers (default 50 times the tarball, at least 512M)')
-    .option('--max-image-entries <n>', 'with --image: tar entries of all layers (default 500000)')
-    .option('--max-image-layers <n>', 'with --image: layers (default 256)')
-    .option('--max-temp-bytes <size>', 'with --image: temp disk for the files goready extracts (default 4G)');
+    .option(
+      `${FLAG.bytes} <size>`,
+      `with --image: decompressed bytes of all layers (default ${LIMIT.bytesRatio} times the tarball, at least ${sizeText(LIMIT.bytesFloor)})`,
+    )
+    .option(`${FLAG.entries} <n>`, `with --image: tar entries of all layers (default ${LIMIT.entries})`)
+    .option(`${FLAG.layers} <n>`, `with --image: layers (default ${LIMIT.layers})`)
+    .option(`${FLAG.tempBytes} <size>`, `with --image: temp disk for the files goready extracts (default ${sizeText(LIMIT.tempBytes)})`);
 }
 
 /** "512M", "8G", "4GiB", "1048576": bytes (K, M, G, T are powers of 1024). */
@@ -125,10 +132,10 @@ function parseCount(flag: string, v: string): number {
 /** The limits given by the flags, for openImage's `limits`. */
 export function imageLimits(f: ImageLimitFlags): { bytes?: number; entries?: number; layers?: number; tempBytes?: number } {
   return {
-    ...(f.maxImageBytes !== undefined ? { bytes: parseSize('--max-image-bytes', f.maxImageBytes) } : {}),
-    ...(f.maxImageEntries !== undefined ? { entries: parseCount('--max-image-entries', f.maxImageEntries) } : {}),
-    ...(f.maxImageLayers !== undefined ? { layers: parseCount('--max-image-layers', f.maxImageLayers) } : {}),
-    ...(f.maxTempBytes !== undefined ? { tempBytes: parseSize('--max-temp-bytes', f.maxTempBytes) } : {}),
+    ...(f.maxImageBytes !== undefined ? { bytes: parseSize(FLAG.bytes, f.maxImageBytes) } : {}),
+    ...(f.maxImageEntries !== undefined ? { entries: parseCount(FLAG.entries, f.maxImageEntries) } : {}),
+    ...(f.maxImageLayers !== undefined ? { layers: parseCount(FLAG.layers, f.maxImageLayers) } : {}),
+    ...(f.maxTempBytes !== undefined ? { tempBytes: parseSize(FLAG.tempBytes, f.maxTempBytes) } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import type { HostSnapshot } from '../core/facts/host.js';
 import { assembleTarget, type SeccompInput } from '../core/facts/target.js';
 import { binaryFacts } from './binary-facts.js';
 import { asInputError } from './errors.js';
-import type { ImageLimits } from './image/open.js';
+import type { ImageLimits } from './image/limits.js';
 
 export interface CheckOptions {
   /** Binaries to check; with an image and none given, every Go binary in the image. */
