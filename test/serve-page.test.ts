@@ -93,6 +93,21 @@ async function downloadText(page: Page, selector: string): Promise<string> {
   return readFileSync((await dl.path()) as string, 'utf8');
 }
 
+/** The modules `go version -m` lists: path, version and replacement ("path version", or ''), as the modules table shows them. */
+function goVersionDeps(file: string): string[][] {
+  const deps: string[][] = [];
+  for (const l of run(GO, ['version', '-m', file]).split('\n')) {
+    const f = l.split('\t');
+    if (f[1] === 'dep') deps.push([f[2] ?? '', f[3] ?? '', '']);
+    const last = deps.at(-1);
+    if (f[1] === '=>' && last) last[2] = `${f[2]} ${f[3]}`;
+  }
+  return deps;
+}
+
+const modulesShown = (page: Page) =>
+  page.locator('table.modules tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? '')));
+
 const cliReport = (file: string) =>
   (JSON.parse(goready(['inspect', '--format', 'json', file]).stdout) as { go: { version: string }; pclntab: { functionCount: number } }[])[0];
 
@@ -107,6 +122,12 @@ describe('the analysis page (served by goready serve)', () => {
     expect(await art.getAttribute('data-go-version')).toBe(cli?.go.version);
     expect(Number(await art.getAttribute('data-functions'))).toBe(cli?.pclntab.functionCount);
     expect(await page.locator('[data-field=pclntab]').textContent()).toContain(`${cli?.pclntab.functionCount} functions`);
+
+    // The modules table: go version -m's deps, local and module replacements beside.
+    const deps = goVersionDeps(e.file);
+    expect(deps.filter((d) => d[2]).length).toBeGreaterThanOrEqual(2);
+    await page.locator('details:has(table.modules) summary').click();
+    expect(await modulesShown(page)).toEqual(deps);
 
     // The treemap: modules with their packages inside; click std's title strip, then runtime's, and
     // runtime's functions are the boxes.
@@ -527,6 +548,14 @@ describe('the fleet pages', () => {
     await page.waitForSelector('section.pair');
     expect(await page.locator('section.pair').count()).toBe(4);
     await shot(page, 'binary');
+
+    // A binary with modules: its page lists them as go version -m does.
+    const deps = entry('linux-amd64-deps');
+    const [depsReport] = JSON.parse(goready(['inspect', '--format', 'json', deps.file]).stdout);
+    expect((await post(`${server.url}/api/reports`, { ...depsReport, path: 'linux-amd64-deps' }, { token: server.token })).status).toBe(201);
+    await page.goto(`${server.url}/#/binaries/linux-amd64-deps`);
+    await page.waitForSelector('table.modules');
+    expect(await modulesShown(page)).toEqual(goVersionDeps(deps.file));
 
     await page.goto(`${server.url}/#/search`);
     await page.fill('#search', 'example.com/httpapp');

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Finding, FunctionFacts } from '../../../src/index.js';
 import { Findings } from '../findings.js';
 import { bytes, download, percent, text } from '../format.js';
+import { ModulesTable } from '../modules.js';
 import { fleetServer, postJson, savedToken, saveToken } from '../server.js';
 import type { BinaryAnalysis } from '../worker/protocol.js';
 import { AtomicsSection } from './atomics-view.js';
@@ -78,31 +79,6 @@ function Summary({ a }: { a: BinaryAnalysis }) {
           <tr key={d}>
             <th>diagnosis</th>
             <td class="diagnosis">{d}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function Modules({ a }: { a: BinaryAnalysis }) {
-  const bi = a.report.buildInfo;
-  if (!bi) return <p class="none">No build info: no module list.</p>;
-  return (
-    <table class="grid modules">
-      <thead>
-        <tr>
-          <th>module</th>
-          <th>version</th>
-          <th>replaced by</th>
-        </tr>
-      </thead>
-      <tbody>
-        {bi.deps.map((d) => (
-          <tr key={d.path}>
-            <td>{d.path}</td>
-            <td>{d.version}</td>
-            <td>{d.replace ? `${d.replace.path} ${d.replace.version}` : ''}</td>
           </tr>
         ))}
       </tbody>
@@ -289,7 +265,7 @@ export function BinaryView({ analysis: a, findings, targetName, onSbom, onRender
         <h3>Modules</h3>
         <details>
           <summary>{a.report.buildInfo ? `${a.report.buildInfo.deps.length} dependencies` : 'none'}</summary>
-          <Modules a={a} />
+          <ModulesTable buildInfo={a.report.buildInfo} none="No build info: no module list." />
         </details>
       </section>
       <section class="downloads">

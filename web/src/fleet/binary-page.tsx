@@ -2,6 +2,7 @@
 import type { BinaryDetail, PairEntry } from '../../../src/server/api-types.js';
 import { Findings, SeverityBadge } from '../findings.js';
 import { bytes, text, when } from '../format.js';
+import { ModulesTable } from '../modules.js';
 import { enc } from '../server.js';
 import { HostLink, Load } from './common.js';
 import { useApi } from './use-api.js';
@@ -46,28 +47,7 @@ export function BinaryPage({ name }: { name: string }) {
                 </tbody>
               </table>
               <h2>Modules</h2>
-              {r.buildInfo ? (
-                <table class="grid modules">
-                  <thead>
-                    <tr>
-                      <th>module</th>
-                      <th>version</th>
-                      <th>replaced by</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.buildInfo.deps.map((d) => (
-                      <tr key={d.path}>
-                        <td>{d.path}</td>
-                        <td>{d.version}</td>
-                        <td>{d.replace ? `${d.replace.path} ${d.replace.version}` : ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              ) : (
-                <p class="none">No build info.</p>
-              )}
+              <ModulesTable buildInfo={r.buildInfo} none="No build info." />
             </>
           );
         }}
