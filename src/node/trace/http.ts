@@ -19,6 +19,7 @@ import { requireRoot, requireTracefs } from './preflight.js';
 import { listeners, tgidOf, threadsOf } from './procfs.js';
 import { checkPid, type FileIdentity, identity, processesRunning, sameFile } from './target.js';
 import { type EventSpec, TraceSession, type UprobeSpec } from './tracefs.js';
+import { untilStopped } from './until-stopped.js';
 
 /** A plan never needs more than this many uprobes; anything more is a bug, not a reason to attach. */
 export const MAX_UPROBES = 8;
@@ -181,28 +182,14 @@ export async function traceHttp(opts: HttpTraceOptions): Promise<HttpTraceResult
       }
     };
 
-    await new Promise<void>((resolve) => {
-      let lastTick = Date.now();
-      const stop = (why: string | null) => {
-        clearInterval(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        ended = why;
-        resolve();
-      };
-      const onAbort = () => stop(null);
-      opts.signal?.addEventListener('abort', onAbort);
-      const timer = setInterval(() => {
-        drain(false);
-        const now = Date.now();
-        if (now - lastTick >= 1000) {
-          lastTick = now;
-          deliver(joiner.tick(Number(process.hrtime.bigint())));
-          opts.onTick?.();
-          if (targets.pids.every((p) => !existsSync(`/proc/${p}`))) return stop('the traced process exited');
-        }
-        if (opts.durationMs !== undefined && now - started >= opts.durationMs) stop(null);
-      }, POLL_MS);
-      if (opts.signal?.aborted) stop(null);
+    let lastTick = Date.now();
+    ended = await untilStopped({ signal: opts.signal, durationMs: opts.durationMs, started, everyMs: POLL_MS }, (now) => {
+      drain(false);
+      if (now - lastTick < 1000) return null;
+      lastTick = now;
+      deliver(joiner.tick(Number(process.hrtime.bigint())));
+      opts.onTick?.();
+      return targets.pids.every((p) => !existsSync(`/proc/${p}`)) ? 'the traced process exited' : null;
     });
     // Events committed while the loop stopped: one last read of everything.
     drain(true);

@@ -13,6 +13,7 @@ import { Bpftrace } from './bpftrace.js';
 import { requireBpftrace, requireRoot, requireTracefs } from './preflight.js';
 import { listeners, netnsOf, TCP_LISTEN, tcpExt, tcpSockets, threadsOf } from './procfs.js';
 import { readEventFormat } from './tracefs.js';
+import { untilStopped } from './until-stopped.js';
 
 /** Accept queues are sampled this often: a queue that fills and drains between samples is seen in the counters instead. */
 const SAMPLE_MS = 100;
@@ -110,28 +111,17 @@ export async function traceTcp(opts: TcpTraceOptions): Promise<TcpTraceResult> {
   let ended: string | null = null;
   const lastQ = new Map<string, number>();
   try {
-    await new Promise<void>((resolve) => {
-      const stop = (why: string | null) => {
-        clearInterval(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        ended = why;
-        resolve();
-      };
-      const onAbort = () => stop(null);
-      opts.signal?.addEventListener('abort', onAbort);
-      const timer = setInterval(() => {
-        if (pid !== null && threadsOf(pid) === null) return stop('the traced process exited');
-        // Recv-Q of a LISTEN socket is its accept queue; recorded when it changes.
-        for (const s of tcpSockets(procPid)) {
-          if (s.state !== TCP_LISTEN || !ports.includes(s.localPort)) continue;
-          const local = endpoint(s.local, s.localPort);
-          if (lastQ.get(local) === s.rxQueue) continue;
-          lastQ.set(local, s.rxQueue);
-          emit({ type: 'listen-queue', ts: new Date().toISOString(), local, recvQ: s.rxQueue, backlog: backlog.get(`${s.local}:${s.localPort}`) ?? null });
-        }
-        if (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs) stop(null);
-      }, SAMPLE_MS);
-      if (opts.signal?.aborted) stop(null);
+    ended = await untilStopped({ signal: opts.signal, durationMs: opts.durationMs, started, everyMs: SAMPLE_MS }, () => {
+      if (pid !== null && threadsOf(pid) === null) return 'the traced process exited';
+      // Recv-Q of a LISTEN socket is its accept queue; recorded when it changes.
+      for (const s of tcpSockets(procPid)) {
+        if (s.state !== TCP_LISTEN || !ports.includes(s.localPort)) continue;
+        const local = endpoint(s.local, s.localPort);
+        if (lastQ.get(local) === s.rxQueue) continue;
+        lastQ.set(local, s.rxQueue);
+        emit({ type: 'listen-queue', ts: new Date().toISOString(), local, recvQ: s.rxQueue, backlog: backlog.get(`${s.local}:${s.localPort}`) ?? null });
+      }
+      return null;
     });
   } finally {
     await bt.stop();
