@@ -20,7 +20,6 @@ import { imageSnapshot } from '../../core/facts/image.js';
 import { type LayerRef, parsePlatform, selectImage } from '../../core/image/manifest.js';
 import type { TarDataSink, TarEntry } from '../../core/image/tar.js';
 import { type Content, cleanComponents, ImageTree, joinPath } from '../../core/image/tree.js';
-import { ldSoConfDirs } from '../../core/linux/ldconf.js';
 import { inspectFile } from '../files/inspect.js';
 import { describeRoot } from '../host/root.js';
 import { Archive } from './archive.js';
@@ -29,7 +28,7 @@ import { Budget, IMAGE_LIMIT_FLAGS, type ImageLimits, limitsFor } from './limits
 import { materialize } from './materialize.js';
 import { BlobSink, Held } from './sinks.js';
 import { track, untrack } from './temp.js';
-import { neededFiles, treeRoot, wantedWhileStreaming } from './wanted.js';
+import { neededFiles, wantedWhileStreaming } from './wanted.js';
 
 export interface GoBinary {
   /** Path in the image (symlinks in its directories resolved), e.g. /usr/local/bin/app. */
@@ -148,9 +147,8 @@ export async function openImage(file: string, opts: OpenImageOptions = {}): Prom
     // layers holding them. Two rounds: ld.so.conf files first, then the directories they name.
     const tried = new Set<Content>();
     for (let round = 0; round < 3; round++) {
-      const { needed } = neededFiles(tree);
       const missingConf = new Set<Content>();
-      ldSoConfDirs(treeRoot(tree, missingConf));
+      const { needed } = neededFiles(tree, missingConf);
       const missing = [...[...needed.values()].map((f) => f.content), ...missingConf].filter((c) => c.blob === null && !tried.has(c));
       if (missing.length === 0) break;
       const byLayer = new Map<number, Map<number, Content>>();

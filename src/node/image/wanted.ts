@@ -1,7 +1,6 @@
 /**
  * Which files of an image goready extracts: os-release, ld.so.conf and what it includes, the
- * package records, the shared objects and loaders of the library directories, the ELF executables;
- * and the image tree as a Root for the loader model.
+ * package records, the shared objects and loaders of the library directories, the ELF executables.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { type Content, type ContentAccess, type FileNode, type ImageTree, joinPath } from '../../core/image/tree.js';
@@ -47,7 +46,7 @@ function isPackageRecord(path: string[]): boolean {
  * The image tree as a Root for the loader model, file data read from the blobs kept while
  * streaming; files whose data was not kept are added to MISSING (a later pass fetches them).
  */
-export function treeRoot(tree: ImageTree, missing: Set<Content> = new Set()): Root {
+function treeRoot(tree: ImageTree, missing: Set<Content>): Root {
   const access: ContentAccess = {
     read: (c) => {
       if (c.blob === null) {
@@ -76,8 +75,10 @@ export function treeRoot(tree: ImageTree, missing: Set<Content> = new Set()): Ro
 /**
  * Canonical path -> file node of everything to extract: fixed files, libraries, ELF executables;
  * and the directories whose symlinks are kept (those goready lists or looks things up in).
+ * ld.so.conf files read while finding the library directories whose data was not kept are added to
+ * MISSING (the second pass fetches them).
  */
-export function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; libs: Set<string>; dirs: Set<string> } {
+export function neededFiles(tree: ImageTree, missing: Set<Content> = new Set()): { needed: Map<string, FileNode>; libs: Set<string>; dirs: Set<string> } {
   const needed = new Map<string, FileNode>();
   const listed = new Set<string>();
   const add = (logical: string) => {
@@ -94,7 +95,7 @@ export function neededFiles(tree: ImageTree): { needed: Map<string, FileNode>; l
   for (const n of children('/etc/ld.so.conf.d')) add(`/etc/ld.so.conf.d/${n}`);
   const dirs = new Set(LIB_DIRS);
   for (const base of ['/lib', '/usr/lib']) for (const n of children(base)) if (isTripletName(n)) dirs.add(`${base}/${n}`);
-  for (const d of ldSoConfDirs(treeRoot(tree))) dirs.add(d);
+  for (const d of ldSoConfDirs(treeRoot(tree, missing))) dirs.add(d);
   for (const d of dirs) for (const n of children(d)) if (isLibrary(n)) add(`${d === '/' ? '' : d}/${n}`);
   for (const n of children('/var/lib/dpkg/info')) if (n.endsWith('.list')) add(`/var/lib/dpkg/info/${n}`);
   for (const n of children('/usr/share/doc')) add(`/usr/share/doc/${n}/copyright`);
