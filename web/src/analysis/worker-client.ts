@@ -38,8 +38,9 @@ export class AnalysisWorker {
         this.progress.get(m.job)?.(m);
         return;
       }
-      const p = m.call === undefined ? undefined : this.pending.get(m.call);
-      if (!p || m.call === undefined) return;
+      if (m.call === undefined) return;
+      const p = this.pending.get(m.call);
+      if (!p) return;
       this.pending.delete(m.call);
       if (m.type === 'error') p.reject(new Error(m.message));
       else p.resolve(m);

@@ -136,6 +136,20 @@ async function analyse(job: number, file: File): Promise<{ binaries: BinaryAnaly
   return { binaries, full };
 }
 
+/**
+ * The promise kept in CACHE under KEY, made by MAKE the first time. A failure is not kept: the
+ * decoder's fetch may work on the next click (the page was offline).
+ */
+function kept<K, V>(cache: Map<K, Promise<V>>, key: K, make: () => Promise<V>): Promise<V> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
 /** One slice's census: arm64 and arm from the analysis, amd64 and 386 counted now with the x86 decoder. */
 async function census(job: number, slice: number): Promise<AtomicsReport> {
   const b = jobs.get(job)?.[slice];
@@ -145,21 +159,14 @@ async function census(job: number, slice: number): Promise<AtomicsReport> {
   const arch = b.report.file.arch;
   if (arch !== 'amd64' && arch !== '386') throw new Error(`atomics: ${arch} is not analysed (arm64, amd64, 386, arm are)`);
   if (!b.report.pclntab) throw new Error('atomics: no Go function table (pclntab) found');
-  const key = `${job}:${slice}`;
-  let p = x86Census.get(key);
-  if (!p) {
-    const report = fullReports.get(job)?.[slice] ?? b.report;
-    p = (async () => {
-      const x86 = await x86Decoders();
-      const objs = await openObject(new ChunkedBlobSource(file));
-      const obj = objs[slice]?.obj;
-      if (!obj) throw new Error('no such slice');
-      return atomicsReport(obj, report, { x86 });
-    })();
-    x86Census.set(key, p);
-    p.catch(() => x86Census.delete(key));
-  }
-  return p;
+  const report = fullReports.get(job)?.[slice] ?? b.report;
+  return kept(x86Census, `${job}:${slice}`, async () => {
+    const x86 = await x86Decoders();
+    const objs = await openObject(new ChunkedBlobSource(file));
+    const obj = objs[slice]?.obj;
+    if (!obj) throw new Error('no such slice');
+    return atomicsReport(obj, report, { x86 });
+  });
 }
 
 /** What each job's code says about syscalls, read once: a change of runtime only rebuilds the report. */
@@ -169,16 +176,10 @@ const seccompRead = new Map<number, Promise<SeccompFacts>>();
 async function seccomp(job: number, runtime: string): Promise<Response> {
   const file = files.get(job);
   if (!file) throw new Error('no such analysis');
-  let read = seccompRead.get(job);
-  if (!read) {
-    read = (async () => {
-      const x86 = ['amd64', '386'].includes(jobs.get(job)?.[0]?.report.file.arch ?? '') ? await x86Decoders() : undefined;
-      return seccompFacts(new ChunkedBlobSource(file), { path: file.name, ...(x86 ? { x86 } : {}) });
-    })();
-    seccompRead.set(job, read);
-    // A failure is not kept: the decoder's fetch may work on the next click (the page was offline).
-    read.catch(() => seccompRead.delete(job));
-  }
+  const read = kept(seccompRead, job, async () => {
+    const x86 = ['amd64', '386'].includes(jobs.get(job)?.[0]?.report.file.arch ?? '') ? await x86Decoders() : undefined;
+    return seccompFacts(new ChunkedBlobSource(file), { path: file.name, ...(x86 ? { x86 } : {}) });
+  });
   try {
     const report = buildSeccompReport({ ...(await read), runtime });
     return { type: 'seccomp', job, report, profile: `${JSON.stringify(ociProfile(report), null, 2)}\n` };
