@@ -554,8 +554,8 @@ describe('the fleet pages', () => {
     const [depsReport] = JSON.parse(goready(['inspect', '--format', 'json', deps.file]).stdout);
     expect((await post(`${server.url}/api/reports`, { ...depsReport, path: 'linux-amd64-deps' }, { token: server.token })).status).toBe(201);
     await page.goto(`${server.url}/#/binaries/linux-amd64-deps`);
-    await page.waitForSelector('table.modules');
-    expect(await modulesShown(page)).toEqual(goVersionDeps(deps.file));
+    // A hash change keeps the document: the previous binary's (empty) table shows until this one's report loads.
+    await expect.poll(() => modulesShown(page), { timeout: 30_000 }).toEqual(goVersionDeps(deps.file));
 
     await page.goto(`${server.url}/#/search`);
     await page.fill('#search', 'example.com/httpapp');
